@@ -1,0 +1,1 @@
+//! RFC 4271 §8 session state machine (no I/O).

@@ -1,0 +1,1 @@
+//! A bounds-checked cursor over a byte slice that tracks its absolute offset for errors.
