@@ -1,1 +1,4 @@
-//! TODO
+//! Herald's runtime (work in progress).
+
+pub mod event;
+pub mod process;

@@ -1,0 +1,540 @@
+//! Helper processes, started and fed the way ExaBGP does it.
+//!
+//! A helper is the program named by `run` in a `process <name> { }` section. It is started
+//! with its argv as written (the configuration resolved the program path), in the daemon's
+//! working directory, with the daemon's environment (so `exabgp.*` / `exabgp_*` settings pass
+//! through, as with ExaBGP) plus `TERM=dumb`, minus `exabgp_cli_pipe`, and in its own process
+//! group so that a Ctrl-C on the daemon's terminal does not reach it.
+//!
+//! ```text
+//!            ┌──────────── Helper (one per running instance) ─────────────┐
+//!  daemon ──▶│ OutQueue (bytes-bounded, never blocks) ──▶ writer task ──▶ stdin
+//!            │                                                            │
+//!  daemon ◀──│ ProcessEvent::Lines ◀── reader task (line split, 1 MiB) ◀── stdout
+//!  daemon ◀──│ ProcessEvent::Exited ◀── child task (wait, stop: TERM→KILL) │
+//!            └────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! Each start of a helper gets a new `generation`, so lines or an exit notice from an
+//! instance that was replaced are recognised and ignored. Respawn policy lives in
+//! [`respawn`]; the outbound queue and its drop policy in [`queue`].
+
+pub mod queue;
+pub mod respawn;
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::{mpsc, oneshot};
+
+pub use self::queue::{OutQueue, Push, DEFAULT_QUEUE_BYTES};
+
+/// Longest command line a helper may send (ExaBGP's limit). A helper that sends more without
+/// a newline is treated as broken: it is stopped (and respawned if allowed).
+pub const MAX_COMMAND_SIZE: usize = 1024 * 1024;
+
+/// How long a helper has to exit after SIGTERM before it gets SIGKILL (ExaBGP: 2 s).
+const TERMINATE_GRACE: Duration = Duration::from_secs(2);
+
+/// How long the last queued lines (e.g. `shutdown`) get to reach the pipe before SIGTERM.
+const DRAIN_GRACE: Duration = Duration::from_millis(200);
+
+/// The message format a helper receives on its stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// `encoder json;`
+    Json,
+    /// `encoder text;`
+    Text,
+}
+
+/// What is needed to start a helper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelperSpec {
+    /// The name of its `process` section.
+    pub name: String,
+    /// Program and arguments.
+    pub run: Vec<String>,
+    /// Encoder of the events it receives.
+    pub encoding: Encoding,
+    /// Restart it when it dies (`respawn`, default true).
+    pub respawn: bool,
+}
+
+/// What a helper's tasks report to the daemon.
+#[derive(Debug)]
+pub enum ProcessEvent {
+    /// Command lines read from the helper's stdout in one read (trailing whitespace
+    /// removed; `debug …` lines already logged and left out).
+    Lines {
+        /// Helper name.
+        name: Arc<str>,
+        /// Which start of the helper sent them.
+        generation: u64,
+        /// The lines, in order.
+        lines: Vec<String>,
+    },
+    /// The helper instance is gone (it exited, was killed, or broke its stdout).
+    Exited {
+        /// Helper name.
+        name: Arc<str>,
+        /// Which start of the helper ended.
+        generation: u64,
+        /// How it ended, for the log.
+        status: String,
+    },
+}
+
+/// Errors starting a helper.
+#[derive(Debug, thiserror::Error)]
+pub enum SpawnError {
+    /// The `run` list is empty.
+    #[error("process {0}: nothing to run")]
+    Empty(String),
+    /// The OS refused to start it.
+    #[error("process {name}: could not start {program}: {source}")]
+    Io {
+        /// Helper name.
+        name: String,
+        /// Program path.
+        program: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// A running helper instance, owned by the daemon.
+#[derive(Debug)]
+pub struct Helper {
+    name: Arc<str>,
+    generation: u64,
+    pid: Option<u32>,
+    encoding: Encoding,
+    queue: Arc<OutQueue>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Helper {
+    /// Starts `spec` and its reader, writer and child tasks. Lines and the exit notice go to
+    /// `events`. Must be called inside a tokio runtime.
+    pub fn spawn(
+        spec: &HelperSpec,
+        generation: u64,
+        queue_bytes: usize,
+        events: mpsc::Sender<ProcessEvent>,
+    ) -> Result<Self, SpawnError> {
+        let Some((program, args)) = spec.run.split_first() else {
+            return Err(SpawnError::Empty(spec.name.clone()));
+        };
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .env("TERM", "dumb")
+            .env_remove("exabgp_cli_pipe")
+            .process_group(0)
+            .kill_on_drop(false)
+            .spawn()
+            .map_err(|source| SpawnError::Io {
+                name: spec.name.clone(),
+                program: program.clone(),
+                source,
+            })?;
+        let name: Arc<str> = Arc::from(spec.name.as_str());
+        let pid = child.id();
+        let queue = Arc::new(OutQueue::new(queue_bytes));
+        let (stop_tx, stop_rx) = oneshot::channel();
+
+        let writer = child
+            .stdin
+            .take()
+            .map(|stdin| tokio::spawn(write_loop(name.clone(), stdin, queue.clone())));
+        let reader = child.stdout.take().map(|stdout| {
+            tokio::spawn(read_loop(name.clone(), generation, stdout, events.clone()))
+        });
+        tokio::spawn(child_loop(ChildTask {
+            name: name.clone(),
+            generation,
+            child,
+            reader,
+            writer,
+            queue: queue.clone(),
+            stop: stop_rx,
+            events,
+        }));
+        tracing::debug!(target: "processes", process = %name, ?pid, generation, "forked process");
+        Ok(Self {
+            name,
+            generation,
+            pid,
+            encoding: spec.encoding,
+            queue,
+            stop: Some(stop_tx),
+        })
+    }
+
+    /// The helper's name.
+    pub fn name(&self) -> &Arc<str> {
+        &self.name
+    }
+
+    /// Which start of the helper this is.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The OS process id, if it is known.
+    pub fn pid(&self) -> Option<u32> {
+        self.pid
+    }
+
+    /// The encoder this helper was started with.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Queues one line (a `\n` is appended) for the helper's stdin; never blocks.
+    pub fn send_line(&self, line: &str) -> Push {
+        let mut buf = Vec::with_capacity(line.len() + 1);
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
+        self.send_raw(Bytes::from(buf))
+    }
+
+    /// Queues bytes that already end with `\n`; never blocks. Drops are logged here.
+    pub fn send_raw(&self, bytes: Bytes) -> Push {
+        let outcome = self.queue.push(bytes);
+        match outcome {
+            Push::Dropped { first: true } => tracing::warn!(
+                target: "processes",
+                process = %self.name,
+                total_drops = self.queue.drops(),
+                "helper is not reading its stdin: outbound queue full, dropping lines for it"
+            ),
+            Push::Resumed(lost) => tracing::warn!(
+                target: "processes",
+                process = %self.name,
+                lost,
+                total_drops = self.queue.drops(),
+                "helper is reading again; lines were dropped while its queue was full"
+            ),
+            _ => {}
+        }
+        outcome
+    }
+
+    /// Lines dropped for this helper because its queue was full.
+    pub fn drops(&self) -> u64 {
+        self.queue.drops()
+    }
+
+    /// Stops the helper: what is queued gets a short time to reach the pipe, stdin is
+    /// closed, then SIGTERM, then SIGKILL after 2 s. Further lines are refused.
+    pub fn stop(&mut self) {
+        self.queue.close();
+        if let Some(stop) = self.stop.take() {
+            // the child task may already be gone (the helper exited on its own)
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+struct ChildTask {
+    name: Arc<str>,
+    generation: u64,
+    child: Child,
+    reader: Option<tokio::task::JoinHandle<ReadEnd>>,
+    writer: Option<tokio::task::JoinHandle<()>>,
+    queue: Arc<OutQueue>,
+    stop: oneshot::Receiver<()>,
+    events: mpsc::Sender<ProcessEvent>,
+}
+
+/// Why the reader stopped.
+#[derive(Debug)]
+enum ReadEnd {
+    Eof,
+    Oversized,
+    Error(std::io::Error),
+    DaemonGone,
+}
+
+async fn child_loop(mut task: ChildTask) {
+    let mut reader = task.reader.take();
+    let status = tokio::select! {
+        status = task.child.wait() => describe_exit(status),
+        end = async {
+            match reader.as_mut() {
+                Some(handle) => handle.await.ok(),
+                None => std::future::pending().await,
+            }
+        } => {
+            reader = None;
+            match end {
+                // stdout closed but the process lives on: ExaBGP treats that as a dead helper
+                Some(ReadEnd::Oversized) => {
+                    tracing::error!(target: "processes", process = %task.name,
+                        "oversized command from process (over {MAX_COMMAND_SIZE} bytes without a newline)");
+                }
+                Some(ReadEnd::Error(e)) => {
+                    tracing::debug!(target: "processes", process = %task.name, "read error: {e}");
+                }
+                _ => {}
+            }
+            task.queue.close();
+            terminate(&mut task.child, &task.name).await
+        }
+        _ = &mut task.stop => {
+            // let the last lines (the `shutdown` notice) reach the pipe, then close stdin
+            if let Some(writer) = task.writer.take() {
+                let _ = tokio::time::timeout(DRAIN_GRACE, writer).await;
+            }
+            terminate(&mut task.child, &task.name).await
+        }
+    };
+    task.queue.close();
+    if let Some(handle) = reader {
+        // deliver what the helper printed before it exited, before reporting the exit
+        let _ = tokio::time::timeout(Duration::from_secs(1), handle).await;
+    }
+    let _ = task
+        .events
+        .send(ProcessEvent::Exited {
+            name: task.name,
+            generation: task.generation,
+            status,
+        })
+        .await;
+}
+
+/// SIGTERM, then SIGKILL after [`TERMINATE_GRACE`]; returns how the process ended.
+async fn terminate(child: &mut Child, name: &str) -> String {
+    if let Ok(Some(status)) = child.try_wait() {
+        return describe_exit(Ok(status));
+    }
+    if let Some(pid) = child.id() {
+        signal::send_term(pid);
+    }
+    match tokio::time::timeout(TERMINATE_GRACE, child.wait()).await {
+        Ok(status) => describe_exit(status),
+        Err(_) => {
+            tracing::debug!(target: "processes", process = %name, "force kill unresponsive helper");
+            let _ = child.start_kill();
+            describe_exit(child.wait().await)
+        }
+    }
+}
+
+fn describe_exit(status: std::io::Result<std::process::ExitStatus>) -> String {
+    match status {
+        Ok(status) => status.to_string(),
+        Err(e) => format!("wait failed: {e}"),
+    }
+}
+
+async fn write_loop(name: Arc<str>, mut stdin: ChildStdin, queue: Arc<OutQueue>) {
+    while let Some(chunk) = queue.take().await {
+        if let Err(e) = stdin.write_all(&chunk).await {
+            tracing::debug!(target: "processes", process = %name, "issue while sending data to our helper program: {e}");
+            queue.close();
+            return;
+        }
+        if let Err(e) = stdin.flush().await {
+            tracing::debug!(target: "processes", process = %name, "flush to helper failed: {e}");
+        }
+    }
+    // queue closed and drained: dropping stdin sends EOF to the helper
+}
+
+async fn read_loop(
+    name: Arc<str>,
+    generation: u64,
+    mut stdout: ChildStdout,
+    events: mpsc::Sender<ProcessEvent>,
+) -> ReadEnd {
+    let mut pending: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match stdout.read(&mut chunk).await {
+            Ok(0) => return ReadEnd::Eof,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return ReadEnd::Error(e),
+        };
+        let Some(data) = chunk.get(..n) else {
+            return ReadEnd::Eof;
+        };
+        pending.extend_from_slice(data);
+        let lines = split_lines(&mut pending, &name);
+        if pending.len() > MAX_COMMAND_SIZE {
+            return ReadEnd::Oversized;
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let event = ProcessEvent::Lines {
+            name: name.clone(),
+            generation,
+            lines,
+        };
+        if events.send(event).await.is_err() {
+            return ReadEnd::DaemonGone;
+        }
+    }
+}
+
+/// Takes every complete line out of `pending`, trimming trailing whitespace; `debug …`
+/// lines are logged and left out, like ExaBGP.
+fn split_lines(pending: &mut Vec<u8>, name: &str) -> Vec<String> {
+    let Some(last_nl) = pending.iter().rposition(|&b| b == b'\n') else {
+        return Vec::new();
+    };
+    let rest = pending.split_off(last_nl + 1);
+    let complete = std::mem::replace(pending, rest);
+    let mut lines = Vec::new();
+    for raw in complete.split(|&b| b == b'\n') {
+        let text = String::from_utf8_lossy(raw);
+        let text = text.trim_end();
+        if let Some(info) = text.strip_prefix("debug ") {
+            tracing::warn!(target: "api", process = %name, "debug info from {name} : {info}");
+            continue;
+        }
+        lines.push(text.to_owned());
+    }
+    // `split` yields one empty piece after the final '\n'
+    lines.pop();
+    lines
+}
+
+mod signal {
+    //! The one system call std and tokio do not offer: SIGTERM to a child.
+
+    /// Sends SIGTERM to `pid` (a child we started and have not reaped).
+    #[allow(unsafe_code)]
+    pub(super) fn send_term(pid: u32) {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return;
+        };
+        // SAFETY: kill(2) takes two integers and touches no memory of ours. `pid` is our own
+        // unreaped child (tokio only reaps it in `wait`, which has not returned), so the pid
+        // cannot have been reused by another process.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_partial_line_and_drops_debug() {
+        let mut pending =
+            b"announce route 1.0.0.0/24 next-hop 2.2.2.2\r\ndebug hello\n\nwith".to_vec();
+        let lines = split_lines(&mut pending, "t");
+        assert_eq!(
+            lines,
+            vec![
+                "announce route 1.0.0.0/24 next-hop 2.2.2.2".to_owned(),
+                String::new()
+            ]
+        );
+        assert_eq!(pending, b"with");
+        pending.extend_from_slice(b"draw route 1.0.0.0/24\n");
+        assert_eq!(
+            split_lines(&mut pending, "t"),
+            vec!["withdraw route 1.0.0.0/24"]
+        );
+        assert!(pending.is_empty());
+    }
+
+    fn spec(script: &str) -> HelperSpec {
+        HelperSpec {
+            name: "t".into(),
+            run: vec!["/bin/sh".into(), "-c".into(), script.into()],
+            encoding: Encoding::Text,
+            respawn: true,
+        }
+    }
+
+    #[tokio::test]
+    async fn lines_flow_both_ways_and_exit_is_reported() {
+        let (tx, mut rx) = mpsc::channel(16);
+        // echoes back what it reads, prefixed, until it reads "bye"
+        let helper = Helper::spawn(
+            &spec("echo hello; while read l; do [ \"$l\" = bye ] && exit 3; echo got $l; done"),
+            7,
+            1024,
+            tx,
+        )
+        .unwrap();
+        helper.send_line("done");
+        helper.send_line("bye");
+        let mut seen = Vec::new();
+        let status = loop {
+            match tokio::time::timeout(Duration::from_secs(5), rx.recv())
+                .await
+                .unwrap()
+                .unwrap()
+            {
+                ProcessEvent::Lines {
+                    generation, lines, ..
+                } => {
+                    assert_eq!(generation, 7);
+                    seen.extend(lines);
+                }
+                ProcessEvent::Exited {
+                    generation, status, ..
+                } => {
+                    assert_eq!(generation, 7);
+                    break status;
+                }
+            }
+        };
+        assert_eq!(seen, vec!["hello", "got done"]);
+        assert!(status.contains('3'), "{status}");
+    }
+
+    #[tokio::test]
+    async fn stop_terminates_a_helper_that_ignores_stdin() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let mut helper = Helper::spawn(&spec("exec sleep 30"), 1, 1024, tx).unwrap();
+        helper.stop();
+        let event = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        match event {
+            ProcessEvent::Exited { status, .. } => assert!(status.contains("signal"), "{status}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_run_is_refused() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let (tx, _rx) = mpsc::channel(1);
+        let mut s = spec("");
+        s.run.clear();
+        rt.block_on(async {
+            assert!(matches!(
+                Helper::spawn(&s, 0, 10, tx),
+                Err(SpawnError::Empty(_))
+            ));
+        });
+    }
+}

@@ -1,0 +1,188 @@
+//! The bounded outbound queue in front of a helper's stdin.
+//!
+//! Herald never waits for a helper to read. Everything written to a helper (events, acks,
+//! `show` answers) goes through [`OutQueue::push`], which never blocks: the line is appended
+//! when the queued bytes stay under the limit, and dropped otherwise. A writer task drains the
+//! queue into the pipe at whatever pace the helper reads.
+//!
+//! Policy when the queue is full: the new line is **dropped** (newest-dropped, so a helper
+//! that catches up later sees a consistent prefix of the stream, then a gap), the drop is
+//! counted, and the first drop of every overflow episode is logged as a warning; when the
+//! queue has room again the number of lines lost in the episode is logged. ExaBGP instead
+//! blocks its whole reactor on the pipe (issues #932, #1034): every session stalls and hold
+//! timers expire. Dropping only hurts the helper that stopped reading.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use tokio::sync::Notify;
+
+/// Default byte limit of a helper's outbound queue (what is waiting beyond the 64 KiB pipe).
+pub const DEFAULT_QUEUE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A byte-bounded FIFO of lines for one helper, shared by the daemon (producer) and the
+/// helper's writer task (consumer).
+#[derive(Debug)]
+pub struct OutQueue {
+    state: Mutex<State>,
+    ready: Notify,
+    limit: usize,
+    drops: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    lines: VecDeque<Bytes>,
+    bytes: usize,
+    closed: bool,
+    /// Lines dropped since the queue last had room (the current overflow episode).
+    episode: u64,
+}
+
+/// What [`OutQueue::push`] did with a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Push {
+    /// The line is queued.
+    Queued,
+    /// The line is queued, and the queue had been full: that many lines were lost before it.
+    Resumed(u64),
+    /// The queue is full: the line was dropped. `first` is true for the first drop of an
+    /// overflow episode (the one worth logging).
+    Dropped {
+        /// First drop since the queue last had room.
+        first: bool,
+    },
+    /// The queue is closed (the helper is gone or going).
+    Closed,
+}
+
+impl OutQueue {
+    /// An empty queue that holds at most `limit` bytes (one line is always accepted into an
+    /// empty queue, whatever its size).
+    pub fn new(limit: usize) -> Self {
+        Self {
+            state: Mutex::new(State::default()),
+            ready: Notify::new(),
+            limit,
+            drops: AtomicU64::new(0),
+        }
+    }
+
+    /// Appends `line` (which must already end with `\n`) without ever blocking.
+    pub fn push(&self, line: Bytes) -> Push {
+        let mut state = self.lock();
+        if state.closed {
+            return Push::Closed;
+        }
+        if !state.lines.is_empty() && state.bytes + line.len() > self.limit {
+            state.episode += 1;
+            self.drops.fetch_add(1, Ordering::Relaxed);
+            return Push::Dropped {
+                first: state.episode == 1,
+            };
+        }
+        state.bytes += line.len();
+        state.lines.push_back(line);
+        let lost = std::mem::take(&mut state.episode);
+        drop(state);
+        self.ready.notify_one();
+        if lost > 0 {
+            Push::Resumed(lost)
+        } else {
+            Push::Queued
+        }
+    }
+
+    /// Total number of lines dropped since the queue was made.
+    pub fn drops(&self) -> u64 {
+        self.drops.load(Ordering::Relaxed)
+    }
+
+    /// Bytes waiting to be written.
+    pub fn queued_bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
+    /// Refuses further lines; the writer still drains what is queued, then stops.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.ready.notify_one();
+    }
+
+    /// Waits for lines and takes all of them (concatenated), or `None` once the queue is
+    /// closed and empty.
+    pub async fn take(&self) -> Option<Vec<u8>> {
+        loop {
+            {
+                let mut state = self.lock();
+                if !state.lines.is_empty() {
+                    let mut out = Vec::with_capacity(state.bytes);
+                    for line in state.lines.drain(..) {
+                        out.extend_from_slice(&line);
+                    }
+                    state.bytes = 0;
+                    return Some(out);
+                }
+                if state.closed {
+                    return None;
+                }
+            }
+            self.ready.notified().await;
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A poisoned lock only means another thread panicked while holding it; the queue's
+        // state is still a valid VecDeque, so keep going with it.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(s: &str) -> Bytes {
+        Bytes::from(format!("{s}\n"))
+    }
+
+    #[test]
+    fn drops_newest_when_full_and_reports_resume() {
+        let q = OutQueue::new(10);
+        assert_eq!(q.push(line("done")), Push::Queued); // 5 bytes
+        assert_eq!(q.push(line("done")), Push::Queued); // 10 bytes
+        assert_eq!(q.push(line("done")), Push::Dropped { first: true });
+        assert_eq!(q.push(line("done")), Push::Dropped { first: false });
+        assert_eq!(q.drops(), 2);
+        assert_eq!(q.queued_bytes(), 10);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let taken = rt.block_on(q.take()).unwrap();
+        assert_eq!(taken, b"done\ndone\n");
+        assert_eq!(q.push(line("error")), Push::Resumed(2));
+        assert_eq!(q.drops(), 2);
+    }
+
+    #[test]
+    fn oversized_line_accepted_into_empty_queue() {
+        let q = OutQueue::new(4);
+        assert_eq!(q.push(line("a long line")), Push::Queued);
+        assert_eq!(q.push(line("x")), Push::Dropped { first: true });
+    }
+
+    #[test]
+    fn closed_queue_drains_then_ends() {
+        let q = OutQueue::new(100);
+        q.push(line("shutdown"));
+        q.close();
+        assert_eq!(q.push(line("late")), Push::Closed);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(rt.block_on(q.take()).unwrap(), b"shutdown\n");
+        assert_eq!(rt.block_on(q.take()), None);
+    }
+}
