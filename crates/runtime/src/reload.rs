@@ -1,0 +1,258 @@
+//! Configuration reload: what changed between the running configuration and the new one.
+//!
+//! SIGUSR1 (or the API `reload`) re-reads the files and applies the difference (spec §1.1,
+//! §5):
+//!
+//! - a neighbor whose session settings did not change keeps its session; only its routes
+//!   are diffed: new or changed routes are announced, routes whose NLRI disappeared are
+//!   withdrawn;
+//! - a neighbor whose session settings changed is stopped with a Cease NOTIFICATION and
+//!   started again from the new definition;
+//! - a removed neighbor gets a Cease NOTIFICATION; an added one is started;
+//! - helpers are kept; new ones are started, removed ones stopped, and ones whose `run` or
+//!   `encoder` changed are restarted. SIGUSR2 restarts every helper.
+//!
+//! The functions here are pure: they compare two [`config::Config`]s; the supervisor applies
+//! the result.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use config::{Config, Neighbor, Process, Route};
+use ipnet::IpNet;
+use wire::{Family, Nlri};
+
+/// Identifies a neighbor across reloads: its address (or range) and local address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NeighborKey {
+    /// `neighbor <ip|prefix>`.
+    pub peer: IpNet,
+    /// `local-address` (`None` = auto).
+    pub local: Option<IpAddr>,
+}
+
+impl NeighborKey {
+    /// The key of `neighbor`.
+    pub fn of(neighbor: &Neighbor) -> Self {
+        Self {
+            peer: neighbor.peer_address,
+            local: neighbor.local_address,
+        }
+    }
+}
+
+impl std::fmt::Display for NeighborKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.peer.prefix_len() == self.peer.max_prefix_len() {
+            write!(f, "{}", self.peer.addr())
+        } else {
+            write!(f, "{}", self.peer)
+        }
+    }
+}
+
+/// Route changes for a neighbor whose session is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RouteDiff {
+    /// Routes to announce (new, or attributes changed).
+    pub announce: Vec<Route>,
+    /// Routes to withdraw (their NLRI is gone from the configuration).
+    pub withdraw: Vec<Route>,
+}
+
+impl RouteDiff {
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.announce.is_empty() && self.withdraw.is_empty()
+    }
+}
+
+/// What a reload changes for the neighbors.
+#[derive(Debug, Clone, Default)]
+pub struct NeighborPlan {
+    /// Session kept; routes to update (maybe none), with the new definition.
+    pub keep: Vec<(NeighborKey, Neighbor, RouteDiff)>,
+    /// Session settings changed: stop the old session, start a new one.
+    pub restart: Vec<(NeighborKey, Neighbor)>,
+    /// New neighbors to start.
+    pub add: Vec<Neighbor>,
+    /// Neighbors to stop with a Cease.
+    pub remove: Vec<NeighborKey>,
+}
+
+/// What a reload changes for the helpers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessPlan {
+    /// Start these.
+    pub start: Vec<Process>,
+    /// Stop and start these (definition changed, or SIGUSR2).
+    pub restart: Vec<Process>,
+    /// Stop these.
+    pub stop: Vec<String>,
+}
+
+/// Compares the neighbors of `old` and `new`.
+pub fn plan_neighbors(old: &Config, new: &Config) -> NeighborPlan {
+    let mut plan = NeighborPlan::default();
+    let mut seen = HashSet::new();
+    for n in &new.neighbors {
+        let key = NeighborKey::of(n);
+        seen.insert(key.clone());
+        match old.neighbors.iter().find(|o| NeighborKey::of(o) == key) {
+            None => plan.add.push(n.clone()),
+            Some(o) if same_session(o, n) => {
+                let diff = diff_routes(&o.routes, &n.routes);
+                plan.keep.push((key, n.clone(), diff));
+            }
+            Some(_) => plan.restart.push((key, n.clone())),
+        }
+    }
+    for o in &old.neighbors {
+        let key = NeighborKey::of(o);
+        if !seen.contains(&key) {
+            plan.remove.push(key);
+        }
+    }
+    plan
+}
+
+/// Compares the processes; with `restart_all` (SIGUSR2) every kept helper is restarted.
+pub fn plan_processes(old: &Config, new: &Config, restart_all: bool) -> ProcessPlan {
+    let mut plan = ProcessPlan::default();
+    for p in &new.processes {
+        match old.process(&p.name) {
+            None => plan.start.push(p.clone()),
+            Some(o) if !restart_all && o.run == p.run && o.encoder == p.encoder => {}
+            Some(_) => plan.restart.push(p.clone()),
+        }
+    }
+    for o in &old.processes {
+        if new.process(&o.name).is_none() {
+            plan.stop.push(o.name.clone());
+        }
+    }
+    plan
+}
+
+/// True when two definitions of a neighbor need no new session: everything but the routes,
+/// the `api` bindings, the description and the source locations is equal.
+pub fn same_session(a: &Neighbor, b: &Neighbor) -> bool {
+    let strip = |n: &Neighbor| {
+        let mut n = n.clone();
+        n.routes.clear();
+        n.api.clear();
+        n.description.clear();
+        n.location = config::Location::default();
+        for raw in &mut n.raw {
+            raw.location = config::Location::default();
+        }
+        n
+    };
+    strip(a) == strip(b)
+}
+
+/// What identifies a route in an Adj-RIB-Out: family, NLRI (with path-id) and RD.
+fn route_key(route: &Route) -> (Family, &Nlri, Option<[u8; 8]>) {
+    (route.family, &route.nlri, route.rd)
+}
+
+/// The routes to announce and withdraw to go from `old` to `new`. Routes that start
+/// withdrawn (`withdraw` flag, for watchdogs) are never announced by a reload.
+pub fn diff_routes(old: &[Route], new: &[Route]) -> RouteDiff {
+    let mut diff = RouteDiff::default();
+    for n in new {
+        if n.withdrawn {
+            continue;
+        }
+        if !old.iter().any(|o| o == n) {
+            diff.announce.push(n.clone());
+        }
+    }
+    let new_keys: HashSet<_> = new.iter().filter(|r| !r.withdrawn).map(route_key).collect();
+    for o in old {
+        if !new_keys.contains(&route_key(o)) {
+            diff.withdraw.push(o.clone());
+        }
+    }
+    diff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil;
+
+    #[test]
+    fn route_diff_announces_new_and_changed_withdraws_gone() {
+        let a = testutil::route("10.0.0.0/24", "192.0.2.1");
+        let b = testutil::route("10.0.1.0/24", "192.0.2.1");
+        let b2 = testutil::route("10.0.1.0/24", "192.0.2.2");
+        let c = testutil::route("10.0.2.0/24", "192.0.2.1");
+        let diff = diff_routes(&[a.clone(), b], &[a, b2.clone(), c.clone()]);
+        assert_eq!(diff.announce, vec![b2, c]);
+        assert!(diff.withdraw.is_empty());
+
+        let a = testutil::route("10.0.0.0/24", "192.0.2.1");
+        let b = testutil::route("10.0.1.0/24", "192.0.2.1");
+        let diff = diff_routes(&[a.clone(), b.clone()], &[a]);
+        assert!(diff.announce.is_empty());
+        assert_eq!(diff.withdraw, vec![b]);
+    }
+
+    #[test]
+    fn neighbor_plan_keeps_restarts_adds_removes() {
+        let mut kept = testutil::neighbor("127.0.0.1", vec![]);
+        kept.routes
+            .push(testutil::route("10.0.0.0/24", "192.0.2.1"));
+        let changed = testutil::neighbor("127.0.0.2", vec![]);
+        let removed = testutil::neighbor("127.0.0.3", vec![]);
+        let old = Config {
+            processes: vec![],
+            neighbors: vec![kept.clone(), changed.clone(), removed],
+        };
+        let mut kept2 = kept.clone();
+        kept2.routes = vec![testutil::route("10.0.9.0/24", "192.0.2.1")];
+        kept2.description = String::new();
+        let mut changed2 = changed;
+        changed2.hold_time = 30;
+        let added = testutil::neighbor("127.0.0.4", vec![]);
+        let new = Config {
+            processes: vec![],
+            neighbors: vec![kept2, changed2, added],
+        };
+        let plan = plan_neighbors(&old, &new);
+        assert_eq!(plan.keep.len(), 1);
+        assert_eq!(plan.keep[0].2.announce.len(), 1);
+        assert_eq!(plan.keep[0].2.withdraw.len(), 1);
+        assert_eq!(plan.restart.len(), 1);
+        assert_eq!(plan.restart[0].0.to_string(), "127.0.0.2");
+        assert_eq!(plan.add.len(), 1);
+        assert_eq!(plan.remove.len(), 1);
+        assert_eq!(plan.remove[0].to_string(), "127.0.0.3");
+    }
+
+    #[test]
+    fn process_plan() {
+        let p = |name: &str, run: &str| config::Process {
+            name: name.into(),
+            run: vec![run.into()],
+            encoder: config::Encoder::Text,
+            respawn: true,
+            location: config::Location::default(),
+        };
+        let old = Config {
+            processes: vec![p("a", "/x"), p("b", "/y"), p("c", "/z")],
+            neighbors: vec![],
+        };
+        let new = Config {
+            processes: vec![p("a", "/x"), p("b", "/y2"), p("d", "/w")],
+            neighbors: vec![],
+        };
+        let plan = plan_processes(&old, &new, false);
+        assert_eq!(plan.start, vec![p("d", "/w")]);
+        assert_eq!(plan.restart, vec![p("b", "/y2")]);
+        assert_eq!(plan.stop, vec!["c".to_owned()]);
+        let plan = plan_processes(&old, &new, true);
+        assert_eq!(plan.restart.len(), 2);
+    }
+}
