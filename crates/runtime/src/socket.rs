@@ -151,7 +151,7 @@ pub fn decode_base64(text: &str) -> Result<Vec<u8>, SocketError> {
         }))
     }
     let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(SocketError::Md5Base64("length is not a multiple of 4"));
     }
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
