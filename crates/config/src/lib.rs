@@ -6,7 +6,9 @@
 //! - [`error`]: [`ConfigError`], displayed as `file:line:col: reason (near 'token')`.
 
 pub mod error;
+pub mod lexer;
 pub mod model;
+pub mod route;
 
 pub use error::ConfigError;
 pub use model::{
