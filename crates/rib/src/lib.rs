@@ -1,1 +1,60 @@
-//! TODO
+//! Adj-RIB-Out and Adj-RIB-In of one peer (RFC 4271 §3.2, §9.2), no I/O.
+//!
+//! - [`AdjRibOut`]: routes keyed by (family, NLRI with its path identifier) → an interned
+//!   [`AttrSet`]; a pending change set; [`AdjRibOut::plan`] turns the pending changes into
+//!   UPDATEs packed the way ExaBGP 5 packs them ([`pack`]), and [`eor`] gives End-of-RIB
+//!   markers (RFC 4724 §2).
+//! - [`AdjRibIn`]: received routes per family.
+//!
+//! Memory: an IPv4 route costs its compact key (16 octets) plus an `Arc` and two words of
+//! bookkeeping in the map; attribute sets are shared.
+
+pub mod adj_in;
+pub mod attrset;
+pub mod eor;
+mod key;
+pub mod out;
+pub mod pack;
+
+pub use adj_in::AdjRibIn;
+pub use attrset::{AttrSet, Interner};
+pub use out::{Action, AdjRibOut, Change};
+pub use pack::{OutCtx, Outgoing, Sizer};
+
+impl AdjRibOut {
+    /// Takes every pending change and returns the messages to send, in order: an
+    /// enhanced-refresh BoRR, the refreshed routes (one UPDATE each, as ExaBGP), the EoRR,
+    /// then the pending changes packed by attribute set.
+    pub fn plan(&mut self, ctx: &OutCtx, sizer: &dyn Sizer) -> Vec<Outgoing> {
+        let (refresh, changes) = self.take_changes();
+        let mut out = Vec::new();
+        if let Some((refresh, routes)) = refresh {
+            let families: Vec<_> = refresh
+                .families
+                .iter()
+                .filter(|f| ctx.families.contains(f))
+                .copied()
+                .collect();
+            if refresh.enhanced {
+                out.extend(families.iter().map(|&family| Outgoing::RefreshMarker {
+                    family,
+                    begin: true,
+                }));
+            }
+            for change in &routes {
+                pack::pack_changes(std::slice::from_ref(change), ctx, sizer, &mut out);
+            }
+            if refresh.enhanced {
+                out.extend(families.iter().map(|&family| Outgoing::RefreshMarker {
+                    family,
+                    begin: false,
+                }));
+            }
+        }
+        pack::pack_changes(&changes, ctx, sizer, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

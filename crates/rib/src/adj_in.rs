@@ -1,0 +1,148 @@
+//! Adj-RIB-In (RFC 4271 §3.2): the routes received from one peer, per family, with their
+//! attributes interned like the Adj-RIB-Out's.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use wire::{Attribute, Family, Nlri, Update};
+
+use crate::attrset::{AttrSet, Interner};
+use crate::key::RouteKey;
+
+/// One family's routes: key → (arrival order, attributes).
+type Table = HashMap<RouteKey, (u64, Arc<AttrSet>)>;
+
+/// The routes received from one peer.
+#[derive(Debug, Default)]
+pub struct AdjRibIn {
+    interner: Interner,
+    tables: Vec<(Family, Table)>,
+    next_order: u64,
+}
+
+impl AdjRibIn {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn table(&mut self, family: Family) -> &mut Table {
+        let index = match self.tables.iter().position(|(f, _)| *f == family) {
+            Some(index) => index,
+            None => {
+                self.tables.push((family, HashMap::new()));
+                self.tables.len() - 1
+            }
+        };
+        &mut self.tables[index].1
+    }
+
+    /// Stores (or replaces) a received route.
+    pub fn insert(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
+        let attrs = self.interner.intern(attrs);
+        self.next_order += 1;
+        let order = self.next_order;
+        let old = self
+            .table(family)
+            .insert(RouteKey::new(nlri), (order, attrs));
+        if let Some((_, old)) = old {
+            self.interner.release(&old);
+        }
+    }
+
+    /// Removes a route; true when it was there.
+    pub fn withdraw(&mut self, family: Family, nlri: &Nlri) -> bool {
+        let old = self.table(family).remove(&RouteKey::new(nlri));
+        match old {
+            Some((_, attrs)) => {
+                self.interner.release(&attrs);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Applies a received UPDATE: withdrawn routes, NLRI (with the NEXT_HOP attribute),
+    /// MP_UNREACH_NLRI and MP_REACH_NLRI (RFC 4760).
+    pub fn apply(&mut self, update: &Update) {
+        for nlri in &update.withdrawn {
+            self.withdraw(Family::IPV4_UNICAST, nlri);
+        }
+        let mut next_hop: Option<IpAddr> = None;
+        let mut others = Vec::new();
+        for attr in &update.attributes {
+            match attr {
+                Attribute::NextHop(hop) => next_hop = Some(IpAddr::V4(*hop)),
+                Attribute::MpReach(_) | Attribute::MpUnreach(_) => {}
+                other => others.push(other.clone()),
+            }
+        }
+        for attr in &update.attributes {
+            if let Attribute::MpUnreach(unreach) = attr {
+                for nlri in &unreach.nlri {
+                    self.withdraw(unreach.family, nlri);
+                }
+            }
+        }
+        if !update.nlri.is_empty() {
+            let attrs = Arc::new(AttrSet::new(next_hop, others.clone()));
+            for nlri in &update.nlri {
+                self.insert(Family::IPV4_UNICAST, nlri, Arc::clone(&attrs));
+            }
+        }
+        for attr in &update.attributes {
+            if let Attribute::MpReach(reach) = attr {
+                let attrs = Arc::new(AttrSet::new(
+                    reach.next_hop.first().copied(),
+                    others.clone(),
+                ));
+                for nlri in &reach.nlri {
+                    self.insert(reach.family, nlri, Arc::clone(&attrs));
+                }
+            }
+        }
+    }
+
+    /// Forgets every route.
+    pub fn clear(&mut self) {
+        self.tables.clear();
+        self.interner = Interner::new();
+    }
+
+    /// Forgets the routes of one family.
+    pub fn clear_family(&mut self, family: Family) {
+        self.tables.retain(|(f, _)| *f != family);
+        self.interner.collect_garbage();
+    }
+
+    /// The attributes of one route.
+    pub fn get(&self, family: Family, nlri: &Nlri) -> Option<&Arc<AttrSet>> {
+        let (_, table) = self.tables.iter().find(|(f, _)| *f == family)?;
+        table.get(&RouteKey::new(nlri)).map(|(_, attrs)| attrs)
+    }
+
+    /// Every route, family by family, each in arrival order (`show adj-rib in`).
+    pub fn routes(&self) -> Vec<(Family, Nlri, Arc<AttrSet>)> {
+        let mut out = Vec::with_capacity(self.len());
+        for (family, table) in &self.tables {
+            let mut list: Vec<_> = table.iter().collect();
+            list.sort_by_key(|(_, (order, _))| *order);
+            out.extend(
+                list.into_iter()
+                    .map(|(key, (_, attrs))| (*family, key.to_nlri(), Arc::clone(attrs))),
+            );
+        }
+        out
+    }
+
+    /// Number of routes held.
+    pub fn len(&self) -> usize {
+        self.tables.iter().map(|(_, t)| t.len()).sum()
+    }
+
+    /// True when no route is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,473 @@
+//! Behaviour tests of the Adj-RIB-Out with its packer, sized by a minimal test codec.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use ipnet::IpNet;
+use proptest::prelude::*;
+use wire::attr::{AsPath, Community};
+use wire::{Asn, Attribute, EncodeCtx, Family, Nlri, PathId, Update};
+
+use crate::pack::{wire_attributes, HEADER_LEN};
+use crate::{AdjRibIn, AdjRibOut, AttrSet, OutCtx, Outgoing, Sizer};
+
+/// Sizes per RFC 4271 §4.3 for the attributes the tests use (four-octet AS_PATH).
+struct TestSizer {
+    add_path: bool,
+}
+
+fn attr_header(value: usize) -> usize {
+    if value > 255 {
+        value + 4
+    } else {
+        value + 3
+    }
+}
+
+impl Sizer for TestSizer {
+    fn attributes_len(&self, attrs: &[Attribute]) -> usize {
+        attrs
+            .iter()
+            .map(|a| match a {
+                Attribute::Origin(_) => 4,
+                Attribute::AsPath(AsPath(segments)) => {
+                    attr_header(segments.iter().map(|s| 2 + 4 * s.asns.len()).sum())
+                }
+                Attribute::NextHop(_) | Attribute::Med(_) | Attribute::LocalPref(_) => 7,
+                Attribute::Communities(c) => attr_header(4 * c.len()),
+                Attribute::MpReach(r) => {
+                    let hops: usize = r
+                        .next_hop
+                        .iter()
+                        .map(|h| if h.is_ipv4() { 4 } else { 16 })
+                        .sum();
+                    let nlri: usize = r.nlri.iter().map(|n| self.nlri_len(r.family, n)).sum();
+                    attr_header(5 + hops + nlri)
+                }
+                Attribute::MpUnreach(u) => attr_header(
+                    3 + u
+                        .nlri
+                        .iter()
+                        .map(|n| self.nlri_len(u.family, n))
+                        .sum::<usize>(),
+                ),
+                other => panic!("test sizer does not know {other:?}"),
+            })
+            .sum()
+    }
+
+    fn nlri_len(&self, _family: Family, nlri: &Nlri) -> usize {
+        match nlri {
+            Nlri::Prefix { prefix, .. } => {
+                1 + usize::from(prefix.prefix_len()).div_ceil(8) + if self.add_path { 4 } else { 0 }
+            }
+            Nlri::Opaque(bytes) => bytes.len(),
+            other => panic!("test sizer does not know {other:?}"),
+        }
+    }
+}
+
+fn ctx(group: bool) -> OutCtx {
+    OutCtx {
+        encode: EncodeCtx {
+            asn4: true,
+            ..EncodeCtx::default()
+        },
+        local_as: Asn(65533),
+        peer_as: Asn(65533),
+        group_updates: group,
+        families: vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+    }
+}
+
+fn net(text: &str) -> Nlri {
+    Nlri::prefix(text.parse::<IpNet>().unwrap())
+}
+
+fn family_of(nlri: &Nlri) -> Family {
+    match nlri {
+        Nlri::Prefix {
+            prefix: IpNet::V6(_),
+            ..
+        } => Family::IPV6_UNICAST,
+        _ => Family::IPV4_UNICAST,
+    }
+}
+
+fn attrs(hop: &str, extra: Vec<Attribute>) -> Arc<AttrSet> {
+    Arc::new(AttrSet::new(Some(hop.parse().unwrap()), extra))
+}
+
+fn updates(out: Vec<Outgoing>) -> Vec<Update> {
+    out.into_iter()
+        .map(|o| match o {
+            Outgoing::Update(u) => u,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect()
+}
+
+fn update_len(u: &Update, sizer: &TestSizer) -> usize {
+    HEADER_LEN
+        + 4
+        + u.withdrawn
+            .iter()
+            .map(|n| sizer.nlri_len(Family::IPV4_UNICAST, n))
+            .sum::<usize>()
+        + sizer.attributes_len(&u.attributes)
+        + u.nlri
+            .iter()
+            .map(|n| sizer.nlri_len(Family::IPV4_UNICAST, n))
+            .sum::<usize>()
+}
+
+const SIZER: TestSizer = TestSizer { add_path: false };
+
+#[test]
+fn groups_by_attribute_set_and_sorts_like_exabgp() {
+    // conf-watchdog: 66/32 and 88/32 share attributes and one UPDATE, sorted; 100/32 has
+    // another next hop and its own UPDATE.
+    let mut rib = AdjRibOut::new();
+    let a = attrs("1.2.3.4", vec![]);
+    rib.announce(Family::IPV4_UNICAST, &net("88.88.88.88/32"), Arc::clone(&a));
+    rib.announce(Family::IPV4_UNICAST, &net("66.66.66.66/32"), Arc::clone(&a));
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("100.100.100.100/32"),
+        attrs("192.168.1.100", vec![]),
+    );
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[0].nlri,
+        vec![net("66.66.66.66/32"), net("88.88.88.88/32")]
+    );
+    assert_eq!(sent[1].nlri, vec![net("100.100.100.100/32")]);
+    // ORIGIN, AS_PATH, NEXT_HOP, LOCAL_PREF: sorted by code with iBGP defaults.
+    assert_eq!(
+        sent[0].attributes,
+        vec![
+            Attribute::Origin(wire::attr::Origin::Igp),
+            Attribute::AsPath(AsPath::default()),
+            Attribute::NextHop("1.2.3.4".parse().unwrap()),
+            Attribute::LocalPref(100),
+        ]
+    );
+    assert!(!rib.has_pending());
+}
+
+#[test]
+fn without_grouping_one_nlri_per_update() {
+    let mut rib = AdjRibOut::new();
+    let a = attrs("1.1.1.1", vec![]);
+    for p in ["4.0.0.0/8", "1.0.0.0/8", "3.0.0.0/8", "2.0.0.0/8"] {
+        rib.announce(Family::IPV4_UNICAST, &net(p), Arc::clone(&a));
+    }
+    let sent = updates(rib.plan(&ctx(false), &SIZER));
+    let order: Vec<_> = sent.iter().map(|u| u.nlri.clone()).collect();
+    // Arrival order, one per UPDATE (conf-group).
+    assert_eq!(
+        order,
+        vec![
+            vec![net("4.0.0.0/8")],
+            vec![net("1.0.0.0/8")],
+            vec![net("3.0.0.0/8")],
+            vec![net("2.0.0.0/8")]
+        ]
+    );
+}
+
+#[test]
+fn ipv6_is_never_grouped_and_uses_mp_reach() {
+    let mut rib = AdjRibOut::new();
+    let a = attrs("2a02:b80:0:2::1", vec![Attribute::LocalPref(200)]);
+    rib.announce(
+        Family::IPV6_UNICAST,
+        &net("2a02:b80:0:1::1/128"),
+        Arc::clone(&a),
+    );
+    rib.announce(
+        Family::IPV6_UNICAST,
+        &net("2a02:b80:0:1::2/128"),
+        Arc::clone(&a),
+    );
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 2);
+    for u in &sent {
+        assert!(u.nlri.is_empty());
+        // No NEXT_HOP for an IPv6 next hop; MP_REACH_NLRI last.
+        assert!(!u
+            .attributes
+            .iter()
+            .any(|a| matches!(a, Attribute::NextHop(_))));
+        assert!(matches!(u.attributes.last(), Some(Attribute::MpReach(_))));
+    }
+}
+
+#[test]
+fn withdraw_cancels_unsent_announce() {
+    let mut rib = AdjRibOut::new();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
+    assert!(!rib.has_pending());
+    assert!(rib.plan(&ctx(true), &SIZER).is_empty());
+    assert!(rib.is_empty());
+}
+
+#[test]
+fn announce_replaces_pending_withdraw_of_sent_route() {
+    let mut rib = AdjRibOut::new();
+    let a = attrs("1.1.1.1", vec![]);
+    rib.announce(Family::IPV4_UNICAST, &net("10.0.0.0/8"), Arc::clone(&a));
+    rib.plan(&ctx(true), &SIZER);
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
+    rib.announce(Family::IPV4_UNICAST, &net("10.0.0.0/8"), Arc::clone(&a));
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].nlri, vec![net("10.0.0.0/8")]);
+    // The peer has it: a withdrawal now goes out.
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].withdrawn, vec![net("10.0.0.0/8")]);
+    assert!(sent[0].attributes.is_empty());
+}
+
+#[test]
+fn same_announce_twice_is_sent_once() {
+    let mut rib = AdjRibOut::new();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.plan(&ctx(true), &SIZER);
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    assert!(!rib.has_pending());
+}
+
+#[test]
+fn attribute_sets_are_shared() {
+    let mut rib = AdjRibOut::new();
+    for i in 0..1000u32 {
+        let prefix = format!("10.{}.{}.0/24", i / 256, i % 256);
+        rib.announce(
+            Family::IPV4_UNICAST,
+            &net(&prefix),
+            attrs("1.1.1.1", vec![]),
+        );
+    }
+    assert_eq!(rib.attr_sets(), 1);
+    assert_eq!(rib.len(), 1000);
+    rib.clear();
+    rib.plan(&ctx(true), &SIZER);
+    assert_eq!(rib.attr_sets(), 0);
+}
+
+#[test]
+fn large_tables_split_at_message_size() {
+    let mut rib = AdjRibOut::new();
+    let a = attrs(
+        "1.1.1.1",
+        vec![Attribute::Communities(vec![Community(1); 10])],
+    );
+    for i in 0..3000u32 {
+        let prefix = format!("10.{}.{}.0/24", i / 256, i % 256);
+        rib.announce(Family::IPV4_UNICAST, &net(&prefix), Arc::clone(&a));
+    }
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    let total: usize = sent.iter().map(|u| u.nlri.len()).sum();
+    assert_eq!(total, 3000);
+    assert!(sent.len() > 1);
+    for u in &sent {
+        let len = update_len(u, &SIZER);
+        assert!(len <= 4096, "{len}");
+        // Dense: another /24 would not have fit.
+        if u.nlri.len() != 3000 % sent[0].nlri.len() {
+            assert!(len + 4 > 4096, "{len}");
+        }
+    }
+    rib.clear();
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    let total: usize = sent.iter().map(|u| u.withdrawn.len()).sum();
+    assert_eq!(total, 3000);
+    assert!(sent.iter().all(|u| update_len(u, &SIZER) <= 4096));
+}
+
+#[test]
+fn resend_all_sends_the_table_again() {
+    let mut rib = AdjRibOut::new();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.announce(
+        Family::IPV6_UNICAST,
+        &net("2001:db8::/32"),
+        attrs("2001:db8::1", vec![]),
+    );
+    rib.plan(&ctx(true), &SIZER);
+    rib.resend_all();
+    let mut peer = AdjRibIn::new();
+    for u in updates(rib.plan(&ctx(true), &SIZER)) {
+        peer.apply(&u);
+    }
+    assert_eq!(peer.len(), 2);
+}
+
+#[test]
+fn enhanced_refresh_is_framed() {
+    let mut rib = AdjRibOut::new();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.plan(&ctx(true), &SIZER);
+    rib.refresh(Some(Family::IPV4_UNICAST), true);
+    let out = rib.plan(&ctx(true), &SIZER);
+    assert_eq!(out.len(), 3);
+    assert_eq!(
+        out[0],
+        Outgoing::RefreshMarker {
+            family: Family::IPV4_UNICAST,
+            begin: true
+        }
+    );
+    assert!(matches!(&out[1], Outgoing::Update(u) if u.nlri == vec![net("10.0.0.0/8")]));
+}
+
+#[test]
+fn watchdog_groups() {
+    let mut rib = AdjRibOut::new();
+    let a = attrs("1.2.3.4", vec![]);
+    rib.watchdog_add(
+        "dnsr",
+        Family::IPV4_UNICAST,
+        net("77.77.77.77/32"),
+        Arc::clone(&a),
+        true,
+    );
+    assert!(rib.is_empty());
+    assert_eq!(rib.watchdog_announce("dnsr"), 1);
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent[0].nlri, vec![net("77.77.77.77/32")]);
+    assert_eq!(rib.watchdog_withdraw("dnsr"), 1);
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent[0].withdrawn, vec![net("77.77.77.77/32")]);
+    assert_eq!(rib.watchdog_withdraw("dnsr"), 0);
+    assert_eq!(rib.watchdog_announce("unknown"), 0);
+}
+
+#[test]
+fn add_path_ids_are_distinct_routes() {
+    let mut rib = AdjRibOut::new();
+    let prefix: IpNet = "10.0.0.0/8".parse().unwrap();
+    for id in [2, 1] {
+        let nlri = Nlri::Prefix {
+            path_id: Some(PathId(id)),
+            prefix,
+        };
+        rib.announce(Family::IPV4_UNICAST, &nlri, attrs("1.1.1.1", vec![]));
+    }
+    assert_eq!(rib.len(), 2);
+    let sent = updates(rib.plan(&ctx(true), &TestSizer { add_path: true }));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].nlri[0].path_id(), Some(PathId(1)));
+}
+
+/// What the peer should hold for a route of the Adj-RIB-Out.
+fn expected(ctx: &OutCtx, set: &AttrSet) -> AttrSet {
+    let attributes = wire_attributes(set, ctx)
+        .into_iter()
+        .filter(|a| !matches!(a, Attribute::NextHop(_)))
+        .collect();
+    AttrSet::new(set.next_hop, attributes)
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Announce(usize, usize),
+    Withdraw(usize),
+    Flush,
+    Clear,
+    Resend,
+}
+
+fn universe() -> Vec<Nlri> {
+    let mut list: Vec<Nlri> = (0..40).map(|i| net(&format!("10.0.{i}.0/24"))).collect();
+    list.extend((0..10).map(|i| net(&format!("2001:db8:{i}::/48"))));
+    list.push(net("0.0.0.0/0"));
+    list
+}
+
+fn sets() -> Vec<Arc<AttrSet>> {
+    vec![
+        attrs("1.1.1.1", vec![]),
+        attrs("1.1.1.2", vec![Attribute::Med(5)]),
+        attrs("2001:db8::1", vec![]),
+        Arc::new(AttrSet::new(
+            Some(IpAddr::V4("9.9.9.9".parse().unwrap())),
+            vec![Attribute::Communities(vec![Community(7); 3])],
+        )),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        6 => (0..51usize, 0..4usize).prop_map(|(n, a)| Op::Announce(n, a)),
+        3 => (0..51usize).prop_map(Op::Withdraw),
+        2 => Just(Op::Flush),
+        1 => Just(Op::Clear),
+        1 => Just(Op::Resend),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn updates_reproduce_the_table(ops in prop::collection::vec(op(), 1..80), group in any::<bool>()) {
+        let ctx = ctx(group);
+        let nlri = universe();
+        let sets = sets();
+        let mut rib = AdjRibOut::new();
+        let mut peer = AdjRibIn::new();
+        let apply = |rib: &mut AdjRibOut, peer: &mut AdjRibIn| {
+            for u in updates(rib.plan(&ctx, &SIZER)) {
+                prop_assert!(update_len(&u, &SIZER) <= ctx.encode.max_message_len());
+                let kinds = usize::from(!u.withdrawn.is_empty())
+                    + usize::from(!u.nlri.is_empty())
+                    + u.attributes.iter().filter(|a| matches!(a, Attribute::MpReach(_) | Attribute::MpUnreach(_))).count();
+                prop_assert_eq!(kinds, 1, "RFC 7606 §5.1: one kind of NLRI field per UPDATE");
+                peer.apply(&u);
+            }
+            Ok(())
+        };
+        for op in ops {
+            match op {
+                Op::Announce(n, a) => rib.announce(family_of(&nlri[n]), &nlri[n], Arc::clone(&sets[a])),
+                Op::Withdraw(n) => rib.withdraw(family_of(&nlri[n]), &nlri[n], None),
+                Op::Flush => apply(&mut rib, &mut peer)?,
+                Op::Clear => rib.clear(),
+                Op::Resend => {
+                    rib.resend_all();
+                    peer = AdjRibIn::new();
+                }
+            }
+        }
+        apply(&mut rib, &mut peer)?;
+        let mut want: Vec<_> = rib.routes().into_iter().map(|(f, n, a)| (f, n, expected(&ctx, &a))).collect();
+        let mut got: Vec<_> = peer.routes().into_iter().map(|(f, n, a)| (f, n, (*a).clone())).collect();
+        want.sort();
+        got.sort();
+        prop_assert_eq!(want, got);
+    }
+}
