@@ -1,0 +1,74 @@
+//! Harness self-test: ExaBGP 5 in Herald's place, against BIRD 2 and GoBGP.
+//!
+//! These prove the harness and every scenario work with the reference implementation, so a
+//! failure of the same scenario in `tests/herald.rs` is Herald's.
+
+use herald_interop_tests::lab::PeerKind;
+use herald_interop_tests::scenario;
+use herald_interop_tests::speaker::SpeakerKind;
+
+fn pass(result: Result<(), String>) {
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn exabgp_announces_and_withdraws_to_bird() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::ExaBgp,
+        PeerKind::Bird,
+    ));
+}
+
+#[test]
+fn exabgp_announces_and_withdraws_to_gobgp() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::ExaBgp,
+        PeerKind::Gobgp,
+    ));
+}
+
+#[test]
+fn exabgp_receives_from_bird() {
+    pass(scenario::receive(SpeakerKind::ExaBgp, PeerKind::Bird));
+}
+
+#[test]
+fn exabgp_receives_from_gobgp() {
+    pass(scenario::receive(SpeakerKind::ExaBgp, PeerKind::Gobgp));
+}
+
+#[test]
+fn exabgp_reannounces_after_bird_restart() {
+    pass(scenario::peer_restart(SpeakerKind::ExaBgp, PeerKind::Bird));
+}
+
+#[test]
+fn exabgp_reannounces_after_gobgp_restart() {
+    pass(scenario::peer_restart(SpeakerKind::ExaBgp, PeerKind::Gobgp));
+}
+
+#[test]
+fn exabgp_respawns_killed_helper() {
+    pass(scenario::helper_respawn(
+        SpeakerKind::ExaBgp,
+        PeerKind::Bird,
+    ));
+}
+
+#[test]
+fn two_exabgps_print_the_same_json_bird() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Bird,
+        SpeakerKind::ExaBgp,
+    ));
+}
+
+#[test]
+fn two_exabgps_print_the_same_json_gobgp() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Gobgp,
+        SpeakerKind::ExaBgp,
+    ));
+}

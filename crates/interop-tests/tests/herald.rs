@@ -1,0 +1,73 @@
+//! Herald against real peers (issue 2, item 8): the scenarios of `tests/harness.rs`, with the
+//! `herald` binary in ExaBGP's place, plus ExaBGP and Herald side by side on one peer
+//! printing the same JSON.
+
+use herald_interop_tests::lab::PeerKind;
+use herald_interop_tests::scenario;
+use herald_interop_tests::speaker::SpeakerKind;
+
+fn pass(result: Result<(), String>) {
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn herald_announces_and_withdraws_to_bird() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::Herald,
+        PeerKind::Bird,
+    ));
+}
+
+#[test]
+fn herald_announces_and_withdraws_to_gobgp() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::Herald,
+        PeerKind::Gobgp,
+    ));
+}
+
+#[test]
+fn herald_receives_from_bird() {
+    pass(scenario::receive(SpeakerKind::Herald, PeerKind::Bird));
+}
+
+#[test]
+fn herald_receives_from_gobgp() {
+    pass(scenario::receive(SpeakerKind::Herald, PeerKind::Gobgp));
+}
+
+#[test]
+fn herald_prints_the_json_exabgp_prints_bird() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Bird,
+        SpeakerKind::Herald,
+    ));
+}
+
+#[test]
+fn herald_prints_the_json_exabgp_prints_gobgp() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Gobgp,
+        SpeakerKind::Herald,
+    ));
+}
+
+#[test]
+fn herald_reannounces_after_bird_restart() {
+    pass(scenario::peer_restart(SpeakerKind::Herald, PeerKind::Bird));
+}
+
+#[test]
+fn herald_reannounces_after_gobgp_restart() {
+    pass(scenario::peer_restart(SpeakerKind::Herald, PeerKind::Gobgp));
+}
+
+#[test]
+fn herald_respawns_killed_helper() {
+    pass(scenario::helper_respawn(
+        SpeakerKind::Herald,
+        PeerKind::Bird,
+    ));
+}
