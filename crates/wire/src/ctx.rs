@@ -13,6 +13,14 @@ pub struct DecodeCtx {
     pub add_path: Vec<Family>,
     /// Extended next-hop (RFC 8950): (NLRI family, next-hop AFI) pairs accepted.
     pub extended_next_hop: Vec<(Family, Afi)>,
+    /// `Some(true)` on an iBGP session, `Some(false)` on eBGP, `None` when unknown (a
+    /// decode tool): enables the RFC 7606 §7.5/§7.9/§7.10 checks (LOCAL_PREF,
+    /// ORIGINATOR_ID, CLUSTER_LIST from an external peer are discarded) and rejects
+    /// AS_CONFED segments from an external peer (§7.2).
+    pub ibgp: Option<bool>,
+    /// When set, the leftmost AS of AS_PATH must be this ASN (RFC 4271 §6.3, "enforce
+    /// first AS"), else the UPDATE is treated as withdraw. Leave unset for route servers.
+    pub first_as: Option<crate::asn::Asn>,
 }
 
 impl DecodeCtx {

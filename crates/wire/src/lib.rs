@@ -22,10 +22,13 @@ pub mod nlri;
 pub mod reader;
 
 pub use asn::Asn;
-pub use attr::{Attribute, AttrFlags, AttrCode};
+pub use attr::{encode_attributes, AttrCode, AttrFlags, Attribute};
 pub use cap::Capability;
 pub use ctx::{DecodeCtx, EncodeCtx};
-pub use error::{Rfc7606Action, WireError, WireErrorKind};
+pub use error::{EncodeError, Rfc7606Action, WireError, WireErrorKind};
 pub use family::{Afi, Family, Safi};
-pub use message::{Message, MessageType, Notification, Open, RouteRefresh, Update};
+pub use message::{
+    frame, AttrIssue, Decoded, Message, MessageType, Notification, Open, RouteRefresh, Update,
+};
 pub use nlri::{Nlri, PathId};
+pub use reader::Reader;

@@ -10,8 +10,13 @@
 //! ```
 
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use ipnet::IpNet;
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+use crate::error::{EncodeError, WireError, WireErrorKind};
+use crate::family::{Afi, Family, Safi};
+use crate::reader::Reader;
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -58,5 +63,238 @@ impl Nlri {
             Self::Prefix { path_id, .. } => *path_id,
             Self::Opaque(_) => None,
         }
+    }
+
+    /// Octets this entry takes on the wire for `family`, with a path identifier when
+    /// `add_path` (a missing identifier is sent as 0).
+    pub fn encoded_len(&self, family: Family, add_path: bool) -> usize {
+        match self {
+            Self::Prefix { prefix, .. } => {
+                let id = if add_path && is_prefix_family(family) {
+                    4
+                } else {
+                    0
+                };
+                id + 1 + usize::from(prefix.prefix_len()).div_ceil(8)
+            }
+            Self::Opaque(bytes) => bytes.len(),
+        }
+    }
+
+    /// Appends this entry in the encoding of `family` (RFC 4271 §4.3, RFC 7911 §3).
+    pub fn encode(
+        &self,
+        family: Family,
+        add_path: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        match self {
+            Self::Prefix { path_id, prefix } => {
+                let version_ok = matches!(
+                    (family.afi, prefix),
+                    (Afi::IPV4, IpNet::V4(_)) | (Afi::IPV6, IpNet::V6(_))
+                );
+                if !version_ok || !is_prefix_family(family) {
+                    return Err(EncodeError::Unencodable(
+                        "prefix in a family of another kind",
+                    ));
+                }
+                if add_path {
+                    out.extend_from_slice(&path_id.unwrap_or_default().0.to_be_bytes());
+                }
+                let len = prefix.prefix_len();
+                out.push(len);
+                let bytes = usize::from(len).div_ceil(8);
+                match prefix.network() {
+                    IpAddr::V4(a) => out.extend_from_slice(&a.octets()[..bytes]),
+                    IpAddr::V6(a) => out.extend_from_slice(&a.octets()[..bytes]),
+                }
+                Ok(())
+            }
+            Self::Opaque(bytes) => {
+                out.extend_from_slice(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    /// Decodes a whole NLRI field of `family` (the rest of `r`).
+    ///
+    /// Prefix families give one [`Nlri::Prefix`] per entry; any other family gives one
+    /// [`Nlri::Opaque`] holding the field (nothing at all for an empty field). A prefix
+    /// length beyond the address size is (3,10) Invalid Network Field (RFC 7606 §5.3); a
+    /// truncated entry is `truncated` (withdrawn routes and MP attributes use (3,1),
+    /// the NLRI field (3,10), RFC 7606 §5.3).
+    pub fn decode_field(
+        r: &mut Reader<'_>,
+        family: Family,
+        add_path: bool,
+        truncated: fn(&'static str) -> WireErrorKind,
+    ) -> Result<Vec<Self>, WireError> {
+        if !is_prefix_family(family) {
+            let rest = r.rest();
+            return Ok(if rest.is_empty() {
+                Vec::new()
+            } else {
+                vec![Self::Opaque(rest.to_vec())]
+            });
+        }
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let path_id = if add_path {
+                let id = r
+                    .u32("path identifier")
+                    .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
+                Some(PathId(id))
+            } else {
+                None
+            };
+            let at = r.offset();
+            let len = r
+                .u8("prefix length")
+                .map_err(|e| WireError::new(e.offset, truncated("prefix length")))?;
+            let bytes = r
+                .take(usize::from(len).div_ceil(8), "prefix")
+                .map_err(|e| WireError::new(e.offset, truncated("prefix")));
+            let prefix = if family.afi == Afi::IPV4 {
+                if len > 32 {
+                    return Err(WireError::new(
+                        at,
+                        WireErrorKind::InvalidNetworkField("IPv4 prefix length > 32"),
+                    ));
+                }
+                let mut a = [0u8; 4];
+                copy_prefix(&mut a, bytes?);
+                IpNet::V4(Ipv4Net::new(Ipv4Addr::from(a), len).map_err(|_| {
+                    WireError::new(at, WireErrorKind::InvalidNetworkField("IPv4 prefix length"))
+                })?)
+            } else {
+                if len > 128 {
+                    return Err(WireError::new(
+                        at,
+                        WireErrorKind::InvalidNetworkField("IPv6 prefix length > 128"),
+                    ));
+                }
+                let mut a = [0u8; 16];
+                copy_prefix(&mut a, bytes?);
+                IpNet::V6(Ipv6Net::new(Ipv6Addr::from(a), len).map_err(|_| {
+                    WireError::new(at, WireErrorKind::InvalidNetworkField("IPv6 prefix length"))
+                })?)
+            };
+            out.push(Self::Prefix {
+                path_id,
+                prefix: prefix.trunc(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// True for the families whose NLRI are plain prefixes: IPv4/IPv6 unicast and multicast.
+pub fn is_prefix_family(family: Family) -> bool {
+    matches!(family.afi, Afi::IPV4 | Afi::IPV6)
+        && matches!(family.safi, Safi::UNICAST | Safi::MULTICAST)
+}
+
+fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(bytes: &[u8], family: Family, add_path: bool) -> Result<Vec<Nlri>, WireError> {
+        Nlri::decode_field(
+            &mut Reader::new(bytes),
+            family,
+            add_path,
+            WireErrorKind::MalformedAttributeList,
+        )
+    }
+
+    #[test]
+    fn ipv4_prefixes_round_trip() {
+        let bytes = [0x00, 0x20, 0x01, 0x01, 0x01, 0x01, 0x18, 0x0a, 0x00, 0x01];
+        let nlri = decode(&bytes, Family::IPV4_UNICAST, false).unwrap();
+        assert_eq!(
+            nlri,
+            vec![
+                Nlri::prefix("0.0.0.0/0".parse().unwrap()),
+                Nlri::prefix("1.1.1.1/32".parse().unwrap()),
+                Nlri::prefix("10.0.1.0/24".parse().unwrap()),
+            ]
+        );
+        let mut out = Vec::new();
+        for n in &nlri {
+            n.encode(Family::IPV4_UNICAST, false, &mut out).unwrap();
+        }
+        assert_eq!(out, bytes);
+        assert_eq!(nlri[2].encoded_len(Family::IPV4_UNICAST, false), 4);
+        assert_eq!(nlri[2].encoded_len(Family::IPV4_UNICAST, true), 8);
+    }
+
+    #[test]
+    fn host_bits_are_cleared() {
+        let nlri = decode(&[0x17, 0x0a, 0x00, 0x03], Family::IPV4_UNICAST, false).unwrap();
+        assert_eq!(nlri, vec![Nlri::prefix("10.0.2.0/23".parse().unwrap())]);
+    }
+
+    #[test]
+    fn path_ids_are_read_when_negotiated() {
+        let bytes = [0, 0, 0, 7, 0x08, 0x0a];
+        let nlri = decode(&bytes, Family::IPV4_UNICAST, true).unwrap();
+        assert_eq!(nlri[0].path_id(), Some(PathId(7)));
+        let mut out = Vec::new();
+        nlri[0]
+            .encode(Family::IPV4_UNICAST, true, &mut out)
+            .unwrap();
+        assert_eq!(out, bytes);
+    }
+
+    #[test]
+    fn ipv6_prefix() {
+        let bytes = [0x20, 0x20, 0x01, 0x0d, 0xb8];
+        let nlri = decode(&bytes, Family::IPV6_UNICAST, false).unwrap();
+        assert_eq!(nlri, vec![Nlri::prefix("2001:db8::/32".parse().unwrap())]);
+    }
+
+    #[test]
+    fn too_long_prefix_is_invalid_network_field() {
+        let e = decode(&[0x21, 1, 2, 3, 4, 5], Family::IPV4_UNICAST, false).unwrap_err();
+        assert_eq!(
+            e.kind,
+            WireErrorKind::InvalidNetworkField("IPv4 prefix length > 32")
+        );
+        let e = decode(&[0x81; 18], Family::IPV6_UNICAST, false).unwrap_err();
+        assert_eq!(
+            e.kind,
+            WireErrorKind::InvalidNetworkField("IPv6 prefix length > 128")
+        );
+    }
+
+    #[test]
+    fn truncated_prefix_uses_the_callers_kind() {
+        let e = decode(&[0x18, 10, 0], Family::IPV4_UNICAST, false).unwrap_err();
+        assert_eq!(e.kind, WireErrorKind::MalformedAttributeList("prefix"));
+        assert_eq!(e.offset, 1);
+        let e = decode(&[0, 0, 1], Family::IPV4_UNICAST, true).unwrap_err();
+        assert_eq!(
+            e.kind,
+            WireErrorKind::MalformedAttributeList("path identifier")
+        );
+    }
+
+    #[test]
+    fn other_families_stay_opaque() {
+        let fam = Family::new(Afi::IPV4, Safi::MPLS_VPN);
+        let nlri = decode(&[1, 2, 3], fam, false).unwrap();
+        assert_eq!(nlri, vec![Nlri::Opaque(vec![1, 2, 3])]);
+        assert!(decode(&[], fam, false).unwrap().is_empty());
+        assert!(Nlri::prefix("10.0.0.0/8".parse().unwrap())
+            .encode(fam, false, &mut Vec::new())
+            .is_err());
     }
 }

@@ -7,12 +7,42 @@
 //! |  Attr. Flags  |Attr. Type Code|   then 1 or 2 octets of length (Extended Length bit)
 //! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 //! ```
+//!
+//! Flags: bit 0 Optional, bit 1 Transitive, bit 2 Partial, bit 3 Extended Length.
+//!
+//! One file per code point (`attr_<code>_<name>.rs`) holds the value's diagram, its
+//! decoder and encoder and its RFC 7606 §7 error handling; [`list`] walks the attribute
+//! list of an UPDATE (duplicates, flags, lengths, RFC 6793 §4.2.3 AS4 reconciliation) and
+//! [`encode_attributes`] writes one back.
+
+mod attr_10_cluster_list;
+mod attr_14_mp_reach;
+mod attr_15_mp_unreach;
+mod attr_16_extended_communities;
+mod attr_17_as4_path;
+mod attr_18_as4_aggregator;
+mod attr_1_origin;
+mod attr_26_aigp;
+mod attr_2_as_path;
+mod attr_32_large_communities;
+mod attr_3_next_hop;
+mod attr_4_med;
+mod attr_5_local_pref;
+mod attr_6_atomic_aggregate;
+mod attr_7_aggregator;
+mod attr_8_communities;
+mod attr_9_originator_id;
+pub(crate) mod list;
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::asn::Asn;
+use crate::ctx::EncodeCtx;
+use crate::error::{EncodeError, Rfc7606Action, WireError};
 use crate::family::Family;
 use crate::nlri::Nlri;
+
+pub(crate) use attr_3_next_hop::is_invalid as is_invalid_next_hop;
 
 /// Attribute flags octet (RFC 4271 §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -221,4 +251,198 @@ pub enum Attribute {
         /// Value octets.
         data: Vec<u8>,
     },
+}
+
+/// A failure inside one attribute's value, with the RFC 7606 action it calls for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AttrError {
+    /// What to do.
+    pub(crate) action: Rfc7606Action,
+    /// Where and what (for a session reset, the kind gives the NOTIFICATION).
+    pub(crate) error: WireError,
+}
+
+impl AttrError {
+    /// An error calling for `action`.
+    pub(crate) fn new(action: Rfc7606Action, error: WireError) -> Self {
+        Self { action, error }
+    }
+}
+
+impl AttrCode {
+    /// The Optional and Transitive bits this crate expects for the code points it knows
+    /// (RFC 4271 §5, and the RFC of each attribute); `None` for other codes.
+    pub fn expected_flags(self) -> Option<u8> {
+        const WK: u8 = AttrFlags::TRANSITIVE;
+        const OT: u8 = AttrFlags::OPTIONAL | AttrFlags::TRANSITIVE;
+        const ON: u8 = AttrFlags::OPTIONAL;
+        Some(match self {
+            Self::ORIGIN
+            | Self::AS_PATH
+            | Self::NEXT_HOP
+            | Self::LOCAL_PREF
+            | Self::ATOMIC_AGGREGATE => WK,
+            Self::MED
+            | Self::ORIGINATOR_ID
+            | Self::CLUSTER_LIST
+            | Self::MP_REACH_NLRI
+            | Self::MP_UNREACH_NLRI
+            | Self::AIGP => ON,
+            Self::AGGREGATOR
+            | Self::COMMUNITIES
+            | Self::EXTENDED_COMMUNITIES
+            | Self::AS4_PATH
+            | Self::AS4_AGGREGATOR
+            | Self::LARGE_COMMUNITIES => OT,
+            _ => return None,
+        })
+    }
+}
+
+impl Attribute {
+    /// The attribute's type code.
+    pub fn code(&self) -> AttrCode {
+        match self {
+            Self::Origin(_) => AttrCode::ORIGIN,
+            Self::AsPath(_) => AttrCode::AS_PATH,
+            Self::NextHop(_) => AttrCode::NEXT_HOP,
+            Self::Med(_) => AttrCode::MED,
+            Self::LocalPref(_) => AttrCode::LOCAL_PREF,
+            Self::AtomicAggregate => AttrCode::ATOMIC_AGGREGATE,
+            Self::Aggregator(_) => AttrCode::AGGREGATOR,
+            Self::Communities(_) => AttrCode::COMMUNITIES,
+            Self::OriginatorId(_) => AttrCode::ORIGINATOR_ID,
+            Self::ClusterList(_) => AttrCode::CLUSTER_LIST,
+            Self::MpReach(_) => AttrCode::MP_REACH_NLRI,
+            Self::MpUnreach(_) => AttrCode::MP_UNREACH_NLRI,
+            Self::ExtCommunities(_) => AttrCode::EXTENDED_COMMUNITIES,
+            Self::Aigp(_) => AttrCode::AIGP,
+            Self::LargeCommunities(_) => AttrCode::LARGE_COMMUNITIES,
+            Self::Raw { code, .. } => *code,
+        }
+    }
+
+    /// The flags the attribute is sent with (the Extended Length bit is set on encode when
+    /// the value needs it).
+    pub fn flags(&self) -> AttrFlags {
+        match self {
+            Self::Raw { flags, .. } => AttrFlags(flags.0 & !AttrFlags::EXTENDED_LENGTH),
+            _ => AttrFlags(self.code().expected_flags().unwrap_or(AttrFlags::OPTIONAL)),
+        }
+    }
+
+    /// Appends the attribute (flags, code, length, value) as sent on a session with `ctx`.
+    ///
+    /// AS_PATH and AGGREGATOR are narrowed to two-octet ASNs when `!ctx.asn4`; the AS4_PATH
+    /// and AS4_AGGREGATOR that go with them are added by [`encode_attributes`].
+    pub fn encode(&self, ctx: &EncodeCtx, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let start = out.len();
+        out.push(self.flags().0);
+        out.push(self.code().0);
+        out.push(0);
+        match self {
+            Self::Origin(origin) => attr_1_origin::encode(*origin, out),
+            Self::AsPath(path) => attr_2_as_path::encode_segments(path, ctx.asn4, out),
+            Self::NextHop(ip) | Self::OriginatorId(ip) => out.extend_from_slice(&ip.octets()),
+            Self::Med(v) | Self::LocalPref(v) => out.extend_from_slice(&v.to_be_bytes()),
+            Self::AtomicAggregate => {}
+            Self::Aggregator(agg) => attr_7_aggregator::encode(agg, ctx.asn4, out),
+            Self::Communities(list) => {
+                for c in list {
+                    out.extend_from_slice(&c.0.to_be_bytes());
+                }
+            }
+            Self::ClusterList(list) => {
+                for ip in list {
+                    out.extend_from_slice(&ip.octets());
+                }
+            }
+            Self::MpReach(mp) => attr_14_mp_reach::encode(mp, ctx.add_path(mp.family), out)?,
+            Self::MpUnreach(mp) => attr_15_mp_unreach::encode(mp, ctx.add_path(mp.family), out)?,
+            Self::ExtCommunities(list) => {
+                for c in list {
+                    out.extend_from_slice(&c.0);
+                }
+            }
+            Self::Aigp(metric) => attr_26_aigp::encode(*metric, out),
+            Self::LargeCommunities(list) => attr_32_large_communities::encode(list, out),
+            Self::Raw { data, .. } => out.extend_from_slice(data),
+        }
+        // ExaBGP sends End-of-RIB's empty MP_UNREACH with a two-octet length.
+        let force_extended = matches!(self, Self::MpUnreach(mp) if mp.nlri.is_empty());
+        finish_header(out, start, force_extended)
+    }
+}
+
+/// Fixes the length of the attribute that starts at `start` (header written with a
+/// one-octet length of 0), switching to a two-octet length when needed.
+fn finish_header(out: &mut Vec<u8>, start: usize, force_extended: bool) -> Result<(), EncodeError> {
+    let len = out.len() - start - 3;
+    if len <= 255 && !force_extended {
+        // The three header octets were pushed by the caller.
+        out[start + 2] = len as u8;
+        return Ok(());
+    }
+    let len = u16::try_from(len).map_err(|_| EncodeError::FieldTooLong("path attribute"))?;
+    out[start] |= AttrFlags::EXTENDED_LENGTH;
+    out.insert(start + 2, 0);
+    out[start + 2..start + 4].copy_from_slice(&len.to_be_bytes());
+    Ok(())
+}
+
+/// Appends a path attribute list in the order given, as sent on a session with `ctx`.
+///
+/// For a peer without the 4-octet ASN capability (`!ctx.asn4`), AS_PATH is sent with
+/// AS_TRANS in place of four-octet-only ASNs and followed by an AS4_PATH holding the real
+/// path without confederation segments; an AGGREGATOR with a four-octet-only AS is
+/// followed by AS4_AGGREGATOR (RFC 6793 §4.2.2). Attributes already in the list as
+/// [`Attribute::Raw`] AS4_PATH / AS4_AGGREGATOR are sent as given instead.
+pub fn encode_attributes(
+    attrs: &[Attribute],
+    ctx: &EncodeCtx,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let has_raw = |code| {
+        attrs
+            .iter()
+            .any(|a| matches!(a, Attribute::Raw { code: c, .. } if *c == code))
+    };
+    let add_as4_path = !ctx.asn4 && !has_raw(AttrCode::AS4_PATH);
+    let add_as4_agg = !ctx.asn4 && !has_raw(AttrCode::AS4_AGGREGATOR);
+    for attr in attrs {
+        attr.encode(ctx, out)?;
+        match attr {
+            Attribute::AsPath(path) if add_as4_path && path.has_four_byte_only() => {
+                let confed_free = AsPath(
+                    path.0
+                        .iter()
+                        .filter(|s| !s.kind.is_confed())
+                        .cloned()
+                        .collect(),
+                );
+                if !confed_free.0.is_empty() {
+                    let start = out.len();
+                    out.extend_from_slice(&[
+                        AttrFlags::OPTIONAL | AttrFlags::TRANSITIVE,
+                        AttrCode::AS4_PATH.0,
+                        0,
+                    ]);
+                    attr_2_as_path::encode_segments(&confed_free, true, out);
+                    finish_header(out, start, false)?;
+                }
+            }
+            Attribute::Aggregator(agg) if add_as4_agg && agg.asn.is_four_byte_only() => {
+                let start = out.len();
+                out.extend_from_slice(&[
+                    AttrFlags::OPTIONAL | AttrFlags::TRANSITIVE,
+                    AttrCode::AS4_AGGREGATOR.0,
+                    0,
+                ]);
+                attr_7_aggregator::encode(agg, true, out);
+                finish_header(out, start, false)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
