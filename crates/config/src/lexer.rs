@@ -8,6 +8,8 @@
 //! - A line ending with `\` continues on the next one.
 //! - As in ExaBGP, a statement must end on its own line: words left at the end of a line
 //!   are an error (a missing `;`).
+//! - As in ExaBGP, blocks still open at the end of the file are closed, and a `}` with no
+//!   block to close at the top level is ignored.
 //!
 //! Every word keeps its 1-based line and column for error messages.
 
@@ -296,26 +298,15 @@ fn build(
                     });
                 }
                 if opened.is_none() {
-                    errors.push(LexError {
-                        line: pos.0,
-                        col: pos.1,
-                        reason: "unexpected '}' (no block to close)".into(),
-                        near: Some("}".into()),
-                    });
+                    // ExaBGP ignores a '}' with no block to close at the top level
                     continue;
                 }
                 return nodes;
             }
         }
     }
-    if let Some((line, col, name)) = opened {
-        errors.push(LexError {
-            line,
-            col,
-            reason: format!("block '{name}' is not closed (missing '}}')"),
-            near: Some(name),
-        });
-    }
+    // ExaBGP closes the blocks still open at the end of the file
+    let _ = (opened, errors);
     nodes
 }
 
@@ -365,16 +356,15 @@ mod tests {
 
     #[test]
     fn missing_semicolon_and_brace() {
-        let (_, errors) = parse("process a {\n  run foo\n  encoder text;\n");
-        assert_eq!(errors.len(), 2);
+        let (nodes, errors) = parse("process a {\n  run foo\n  encoder text;\n");
+        assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].line, errors[0].col), (2, 7));
         assert!(errors[0].reason.contains("does not end with ';'"));
-        assert_eq!(
-            errors[1].reason,
-            "block 'process' is not closed (missing '}')"
-        );
-        let (_, errors) = parse("}\n");
-        assert_eq!(errors[0].reason, "unexpected '}' (no block to close)");
+        // the unclosed block is closed at the end of the file, like ExaBGP
+        assert_eq!(nodes[0].children.as_ref().map(Vec::len), Some(2));
+        let (nodes, errors) = parse("}\na;\n");
+        assert!(errors.is_empty());
+        assert_eq!(nodes.len(), 1);
     }
 
     #[test]

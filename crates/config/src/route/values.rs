@@ -270,9 +270,13 @@ pub fn ext_community(value: &str) -> Result<ExtCommunity, String> {
         }
     };
     match (command, comps.as_slice(), parts.first()) {
-        ("target" | "origin", [admin, local], Some(p)) => {
-            let sub = if command == "target" { 0x02 } else { 0x03 };
-            if wide(p, *admin) {
+        ("target" | "origin" | "target4" | "origin4", [admin, local], Some(p)) => {
+            let sub = if command.starts_with("target") {
+                0x02
+            } else {
+                0x03
+            };
+            if command.ends_with('4') || wide(p, *admin) {
                 out[0] = 0x01;
                 out[1] = sub;
                 out[2..6].copy_from_slice(&(fit(*admin, 0xFFFF_FFFF)? as u32).to_be_bytes());
@@ -311,7 +315,12 @@ pub fn ext_community(value: &str) -> Result<ExtCommunity, String> {
             let speed = fit(*speed, 0xFFFF_FFFF)? as f32;
             out[4..8].copy_from_slice(&speed.to_be_bytes());
         }
-        ("target" | "origin" | "redirect" | "mup" | "l2info" | "bandwidth", _, _) => {
+        (
+            "target" | "origin" | "target4" | "origin4" | "redirect" | "mup" | "l2info"
+            | "bandwidth",
+            _,
+            _,
+        ) => {
             return Err(format!(
                 "invalid extended-community '{value}': wrong number of fields for {command}"
             ))

@@ -1,0 +1,278 @@
+//! From the block tree of [`crate::lexer`] to the typed [`Config`] (spec §1).
+//!
+//! Each file is walked once; every problem is collected as a [`ConfigError`] and the walk
+//! goes on, so one run reports all of them. Neighbors and templates are first read into a
+//! [`draft::Draft`] (every key optional), templates are merged by `inherit`, then
+//! [`build`] applies ExaBGP's defaults and semantic checks.
+
+mod build;
+mod draft;
+mod routes;
+mod values;
+
+use std::collections::HashMap;
+
+use crate::error::ConfigError;
+use crate::lexer::{self, Node, Token};
+use crate::model::{Config, Encoder, Location, Process};
+use crate::{Options, Source};
+
+pub(crate) use draft::Draft;
+
+/// The error collector and file name shared by the walkers.
+pub(crate) struct Ctx {
+    file: String,
+    pub(crate) errors: Vec<ConfigError>,
+}
+
+impl Ctx {
+    fn new(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The location of `tok`.
+    pub(crate) fn loc(&self, tok: &Token) -> Location {
+        self.at(tok.line, tok.col)
+    }
+
+    /// A location in the current file.
+    pub(crate) fn at(&self, line: u32, col: u32) -> Location {
+        Location {
+            file: self.file.clone(),
+            line,
+            col,
+        }
+    }
+
+    /// Records an error about `tok`.
+    pub(crate) fn err(&mut self, tok: &Token, reason: impl Into<String>) {
+        let loc = self.loc(tok);
+        self.errors
+            .push(ConfigError::new(loc, reason, Some(tok.text.as_str())));
+    }
+
+    /// Records an error at the start of `node` (its first word) or its terminator.
+    pub(crate) fn err_node(&mut self, node: &Node, reason: impl Into<String>) {
+        match node.words.first() {
+            Some(tok) => self.err(tok, reason),
+            None => {
+                let loc = self.at(node.end.0, node.end.1);
+                self.errors.push(ConfigError::new(loc, reason, None));
+            }
+        }
+    }
+
+    /// Records an error about a missing value after `node`'s last word.
+    pub(crate) fn err_missing(&mut self, node: &Node, what: &str) {
+        let near = node.words.last().map(|t| t.text.as_str());
+        let loc = self.at(node.end.0, node.end.1);
+        self.errors.push(ConfigError::new(
+            loc,
+            format!("{what} requires a value"),
+            near,
+        ));
+    }
+
+    /// Errors when `node` is a block but a statement was expected, or the reverse.
+    pub(crate) fn expect_statement(&mut self, node: &Node) -> bool {
+        if node.children.is_some() {
+            self.err_node(node, format!("'{}' is not a block", node.keyword()));
+            return false;
+        }
+        true
+    }
+
+    /// Errors about words after the value(s) a statement takes.
+    pub(crate) fn no_extra(&mut self, node: &Node, used: usize) -> bool {
+        if let Some(tok) = node.words.get(used) {
+            self.err(tok, format!("unexpected value for '{}'", node.keyword()));
+            return false;
+        }
+        true
+    }
+}
+
+/// Everything read from all the files, before templates are resolved.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub(crate) processes: Vec<Process>,
+    pub(crate) templates: HashMap<String, Draft>,
+    pub(crate) neighbors: Vec<Draft>,
+}
+
+/// Parses all `sources` into one configuration.
+pub(crate) fn parse(sources: &[Source], options: &Options) -> Result<Config, Vec<ConfigError>> {
+    let mut collected = Collected::default();
+    let mut errors = Vec::new();
+    for source in sources {
+        let mut ctx = Ctx::new(&source.name);
+        let (nodes, lex_errors) = lexer::parse(&source.text);
+        for e in lex_errors {
+            let loc = ctx.at(e.line, e.col);
+            ctx.errors
+                .push(ConfigError::new(loc, e.reason, e.near.as_deref()));
+        }
+        for node in &nodes {
+            top_level(&mut ctx, node, &mut collected);
+        }
+        errors.append(&mut ctx.errors);
+    }
+    let config = build::build(collected, &mut errors, options);
+    errors.sort_by(|a, b| {
+        (&a.location.file, a.location.line, a.location.col).cmp(&(
+            &b.location.file,
+            b.location.line,
+            b.location.col,
+        ))
+    });
+    errors.dedup();
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+fn top_level(ctx: &mut Ctx, node: &Node, collected: &mut Collected) {
+    match (node.keyword(), &node.children) {
+        ("process", Some(children)) => {
+            if let Some(process) = process(ctx, node, children) {
+                if collected.processes.iter().any(|p| p.name == process.name) {
+                    ctx.err_node(
+                        node,
+                        format!(
+                            "a process section called \"{}\" already exists",
+                            process.name
+                        ),
+                    );
+                } else {
+                    collected.processes.push(process);
+                }
+            }
+        }
+        ("template", Some(children)) => {
+            if !ctx.no_extra(node, 1) {
+                return;
+            }
+            for child in children {
+                match (child.keyword(), &child.children) {
+                    ("neighbor", Some(_)) => {
+                        let Some(name) = child.words.get(1) else {
+                            ctx.err_node(child, "a template neighbor needs a name");
+                            continue;
+                        };
+                        ctx.no_extra(child, 2);
+                        let draft = draft::neighbor(ctx, child, true, &mut collected.processes);
+                        if collected.templates.contains_key(&name.text) {
+                            ctx.err(name, format!("duplicate template '{}'", name.text));
+                        } else {
+                            collected.templates.insert(name.text.clone(), draft);
+                        }
+                    }
+                    _ => ctx.err_node(
+                        child,
+                        format!(
+                            "unknown template section '{}' (expected 'neighbor <name> {{ }}')",
+                            child.keyword()
+                        ),
+                    ),
+                }
+            }
+        }
+        ("neighbor", Some(_)) => {
+            let draft = draft::neighbor(ctx, node, false, &mut collected.processes);
+            collected.neighbors.push(draft);
+        }
+        ("process" | "template" | "neighbor", None) => {
+            ctx.err_node(node, format!("'{}' must be a block {{ }}", node.keyword()));
+        }
+        (other, _) => ctx.err_node(
+            node,
+            format!("unknown section '{other}' (expected process, template or neighbor)"),
+        ),
+    }
+}
+
+/// `process <name> { run …; encoder …; respawn …; }` (spec §1.10).
+fn process(ctx: &mut Ctx, node: &Node, children: &[Node]) -> Option<Process> {
+    let Some(name) = node.words.get(1) else {
+        ctx.err_node(node, "a process needs a name");
+        return None;
+    };
+    ctx.no_extra(node, 2);
+    let mut run: Option<(Vec<String>, Location)> = None;
+    let mut encoder = None;
+    let mut respawn = None;
+    for child in children {
+        process_key(ctx, child, &mut run, &mut encoder, &mut respawn);
+    }
+    let mut missing = Vec::new();
+    if run.is_none() {
+        missing.push("run");
+    }
+    if encoder.is_none() {
+        missing.push("encoder");
+    }
+    if !missing.is_empty() {
+        ctx.err(
+            name,
+            format!("unset process sections: {}", missing.join(", ")),
+        );
+        return None;
+    }
+    let (run, location) = run?;
+    Some(Process {
+        name: name.text.clone(),
+        run,
+        encoder: encoder?,
+        respawn: respawn.unwrap_or(true),
+        location,
+    })
+}
+
+/// One statement of a `process` block; shared with ExaBGP 3's `process` inside a neighbor.
+pub(crate) fn process_key(
+    ctx: &mut Ctx,
+    child: &Node,
+    run: &mut Option<(Vec<String>, Location)>,
+    encoder: &mut Option<Encoder>,
+    respawn: &mut Option<bool>,
+) -> bool {
+    match child.keyword() {
+        "run" => {
+            if !ctx.expect_statement(child) {
+                return true;
+            }
+            if child.words.len() < 2 {
+                ctx.err_missing(child, "run");
+                return true;
+            }
+            let words = child.words[1..].iter().map(|t| t.text.clone()).collect();
+            *run = Some((words, ctx.loc(&child.words[1])));
+        }
+        "encoder" => {
+            if !ctx.expect_statement(child) {
+                return true;
+            }
+            match child.words.get(1).map(|t| t.text.as_str()) {
+                Some("text") => *encoder = Some(Encoder::Text),
+                Some("json") => *encoder = Some(Encoder::Json),
+                Some(_) => ctx.err(&child.words[1], "invalid encoder (text or json)"),
+                None => ctx.err_missing(child, "encoder"),
+            }
+            ctx.no_extra(child, 2);
+        }
+        "respawn" => {
+            if ctx.expect_statement(child) {
+                if let Some(v) = values::boolean(ctx, child, true) {
+                    *respawn = Some(v);
+                }
+            }
+        }
+        _ => return false,
+    }
+    true
+}

@@ -1,0 +1,243 @@
+//! Route blocks of a neighbor: `static { route … }` (one-line and block forms),
+//! `announce { ipv4 { unicast … } … }` (spec §1.5, §1.6), and the blocks kept raw for the
+//! families without a typed model yet (`flow`, `l2vpn`, `operational`, spec §1.7–§1.9).
+
+use wire::{Afi, Family, Safi};
+
+use super::Ctx;
+use crate::lexer::{Node, Token};
+use crate::model::{Location, NextHop, RawSection, Route};
+use crate::route;
+
+/// Parses `prefix attributes…` given as tokens, forcing `safi` when given, and records
+/// errors against the right token.
+fn route_from_tokens(ctx: &mut Ctx, toks: &[&Token], safi: Option<Safi>) -> Option<Route> {
+    let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+    let result = route::parse_route(&words).map(|mut r| {
+        route::settle_family(&mut r, safi);
+        r
+    });
+    match result {
+        Ok(r) => Some(r),
+        Err(e) => {
+            if let Some(tok) = toks.get(e.index).or(toks.last()) {
+                ctx.err(tok, e.reason);
+            }
+            None
+        }
+    }
+}
+
+/// ExaBGP refuses an IPv4 (or, in `announce`, any IP) unicast/multicast route without a
+/// next hop.
+fn check_next_hop(ctx: &mut Ctx, tok: &Token, route: &Route, any_afi: bool) -> bool {
+    let unicastish = matches!(route.family.safi, Safi::UNICAST | Safi::MULTICAST);
+    let afi_ok = any_afi || route.family.afi == Afi::IPV4;
+    if unicastish && afi_ok && route.next_hop == NextHop::None {
+        ctx.err(tok, "invalid announcement (missing next-hop ?)");
+        return false;
+    }
+    true
+}
+
+/// `route <prefix> …;` or `route <prefix> { … }` (inside `static`, or directly in a
+/// neighbor as ExaBGP 3 allowed).
+pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+    let mut toks: Vec<&Token> = node.words.iter().skip(1).collect();
+    if toks.is_empty() {
+        ctx.err_missing(node, "route");
+        return;
+    }
+    for child in node.children.iter().flatten() {
+        if child.children.is_some() {
+            ctx.err_node(child, format!("'{}' is not a block", child.keyword()));
+            return;
+        }
+        if let Some(first) = child.words.first() {
+            if !route::is_attribute_word(&first.text) {
+                ctx.err(first, format!("unknown route attribute '{}'", first.text));
+                return;
+            }
+        }
+        toks.extend(child.words.iter());
+    }
+    let Some(first) = toks.first().copied() else {
+        return;
+    };
+    if let Some(r) = route_from_tokens(ctx, &toks, None) {
+        if check_next_hop(ctx, first, &r, false) {
+            let loc = ctx.loc(first);
+            for r in route::expand_split(r) {
+                out.push((r, loc.clone()));
+            }
+        }
+    }
+}
+
+/// `static { route …; route … { … } }`.
+pub(crate) fn static_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+    ctx.no_extra(node, 1);
+    for child in node.children.iter().flatten() {
+        match child.keyword() {
+            "route" => static_route(ctx, child, out),
+            other => ctx.err_node(
+                child,
+                format!("unknown static option '{other}' (expected route)"),
+            ),
+        }
+    }
+}
+
+/// The words of a node and its children, blocks as `{ … }` and statements ended by `;`.
+fn flatten(node: &Node, out: &mut Vec<String>) {
+    out.extend(node.words.iter().map(|t| t.text.clone()));
+    match &node.children {
+        Some(children) => {
+            out.push("{".into());
+            for c in children {
+                flatten(c, out);
+            }
+            out.push("}".into());
+        }
+        None => out.push(";".into()),
+    }
+}
+
+/// A FlowSpec route's family: `flow-vpn` when it has an `rd`, IPv6 when a prefix in it is.
+fn flow_family(words: &[String]) -> Family {
+    let vpn = words
+        .iter()
+        .any(|w| w == "rd" || w == "route-distinguisher");
+    let v6 = words.windows(2).any(|w| {
+        matches!(
+            w[0].as_str(),
+            "source" | "destination" | "source-ipv6" | "destination-ipv6"
+        ) && w[1].contains(':')
+    });
+    let afi = if v6 { Afi::IPV6 } else { Afi::IPV4 };
+    Family::new(afi, if vpn { Safi::FLOW_VPN } else { Safi::FLOW })
+}
+
+/// `flow { }`, `l2vpn { }`, `operational { }`: one [`RawSection`] per statement or block.
+pub(crate) fn raw_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<RawSection>) {
+    let kind = node.keyword().to_owned();
+    ctx.no_extra(node, 1);
+    for child in node.children.iter().flatten() {
+        let mut words = Vec::new();
+        flatten(child, &mut words);
+        let family = match (kind.as_str(), child.keyword()) {
+            ("flow", "route") => Some(flow_family(&words)),
+            ("l2vpn", "vpls") => Some(Family::new(Afi::L2VPN, Safi::VPLS)),
+            ("operational", _) => None,
+            (_, other) => {
+                ctx.err_node(child, format!("unknown {kind} option '{other}'"));
+                continue;
+            }
+        };
+        let location = child.words.first().map(|t| ctx.loc(t)).unwrap_or_default();
+        out.push(RawSection {
+            kind: kind.clone(),
+            family,
+            words,
+            location,
+        });
+    }
+}
+
+/// `announce { ipv4 { <safi> …; } ipv6 { … } l2vpn { vpls …; } }` (spec §1.6).
+pub(crate) fn announce_block(
+    ctx: &mut Ctx,
+    node: &Node,
+    routes: &mut Vec<(Route, Location)>,
+    raw: &mut Vec<RawSection>,
+) {
+    ctx.no_extra(node, 1);
+    for afi_node in node.children.iter().flatten() {
+        let afi = match afi_node.keyword() {
+            "ipv4" => Afi::IPV4,
+            "ipv6" => Afi::IPV6,
+            "l2vpn" => Afi::L2VPN,
+            other => {
+                ctx.err_node(
+                    afi_node,
+                    format!("unknown announce section '{other}' (ipv4, ipv6 or l2vpn)"),
+                );
+                continue;
+            }
+        };
+        let Some(children) = &afi_node.children else {
+            ctx.err_node(
+                afi_node,
+                format!("'{}' must be a block {{ }}", afi_node.keyword()),
+            );
+            continue;
+        };
+        ctx.no_extra(afi_node, 1);
+        for line in children {
+            announce_line(ctx, afi, line, routes, raw);
+        }
+    }
+}
+
+fn announce_line(
+    ctx: &mut Ctx,
+    afi: Afi,
+    line: &Node,
+    routes: &mut Vec<(Route, Location)>,
+    raw: &mut Vec<RawSection>,
+) {
+    let Some(first) = line.words.first() else {
+        return;
+    };
+    let safi_name = first.text.as_str();
+    let typed = matches!(
+        safi_name,
+        "unicast" | "multicast" | "nlri-mpls" | "mpls-vpn"
+    );
+    let known = if afi == Afi::L2VPN {
+        safi_name == "vpls"
+    } else {
+        typed || matches!(safi_name, "mcast-vpn" | "flow" | "flow-vpn" | "mup")
+    };
+    let Some(safi) = Safi::from_name(safi_name).filter(|_| known) else {
+        ctx.err(first, format!("unknown {} family '{safi_name}'", afi));
+        return;
+    };
+    if line.children.is_some() || !typed || afi == Afi::L2VPN {
+        let mut words = Vec::new();
+        flatten(line, &mut words);
+        let family = if safi == Safi::FLOW || safi == Safi::FLOW_VPN {
+            let f = flow_family(&words);
+            Family::new(afi, f.safi.max(safi))
+        } else {
+            Family::new(afi, safi)
+        };
+        raw.push(RawSection {
+            kind: "announce".into(),
+            family: Some(family),
+            words,
+            location: ctx.loc(first),
+        });
+        return;
+    }
+    let toks: Vec<&Token> = line.words.iter().skip(1).collect();
+    let Some(prefix_tok) = toks.first().copied() else {
+        ctx.err_missing(line, safi_name);
+        return;
+    };
+    let Some(r) = route_from_tokens(ctx, &toks, Some(safi)) else {
+        return;
+    };
+    let route_afi = r.family.afi;
+    if route_afi != afi {
+        ctx.err(prefix_tok, format!("this prefix is not {afi}"));
+        return;
+    }
+    if !check_next_hop(ctx, prefix_tok, &r, true) {
+        return;
+    }
+    let loc = ctx.loc(prefix_tok);
+    for r in route::expand_split(r) {
+        routes.push((r, loc.clone()));
+    }
+}
