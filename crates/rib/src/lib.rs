@@ -11,6 +11,7 @@
 
 pub mod adj_in;
 pub mod attrset;
+pub mod encode;
 pub mod eor;
 mod key;
 pub mod out;
@@ -18,6 +19,7 @@ pub mod pack;
 
 pub use adj_in::AdjRibIn;
 pub use attrset::{AttrSet, Interner};
+pub use encode::WireSizer;
 pub use out::{Action, AdjRibOut, Change};
 pub use pack::{OutCtx, Outgoing, Sizer};
 

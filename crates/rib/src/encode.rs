@@ -1,0 +1,257 @@
+//! From planned messages to bytes, with herald-wire's codec: the [`Sizer`] the packer uses
+//! on a live session, and [`AdjRibOut::drain`].
+
+use wire::message::RefreshSubtype;
+use wire::{
+    encode_attributes, Attribute, EncodeCtx, EncodeError, Family, Message, Nlri, RouteRefresh,
+};
+
+use crate::pack::{OutCtx, Outgoing, Sizer};
+use crate::AdjRibOut;
+
+/// Sizes from the wire codec itself, for one session's [`EncodeCtx`].
+#[derive(Debug, Clone, Copy)]
+pub struct WireSizer<'a> {
+    ctx: &'a EncodeCtx,
+}
+
+impl<'a> WireSizer<'a> {
+    /// Sizes for a session with `ctx`.
+    pub fn new(ctx: &'a EncodeCtx) -> Self {
+        Self { ctx }
+    }
+}
+
+impl Sizer for WireSizer<'_> {
+    fn attributes_len(&self, attrs: &[Attribute]) -> usize {
+        let mut out = Vec::new();
+        match encode_attributes(attrs, self.ctx, &mut out) {
+            Ok(()) => out.len(),
+            // Unencodable attributes can never be sent: report them as not fitting.
+            Err(_) => usize::MAX / 2,
+        }
+    }
+
+    fn nlri_len(&self, family: Family, nlri: &Nlri) -> usize {
+        nlri.encoded_len(family, self.ctx.add_path(family))
+    }
+}
+
+/// Encodes one planned message, appending it to `out`.
+pub fn encode_outgoing(
+    message: &Outgoing,
+    ctx: &EncodeCtx,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    match message {
+        Outgoing::Update(update) => Message::Update(update.clone()).encode(ctx, out),
+        Outgoing::RefreshMarker { family, begin } => Message::RouteRefresh(RouteRefresh {
+            family: *family,
+            subtype: if *begin {
+                RefreshSubtype::Begin
+            } else {
+                RefreshSubtype::End
+            },
+        })
+        .encode(ctx, out),
+    }
+}
+
+impl AdjRibOut {
+    /// Takes every pending change and returns the encoded messages to send, in order
+    /// ([`AdjRibOut::plan`] then the wire codec). A message the codec refuses (an
+    /// attribute too long for its field) is skipped and its error returned alongside, so
+    /// one bad route does not hold back the others.
+    pub fn drain(&mut self, ctx: &OutCtx) -> (Vec<Vec<u8>>, Vec<EncodeError>) {
+        let planned = self.plan(ctx, &WireSizer::new(&ctx.encode));
+        let mut messages = Vec::with_capacity(planned.len());
+        let mut errors = Vec::new();
+        for message in &planned {
+            let mut out = Vec::new();
+            match encode_outgoing(message, &ctx.encode, &mut out) {
+                Ok(()) => messages.push(out),
+                Err(err) => errors.push(err),
+            }
+        }
+        (messages, errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use wire::attr::{Community, LargeCommunity};
+    use wire::{Asn, AttrCode, AttrFlags, DecodeCtx, Family, Nlri};
+
+    use super::*;
+    use crate::{AdjRibIn, AttrSet};
+
+    fn ctx(local: u32, peer: u32, group: bool, families: Vec<Family>) -> OutCtx {
+        OutCtx {
+            encode: EncodeCtx {
+                asn4: true,
+                ..EncodeCtx::default()
+            },
+            local_as: Asn(local),
+            peer_as: Asn(peer),
+            group_updates: group,
+            families,
+        }
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02X}")).collect()
+    }
+
+    fn corpus(line: &str) -> String {
+        line.replace(':', "")
+    }
+
+    fn net(text: &str) -> Nlri {
+        Nlri::prefix(text.parse().unwrap())
+    }
+
+    #[test]
+    fn conf_group_bytes() {
+        // conf-group.conf: iBGP 65533, group-updates false, four /8 via 1.1.1.1.
+        let mut rib = AdjRibOut::new();
+        let attrs = rib.intern(AttrSet::new(Some("1.1.1.1".parse().unwrap()), vec![]));
+        for p in ["1.0.0.0/8", "2.0.0.0/8", "3.0.0.0/8", "4.0.0.0/8"] {
+            rib.announce(Family::IPV4_UNICAST, &net(p), Arc::clone(&attrs));
+        }
+        let (sent, errors) = rib.drain(&ctx(65533, 65533, false, vec![Family::IPV4_UNICAST]));
+        assert!(errors.is_empty());
+        let sent: Vec<String> = sent.iter().map(|m| hex(m)).collect();
+        let want: Vec<String> = (1..=4)
+            .map(|i| corpus(&format!("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:002E:02:00000015400101004002004003040101010140050400000064080{i}")))
+            .collect();
+        assert_eq!(sent, want);
+    }
+
+    #[test]
+    fn conf_watchdog_grouped_bytes() {
+        // conf-watchdog.conf: 66.66.66.66 and 88.88.88.88 share one UPDATE.
+        let mut rib = AdjRibOut::new();
+        let a = rib.intern(AttrSet::new(Some("1.2.3.4".parse().unwrap()), vec![]));
+        let b = rib.intern(AttrSet::new(Some("192.168.1.100".parse().unwrap()), vec![]));
+        rib.announce(Family::IPV4_UNICAST, &net("66.66.66.66/32"), Arc::clone(&a));
+        rib.announce(Family::IPV4_UNICAST, &net("88.88.88.88/32"), Arc::clone(&a));
+        rib.announce(Family::IPV4_UNICAST, &net("100.100.100.100/32"), b);
+        let (sent, _) = rib.drain(&ctx(65533, 65533, true, vec![Family::IPV4_UNICAST]));
+        let sent: Vec<String> = sent.iter().map(|m| hex(m)).collect();
+        assert_eq!(
+            sent,
+            vec![
+                corpus("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0036:02:0000001540010100400200400304010203044005040000006420424242422058585858"),
+                corpus("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0031:02:0000001540010100400200400304C0A80164400504000000642064646464"),
+            ]
+        );
+        // The withdrawal of conf-watchdog group 2.
+        rib.withdraw(Family::IPV4_UNICAST, &net("100.100.100.100/32"), None);
+        let (sent, _) = rib.drain(&ctx(65533, 65533, true, vec![Family::IPV4_UNICAST]));
+        assert_eq!(
+            hex(&sent[0]),
+            corpus("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001C:02:00052064646464:0000")
+        );
+    }
+
+    #[test]
+    fn conf_attributes_bytes() {
+        // conf-attributes.conf: 10.0.0.7/32, next-hop 255.255.255.255, a raw large
+        // community attribute; iBGP 1.
+        let mut rib = AdjRibOut::new();
+        let data = "0000000100000002000000030000000A0000000B0000000C";
+        let data: Vec<u8> = (0..data.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&data[i..i + 2], 16).unwrap())
+            .collect();
+        let attrs = rib.intern(AttrSet::new(
+            Some("255.255.255.255".parse().unwrap()),
+            vec![Attribute::Raw {
+                flags: AttrFlags(0xc0),
+                code: AttrCode(0x20),
+                data,
+            }],
+        ));
+        rib.announce(Family::IPV4_UNICAST, &net("10.0.0.7/32"), attrs);
+        let (sent, _) = rib.drain(&ctx(
+            1,
+            1,
+            false,
+            vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST],
+        ));
+        assert_eq!(
+            hex(&sent[0]),
+            corpus("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:004C:02:0000003040010100400200400304FFFFFFFF40050400000064C020180000000100000002000000030000000A0000000B0000000C200A000007")
+        );
+    }
+
+    #[test]
+    fn conf_new_v6_bytes() {
+        // conf-new-v6.conf: two IPv6 /128 with the same attributes: one UPDATE each.
+        let mut rib = AdjRibOut::new();
+        let attrs = rib.intern(AttrSet::new(
+            Some("2a02:b80:0:2::1".parse().unwrap()),
+            vec![
+                Attribute::Communities(vec![
+                    Community(30740 << 16),
+                    Community(30740 << 16 | 30740),
+                ]),
+                Attribute::LocalPref(200),
+            ],
+        ));
+        rib.announce(
+            Family::IPV6_UNICAST,
+            &net("2a02:b80:0:1::1/128"),
+            Arc::clone(&attrs),
+        );
+        rib.announce(Family::IPV6_UNICAST, &net("2a02:b80:0:1::2/128"), attrs);
+        let (sent, errors) = rib.drain(&ctx(65533, 65533, true, vec![Family::IPV6_UNICAST]));
+        assert!(errors.is_empty(), "{errors:?}");
+        let prefix = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0059:02:0000004240010100400200400504000000C8C008087814000078147814800E26000201102A020B8000000002000000000000000100802A020B800000000100000000000000";
+        let sent: Vec<String> = sent.iter().map(|m| hex(m)).collect();
+        assert_eq!(
+            sent,
+            vec![
+                corpus(&format!("{prefix}01")),
+                corpus(&format!("{prefix}02"))
+            ]
+        );
+    }
+
+    #[test]
+    fn decoded_updates_rebuild_a_large_table() {
+        let mut rib = AdjRibOut::new();
+        let attrs = rib.intern(AttrSet::new(
+            Some("10.0.0.1".parse().unwrap()),
+            vec![Attribute::LargeCommunities(vec![LargeCommunity {
+                global: 1,
+                local1: 2,
+                local2: 3,
+            }])],
+        ));
+        for i in 0..5000u32 {
+            let p = format!("{}.{}.{}.0/24", 20 + i / 65536, (i / 256) % 256, i % 256);
+            rib.announce(Family::IPV4_UNICAST, &net(&p), Arc::clone(&attrs));
+        }
+        let out = ctx(65000, 65001, true, vec![Family::IPV4_UNICAST]);
+        let (sent, errors) = rib.drain(&out);
+        assert!(errors.is_empty());
+        let mut peer = AdjRibIn::new();
+        let decode = DecodeCtx {
+            asn4: true,
+            ..DecodeCtx::default()
+        };
+        for bytes in &sent {
+            assert!(bytes.len() <= 4096);
+            let decoded = Message::decode(bytes, &decode).unwrap();
+            match decoded.message {
+                Message::Update(update) => peer.apply(&update),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(peer.len(), 5000);
+        assert!(sent.len() < 30, "{} messages", sent.len());
+    }
+}
