@@ -100,6 +100,11 @@ impl SessionConfig {
         }
     }
 
+    /// True for an internal session, when both ASNs are configured.
+    pub fn ibgp(&self) -> Option<bool> {
+        Some(self.local_as? == self.peer_as?)
+    }
+
     /// The families we offer: those of our Multiprotocol capabilities, or IPv4 unicast
     /// when there are none (RFC 4760 §8).
     pub fn families(&self) -> Vec<Family> {

@@ -51,13 +51,15 @@
 pub mod collision;
 pub mod config;
 pub mod negotiate;
-
+pub mod output;
+mod session;
 pub mod state;
 mod timers;
 
 pub use config::{SendHold, SessionConfig};
 pub use negotiate::{Negotiated, RefreshKind};
-
+pub use output::Output;
+pub use session::{SendError, Session};
 pub use state::State;
 
 /// A NOTIFICATION's data as printable text for logs: an RFC 9003 shutdown communication

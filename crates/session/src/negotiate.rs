@@ -278,21 +278,21 @@ pub fn negotiate(sent: &Open, received: &Open) -> Negotiated {
         .filter(|pair| our_nh.contains(pair))
         .collect();
 
-    let decode = {
-        let mut ctx = DecodeCtx::default();
-        ctx.asn4 = asn4;
-        ctx.extended_message = extended_message;
-        ctx.add_path.clone_from(&add_path_receive);
-        ctx.extended_next_hop.clone_from(&extended_next_hop);
-        ctx
+    let decode = DecodeCtx {
+        asn4,
+        extended_message,
+        add_path: add_path_receive.clone(),
+        extended_next_hop: extended_next_hop.clone(),
+        ..DecodeCtx::default()
     };
-    let encode = {
-        let mut ctx = EncodeCtx::default();
-        ctx.asn4 = asn4;
-        ctx.extended_message = extended_message;
-        ctx.add_path.clone_from(&add_path_send);
-        ctx.extended_next_hop.clone_from(&extended_next_hop);
-        ctx
+    // wire may add settings to the context; they keep their defaults.
+    #[allow(clippy::needless_update)]
+    let encode = EncodeCtx {
+        asn4,
+        extended_message,
+        add_path: add_path_send.clone(),
+        extended_next_hop: extended_next_hop.clone(),
+        ..EncodeCtx::default()
     };
 
     Negotiated {
@@ -356,6 +356,8 @@ fn next_hops(caps: &[Capability]) -> Vec<(Family, Afi)> {
 }
 
 #[cfg(test)]
+// Test tables are tuples of what goes in and what comes out.
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
 

@@ -35,13 +35,15 @@ pub(crate) struct Timers {
 }
 
 impl Timers {
+    /// Expiry order when several are due at once: the fatal ones first, so that no
+    /// KEEPALIVE is queued on a connection about to be reset.
     const ALL: [Timer; 6] = [
+        Timer::SendHold,
+        Timer::Hold,
         Timer::IdleHold,
         Timer::ConnectRetry,
         Timer::DelayOpen,
-        Timer::Hold,
         Timer::Keepalive,
-        Timer::SendHold,
     ];
 
     fn slot(&mut self, timer: Timer) -> &mut Option<Instant> {
@@ -66,6 +68,7 @@ impl Timers {
     }
 
     /// True when `timer` is armed.
+    #[cfg(test)]
     pub(crate) fn is_set(&mut self, timer: Timer) -> bool {
         self.slot(timer).is_some()
     }
@@ -90,7 +93,7 @@ impl Timers {
         .min()
     }
 
-    /// The first timer (in a fixed order) whose deadline is at or before `now`; it is
+    /// The first timer (fatal ones first) whose deadline is at or before `now`; it is
     /// disarmed.
     pub(crate) fn expired(&mut self, now: Instant) -> Option<Timer> {
         Self::ALL.into_iter().find(|t| {
