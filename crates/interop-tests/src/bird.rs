@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::error::{HarnessError, Result};
-use crate::process::{run, wait_until, which, Daemon};
+use crate::process::{run, wait_until, wait_while_alive, which, Daemon};
 use crate::route::PeerRoute;
 use crate::tmp::TempDir;
 
@@ -185,17 +185,20 @@ impl Bird {
             })
     }
 
-    /// Waits until protocol `proto` is Established.
-    pub fn wait_established(&self, proto: &str, limit: Duration) -> Result<()> {
-        wait_until(
-            &format!("BIRD protocol {proto} Established"),
-            limit,
-            || match self.state(proto) {
-                Ok(s) if s == "Established" => Ok(()),
-                Ok(s) => Err(s),
-                Err(e) => Err(e.to_string()),
-            },
-        )
+    /// Waits until protocol `proto` is Established, giving up early when `alive` fails
+    /// (the speaker on the other end has exited).
+    pub fn wait_established(
+        &self,
+        proto: &str,
+        limit: Duration,
+        alive: impl FnMut() -> Result<()>,
+    ) -> Result<()> {
+        let what = format!("BIRD protocol {proto} Established");
+        wait_while_alive(&what, limit, alive, || match self.state(proto) {
+            Ok(s) if s == "Established" => Ok(()),
+            Ok(s) => Err(s),
+            Err(e) => Err(e.to_string()),
+        })
     }
 
     /// The routes BIRD received from protocol `proto`.

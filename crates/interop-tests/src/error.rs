@@ -40,6 +40,16 @@ pub enum HarnessError {
         /// The last observation, to diagnose the failure.
         last: String,
     },
+    /// A daemon exited while the harness was waiting on it.
+    #[error("{name} exited ({status})\n{log}")]
+    Exited {
+        /// Which daemon.
+        name: String,
+        /// Its exit status.
+        status: String,
+        /// The end of its log.
+        log: String,
+    },
     /// Output of a peer could not be parsed.
     #[error("cannot parse {what}: {reason}")]
     Parse {

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
 use crate::net::free_port;
-use crate::process::{run, wait_until, which, Daemon};
+use crate::process::{run, wait_until, wait_while_alive, which, Daemon};
 use crate::route::PeerRoute;
 use crate::tmp::TempDir;
 
@@ -169,17 +169,20 @@ impl Gobgp {
             .unwrap_or(0))
     }
 
-    /// Waits until the session with `neighbor` is Established.
-    pub fn wait_established(&self, neighbor: Ipv4Addr, limit: Duration) -> Result<()> {
-        wait_until(
-            &format!("GoBGP session with {neighbor} Established"),
-            limit,
-            || match self.session_state(neighbor) {
-                Ok(6) => Ok(()),
-                Ok(s) => Err(format!("session_state {s}")),
-                Err(e) => Err(e.to_string()),
-            },
-        )
+    /// Waits until the session with `neighbor` is Established, giving up early when
+    /// `alive` fails (the speaker on the other end has exited).
+    pub fn wait_established(
+        &self,
+        neighbor: Ipv4Addr,
+        limit: Duration,
+        alive: impl FnMut() -> Result<()>,
+    ) -> Result<()> {
+        let what = format!("GoBGP session with {neighbor} Established");
+        wait_while_alive(&what, limit, alive, || match self.session_state(neighbor) {
+            Ok(6) => Ok(()),
+            Ok(s) => Err(format!("session_state {s}")),
+            Err(e) => Err(e.to_string()),
+        })
     }
 
     /// The routes GoBGP received from `neighbor` (its Adj-RIB-In).

@@ -141,12 +141,22 @@ impl Lab {
         self.subnet.host(2 + u8::try_from(i).unwrap_or(0))
     }
 
-    /// Waits until the peer reports the session with speaker `i` Established.
+    /// Waits until the peer reports the session with speaker `i` Established; fails at
+    /// once if a speaker exits meanwhile.
     pub fn wait_established(&self, i: usize) -> Result<()> {
         match &self.peer {
-            Peer::Bird(bird) => bird.wait_established(&format!("spk{i}"), SESSION_LIMIT),
-            Peer::Gobgp(gobgp) => gobgp.wait_established(self.speaker_address(i), SESSION_LIMIT),
+            Peer::Bird(bird) => {
+                bird.wait_established(&format!("spk{i}"), SESSION_LIMIT, || self.alive())
+            }
+            Peer::Gobgp(gobgp) => {
+                gobgp.wait_established(self.speaker_address(i), SESSION_LIMIT, || self.alive())
+            }
         }
+    }
+
+    /// `Ok` while every speaker runs; the first one that exited, with its log, otherwise.
+    pub fn alive(&self) -> Result<()> {
+        self.speakers.iter().try_for_each(Speaker::alive)
     }
 
     /// The routes the peer holds from speaker `i`.

@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, PoisonError};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -22,7 +23,7 @@ const COMMAND_LIMIT: &str = "20";
 #[derive(Debug)]
 pub struct Daemon {
     name: String,
-    child: Child,
+    child: Mutex<Child>,
     log: PathBuf,
 }
 
@@ -59,19 +60,38 @@ impl Daemon {
             .map_err(|e| HarnessError::io(format!("spawn {name} ({})", program.display()), e))?;
         Ok(Self {
             name: name.to_owned(),
-            child,
+            child: Mutex::new(child),
             log,
         })
     }
 
     /// The PID of the `timeout` process wrapping the daemon.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.child().id()
+    }
+
+    fn child(&self) -> std::sync::MutexGuard<'_, Child> {
+        self.child.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Whether the daemon is still running.
-    pub fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+    pub fn is_running(&self) -> bool {
+        matches!(self.child().try_wait(), Ok(None))
+    }
+
+    /// `Ok` while the daemon runs; once it has exited, an error with its exit status and
+    /// the end of its log.
+    pub fn alive(&self) -> Result<()> {
+        let status = match self.child().try_wait() {
+            Ok(None) => return Ok(()),
+            Ok(Some(status)) => status.to_string(),
+            Err(e) => e.to_string(),
+        };
+        Err(HarnessError::Exited {
+            name: self.name.clone(),
+            status,
+            log: self.log_tail(20),
+        })
     }
 
     /// The daemon's output so far.
@@ -99,7 +119,7 @@ impl Daemon {
         }
         let _ = Command::new("kill")
             .arg("-TERM")
-            .arg(self.child.id().to_string())
+            .arg(self.pid().to_string())
             .stderr(Stdio::null())
             .status();
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -109,8 +129,9 @@ impl Daemon {
             }
             sleep(Duration::from_millis(50));
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let mut child = self.child();
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 
@@ -168,6 +189,17 @@ pub fn which(program: &str) -> Result<PathBuf> {
 pub fn wait_until<T>(
     what: &str,
     limit: Duration,
+    probe: impl FnMut() -> std::result::Result<T, String>,
+) -> Result<T> {
+    wait_while_alive(what, limit, || Ok(()), probe)
+}
+
+/// [`wait_until`], giving up at once when `alive` fails (a daemon the condition depends on
+/// has exited), so a crash is reported with its log instead of as a timeout.
+pub fn wait_while_alive<T>(
+    what: &str,
+    limit: Duration,
+    mut alive: impl FnMut() -> Result<()>,
     mut probe: impl FnMut() -> std::result::Result<T, String>,
 ) -> Result<T> {
     let start = Instant::now();
@@ -176,6 +208,7 @@ pub fn wait_until<T>(
             Ok(value) => return Ok(value),
             Err(observation) => observation,
         };
+        alive()?;
         if start.elapsed() >= limit {
             return Err(HarnessError::Timeout {
                 what: what.to_owned(),

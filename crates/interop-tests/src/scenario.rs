@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use crate::error::{HarnessError, Result};
 use crate::json::{announces, comparable, withdraws};
 use crate::lab::{Lab, LabConfig, Peer, PeerKind, ROUTE_LIMIT};
-use crate::process::wait_until;
+use crate::process::{wait_until, wait_while_alive};
 use crate::route::{find, PeerRoute};
 use crate::speaker::{Speaker, SpeakerKind};
 
@@ -180,14 +180,19 @@ fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
 
 /// Waits until speaker `i`'s JSON helper has an update satisfying `check`.
 fn wait_update(speaker: &Speaker, what: &str, check: impl Fn(&Value) -> bool) -> Result<Value> {
-    wait_until(what, ROUTE_LIMIT, || {
-        let updates = speaker.updates().map_err(|e| e.to_string())?;
-        updates
-            .iter()
-            .find(|u| check(u))
-            .cloned()
-            .ok_or_else(|| format!("updates so far: {updates:#?}"))
-    })
+    wait_while_alive(
+        what,
+        ROUTE_LIMIT,
+        || speaker.alive(),
+        || {
+            let updates = speaker.updates().map_err(|e| e.to_string())?;
+            updates
+                .iter()
+                .find(|u| check(u))
+                .cloned()
+                .ok_or_else(|| format!("updates so far: {updates:#?}"))
+        },
+    )
 }
 
 /// Checks the announce the speaker printed for the peer's route, field by field.

@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::error::{HarnessError, Result};
 use crate::herald::herald_binary;
 use crate::json::{parse_lines, state_count};
-use crate::process::{run, wait_until, which, Daemon};
+use crate::process::{run, wait_while_alive, which, Daemon};
 use crate::tmp::TempDir;
 
 /// Which implementation runs the configuration.
@@ -193,21 +193,19 @@ impl Speaker {
             .collect())
     }
 
-    /// Waits until the helper has seen the session come `up` at least `count` times.
+    /// Waits until the helper has seen the session come `up` at least `count` times;
+    /// fails at once if the speaker exits.
     pub fn wait_up(&self, count: usize, limit: Duration) -> Result<()> {
-        wait_until(
-            &format!("{} session up #{count}", self.kind.name()),
+        let what = format!("{} session up #{count}", self.kind.name());
+        wait_while_alive(
+            &what,
             limit,
+            || self.alive(),
             || {
                 let seen = self.messages().map_err(|e| e.to_string())?;
-                let ups = state_count(&seen, "up");
-                if ups >= count {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{ups} up events; log tail:\n{}",
-                        self.daemon.log_tail(10)
-                    ))
+                match state_count(&seen, "up") {
+                    ups if ups >= count => Ok(()),
+                    ups => Err(format!("{ups} up events")),
                 }
             },
         )
@@ -231,9 +229,9 @@ impl Speaker {
         Ok(pid)
     }
 
-    /// Whether the speaker process is still running.
-    pub fn is_running(&mut self) -> bool {
-        self.daemon.is_running()
+    /// `Ok` while the speaker runs; an error with its log once it has exited.
+    pub fn alive(&self) -> Result<()> {
+        self.daemon.alive()
     }
 
     /// Stops the speaker.
