@@ -87,6 +87,14 @@ pub fn notification() -> Notification {
     }
 }
 
+/// [`notification`] as the bytes to write on a connection that has no
+/// [`Session`](crate::Session) (refused because another one is already Established).
+pub fn notification_bytes() -> Vec<u8> {
+    let mut raw = vec![0xff; 16];
+    raw.extend_from_slice(&[0x00, 0x15, 0x03, 0x06, 0x07]);
+    raw
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,5 +184,10 @@ mod tests {
     fn cease_connection_collision_resolution() {
         let n = notification();
         assert_eq!((n.code, n.subcode, n.data.len()), (6, 7, 0));
+        let mut raw = Vec::new();
+        wire::Message::Notification(n)
+            .encode(&wire::EncodeCtx::default(), &mut raw)
+            .unwrap();
+        assert_eq!(raw, notification_bytes());
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use wire::message::{frame, Decoded};
+use wire::message::{frame, Decoded, RefreshSubtype};
 use wire::{Message, MessageType, Notification, Open, WireError, WireErrorKind};
 
 use super::Session;
@@ -117,12 +117,14 @@ impl Session {
                 self.close(&reason, now);
             }
             Message::RouteRefresh(refresh) => {
-                // RFC 2918 §4: a family we did not negotiate is ignored.
-                if self
+                // RFC 2918 §4: a family we did not negotiate is ignored; so is an unknown
+                // subtype (RFC 7313 §5).
+                let known = !matches!(refresh.subtype, RefreshSubtype::Other(_));
+                let negotiated = self
                     .negotiated
                     .as_ref()
-                    .is_some_and(|n| n.has_family(refresh.family))
-                {
+                    .is_some_and(|n| n.has_family(refresh.family));
+                if known && negotiated {
                     self.out.push_back(Output::Received {
                         message: Message::RouteRefresh(refresh),
                         raw,

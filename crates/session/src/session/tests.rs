@@ -14,6 +14,7 @@ use super::*;
 use crate::config::SessionConfig;
 
 mod malformed;
+mod robustness;
 
 // ----------------------------------------------------------------------------- helpers
 
@@ -875,5 +876,109 @@ fn pair_with_a_wrong_peer_as_fails_on_both_sides() {
     assert_eq!(
         down(&pair.a_events).as_deref(),
         Some("notification received (2,2)")
+    );
+}
+
+/// Delivers every `Send` of `from` to `to`; returns `from`'s other outputs.
+fn pump(from: &mut Session, to: &mut Session, now: Instant) -> Vec<Output> {
+    let mut rest = Vec::new();
+    while let Some(o) = from.poll_output() {
+        match o {
+            Output::Send(raw) => to.handle_data(&raw, now),
+            Output::Close => to.handle_closed(now),
+            other => rest.push(other),
+        }
+    }
+    rest
+}
+
+#[test]
+fn collision_keeps_the_connection_of_the_higher_identifier() {
+    use crate::collision::{resolve, Direction, Resolution, Speaker};
+    let t0 = Instant::now();
+    let (mut cfg_a, mut cfg_b) = pair_configs();
+    cfg_b.passive = false;
+    // Both speakers connect to each other at once: connection 1 is A→B, connection 2 B→A.
+    let mut a_out = Session::new(cfg_a.clone(), t0);
+    let mut b_out = Session::new(cfg_b.clone(), t0);
+    cfg_a.passive = true;
+    cfg_b.passive = true;
+    let mut a_in = Session::new(cfg_a, t0);
+    let mut b_in = Session::new(cfg_b, t0);
+    for s in [&mut a_out, &mut b_out, &mut a_in, &mut b_in] {
+        s.handle_start(t0);
+    }
+    let (a, b) = (addr("10.0.0.1:179"), addr("10.0.0.2:179"));
+    a_out.handle_connected(addr("10.0.0.1:40000"), b, t0);
+    b_in.handle_connected(b, addr("10.0.0.1:40000"), t0);
+    b_out.handle_connected(addr("10.0.0.2:40000"), a, t0);
+    a_in.handle_connected(a, addr("10.0.0.2:40000"), t0);
+    // Exchange the OPENs only (each side's first output after its state change).
+    let open_of = |s: &mut Session| -> Vec<u8> {
+        let out = drain(s);
+        sent(&out).remove(0)
+    };
+    let (o1, o2, o3, o4) = (
+        open_of(&mut a_out),
+        open_of(&mut b_in),
+        open_of(&mut b_out),
+        open_of(&mut a_in),
+    );
+    b_in.handle_data(&o1, t0);
+    a_out.handle_data(&o2, t0);
+    a_in.handle_data(&o3, t0);
+    b_out.handle_data(&o4, t0);
+    for s in [&a_out, &b_out, &a_in, &b_in] {
+        assert_eq!(s.state(), State::OpenConfirm);
+    }
+
+    // Each runtime resolves with what it knows: its identifier and the peer's from OPEN.
+    let speaker = |s: &Session, remote: bool| {
+        let n = s.negotiated().unwrap();
+        if remote {
+            Speaker {
+                id: n.peer_id,
+                asn: n.peer_as,
+            }
+        } else {
+            Speaker {
+                id: n.local_id,
+                asn: n.local_as,
+            }
+        }
+    };
+    let at_a = resolve(
+        Direction::Outgoing,
+        a_out.state(),
+        Direction::Incoming,
+        speaker(&a_in, false),
+        speaker(&a_in, true),
+    );
+    let at_b = resolve(
+        Direction::Outgoing,
+        b_out.state(),
+        Direction::Incoming,
+        speaker(&b_in, false),
+        speaker(&b_in, true),
+    );
+    // 2.2.2.2 > 1.1.1.1: B's connection (2, B→A) survives on both sides.
+    assert_eq!(
+        (at_a, at_b),
+        (Resolution::KeepNew, Resolution::KeepExisting)
+    );
+
+    // The KEEPALIVEs of OpenConfirm were queued; the losers' never leave.
+    drain(&mut a_out);
+    drain(&mut b_in);
+    a_out.handle_stop(Some(crate::collision::notification()), t0);
+    b_in.handle_stop(Some(crate::collision::notification()), t0);
+    let out = drain(&mut a_out);
+    assert_reset(&out[..], &crate::collision::notification_bytes());
+    // Connection 2 completes.
+    let _ = pump(&mut b_out, &mut a_in, t0);
+    let _ = pump(&mut a_in, &mut b_out, t0);
+    assert_eq!(
+        (a_in.state(), b_out.state()),
+        (State::Established, State::Established)
     );
 }

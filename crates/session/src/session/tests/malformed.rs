@@ -144,6 +144,9 @@ fn row_07_route_refresh_for_a_family_not_negotiated_is_ignored() {
     s.handle_data(&v6, t0);
     assert_eq!(drain(&mut s), []);
     assert_eq!(s.state(), State::Established);
+    // An unknown subtype (RFC 7313 §5) is ignored too.
+    s.handle_data(&hex(&format!("{MARKER}:0017:05:00010701")), t0);
+    assert_eq!(drain(&mut s), []);
     let v4 = hex(&format!("{MARKER}:0017:05:00010001"));
     s.handle_data(&v4, t0);
     let out = drain(&mut s);
