@@ -216,10 +216,11 @@ fn neighbor(
     let near = d.header.as_ref().map(|t| t.text.clone());
     let near = near.as_deref();
     let mut missing = Vec::new();
-    if d.local_as.is_none() {
+    let invalid = |key: &str| d.invalid.iter().any(|k| k == key);
+    if d.local_as.is_none() && !invalid("local-as") {
         missing.push("local-as");
     }
-    if d.peer_as.is_none() {
+    if d.peer_as.is_none() && !invalid("peer-as") {
         missing.push("peer-as");
     }
     if !missing.is_empty() {
@@ -229,6 +230,10 @@ fn neighbor(
             format!("incomplete neighbor, missing {}", missing.join(", ")),
             near,
         );
+        return None;
+    }
+    if !d.invalid.is_empty() {
+        // the errors are reported already; checking further would only repeat them
         return None;
     }
     let peer_address = d.peer_address?;

@@ -70,6 +70,9 @@ pub(crate) struct Draft {
     pub(crate) api: Vec<(ApiBinding, Token)>,
     pub(crate) routes: Vec<(Route, Location)>,
     pub(crate) raw: Vec<RawSection>,
+    /// Keys whose value was refused (already reported): not "missing", and the neighbor
+    /// is not built.
+    pub(crate) invalid: Vec<String>,
 }
 
 /// Every family `family { all; }` stands for, in ExaBGP's order of registration.
@@ -154,7 +157,11 @@ pub(crate) fn neighbor(
         }
     }
     for child in node.children.iter().flatten() {
+        let before = ctx.errors.len();
         key(ctx, child, &mut d, processes);
+        if ctx.errors.len() > before {
+            d.invalid.push(child.keyword().to_owned());
+        }
     }
     d
 }

@@ -206,15 +206,28 @@ fn process(ctx: &mut Ctx, node: &Node, children: &[Node]) -> Option<Process> {
     let mut run: Option<(Vec<String>, Location)> = None;
     let mut encoder = None;
     let mut respawn = None;
+    let mut invalid = Vec::new();
     for child in children {
-        process_key(ctx, child, &mut run, &mut encoder, &mut respawn);
+        let before = ctx.errors.len();
+        if !process_key(ctx, child, &mut run, &mut encoder, &mut respawn) {
+            ctx.err_node(
+                child,
+                format!("unknown process option '{}'", child.keyword()),
+            );
+        }
+        if ctx.errors.len() > before {
+            invalid.push(child.keyword());
+        }
     }
     let mut missing = Vec::new();
-    if run.is_none() {
+    if run.is_none() && !invalid.contains(&"run") {
         missing.push("run");
     }
-    if encoder.is_none() {
+    if encoder.is_none() && !invalid.contains(&"encoder") {
         missing.push("encoder");
+    }
+    if !invalid.is_empty() && missing.is_empty() {
+        return None;
     }
     if !missing.is_empty() {
         ctx.err(
