@@ -254,4 +254,186 @@ mod tests {
         assert_eq!(peer.len(), 5000);
         assert!(sent.len() < 30, "{} messages", sent.len());
     }
+
+    mod property {
+        use std::net::IpAddr;
+        use std::sync::Arc;
+
+        use proptest::prelude::*;
+        use wire::attr::Community;
+        use wire::{Afi, Asn, Attribute, DecodeCtx, EncodeCtx, Family, Message, Nlri, PathId};
+
+        use crate::pack::wire_attributes;
+        use crate::{AdjRibIn, AdjRibOut, AttrSet, OutCtx};
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            Announce(usize, usize),
+            Bulk(u8, usize),
+            Withdraw(usize),
+            Flush,
+            Clear,
+            Resend,
+        }
+
+        /// Prefixes; some IPv4 ones with path identifiers when ADD-PATH is on.
+        fn universe(add_path: bool) -> Vec<(Family, Nlri)> {
+            let mut list = Vec::new();
+            for i in 0..30u8 {
+                let prefix = format!("10.{i}.0.0/16").parse().unwrap();
+                let path_id = if add_path && i % 3 == 0 {
+                    Some(PathId(u32::from(i)))
+                } else {
+                    None
+                };
+                list.push((Family::IPV4_UNICAST, Nlri::Prefix { path_id, prefix }));
+            }
+            for i in 0..10u8 {
+                list.push((
+                    Family::IPV6_UNICAST,
+                    Nlri::prefix(format!("2001:db8:{i}::/48").parse().unwrap()),
+                ));
+            }
+            list
+        }
+
+        /// Attribute sets: 0..4 for IPv4 routes (one with an IPv6 next hop, RFC 8950),
+        /// 4..8 for IPv6 routes.
+        fn sets() -> Vec<AttrSet> {
+            let hop = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+            let med = vec![Attribute::Med(5), Attribute::LocalPref(300)];
+            let communities = vec![Attribute::Communities(vec![Community(7); 200])];
+            vec![
+                AttrSet::new(hop("1.1.1.1"), vec![]),
+                AttrSet::new(hop("1.1.1.2"), med.clone()),
+                AttrSet::new(hop("2001:db8::1"), vec![]),
+                AttrSet::new(hop("9.9.9.9"), communities.clone()),
+                AttrSet::new(hop("2001:db8::1"), vec![]),
+                AttrSet::new(hop("2001:db8::2"), med),
+                AttrSet::new(hop("2001:db8::3"), vec![Attribute::Med(6)]),
+                AttrSet::new(hop("2001:db8::9"), communities),
+            ]
+        }
+
+        fn set_for(family: Family, index: usize) -> usize {
+            if family == Family::IPV6_UNICAST {
+                4 + index
+            } else {
+                index
+            }
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                6 => (0..40usize, 0..4usize).prop_map(|(n, a)| Op::Announce(n, a)),
+                1 => (0..4u8, 0..4usize).prop_map(|(n, a)| Op::Bulk(n, a)),
+                3 => (0..40usize).prop_map(Op::Withdraw),
+                2 => Just(Op::Flush),
+                1 => Just(Op::Clear),
+                1 => Just(Op::Resend),
+            ]
+        }
+
+        fn bulk(n: u8) -> Vec<(Family, Nlri)> {
+            (0..=255u8)
+                .flat_map(|b| (0..4u8).map(move |c| (b, c)))
+                .map(|(b, c)| {
+                    let prefix = format!("{}.{b}.{c}.0/24", 100 + n).parse().unwrap();
+                    (Family::IPV4_UNICAST, Nlri::prefix(prefix))
+                })
+                .collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+            #[test]
+            fn decoded_updates_reproduce_the_table(
+                ops in prop::collection::vec(op(), 1..40),
+                group in any::<bool>(),
+                ebgp in any::<bool>(),
+                asn4 in any::<bool>(),
+                add_path in any::<bool>(),
+            ) {
+                let families = vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST];
+                let add_path = if add_path { vec![Family::IPV4_UNICAST] } else { Vec::new() };
+                let ctx = OutCtx {
+                    encode: EncodeCtx {
+                        asn4,
+                        add_path: add_path.clone(),
+                        extended_next_hop: vec![(Family::IPV4_UNICAST, Afi::IPV6)],
+                        ..EncodeCtx::default()
+                    },
+                    local_as: Asn(65000),
+                    peer_as: Asn(if ebgp { 65001 } else { 65000 }),
+                    group_updates: group,
+                    families,
+                };
+                let decode = DecodeCtx {
+                    asn4,
+                    add_path,
+                    extended_next_hop: vec![(Family::IPV4_UNICAST, Afi::IPV6)],
+                    ..DecodeCtx::default()
+                };
+                let nlri = universe(!decode.add_path.is_empty());
+                let sets: Vec<Arc<AttrSet>> = sets().into_iter().map(Arc::new).collect();
+                let mut rib = AdjRibOut::new();
+                let mut peer = AdjRibIn::new();
+                let flush = |rib: &mut AdjRibOut, peer: &mut AdjRibIn| -> Result<(), TestCaseError> {
+                    let (sent, errors) = rib.drain(&ctx);
+                    prop_assert!(errors.is_empty(), "{:?}", errors);
+                    for bytes in sent {
+                        prop_assert!(bytes.len() <= ctx.encode.max_message_len());
+                        let decoded = Message::decode(&bytes, &decode)
+                            .map_err(|e| TestCaseError::fail(format!("{e}")))?;
+                        match decoded.message {
+                            Message::Update(update) => peer.apply(&update),
+                            other => prop_assert!(false, "{:?}", other),
+                        }
+                    }
+                    Ok(())
+                };
+                for op in ops {
+                    match op {
+                        Op::Announce(n, a) => {
+                            let set = &sets[set_for(nlri[n].0, a)];
+                            rib.announce(nlri[n].0, &nlri[n].1, Arc::clone(set));
+                        }
+                        Op::Bulk(n, a) => {
+                            for (family, prefix) in bulk(n) {
+                                rib.announce(family, &prefix, Arc::clone(&sets[a]));
+                            }
+                        }
+                        Op::Withdraw(n) => rib.withdraw(nlri[n].0, &nlri[n].1, None),
+                        Op::Flush => flush(&mut rib, &mut peer)?,
+                        Op::Clear => rib.clear(),
+                        Op::Resend => {
+                            rib.resend_all();
+                            peer = AdjRibIn::new();
+                        }
+                    }
+                }
+                flush(&mut rib, &mut peer)?;
+                let mut want: Vec<_> = rib
+                    .routes()
+                    .into_iter()
+                    .map(|(f, mut n, a)| {
+                        if ctx.encode.add_path(f) {
+                            if let Nlri::Prefix { path_id, .. } = &mut n {
+                                path_id.get_or_insert(PathId(0));
+                            }
+                        }
+                        let attributes = wire_attributes(&a, &ctx)
+                            .into_iter()
+                            .filter(|x| !matches!(x, Attribute::NextHop(_)))
+                            .collect();
+                        (f, n, AttrSet::new(a.next_hop, attributes))
+                    })
+                    .collect();
+                let mut got: Vec<_> = peer.routes().into_iter().map(|(f, n, a)| (f, n, (*a).clone())).collect();
+                want.sort();
+                got.sort();
+                prop_assert_eq!(want, got);
+            }
+        }
+    }
 }
