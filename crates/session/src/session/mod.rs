@@ -594,14 +594,17 @@ impl Session {
     }
 }
 
-/// End-of-RIB for a family (RFC 4724 §2), as ExaBGP encodes it.
+/// End-of-RIB for a family (RFC 4724 §2), as ExaBGP encodes it: its MP_UNREACH_NLRI has
+/// the extended-length flag (0x90) although three octets would fit in a short length.
 fn eor(family: Family) -> Vec<u8> {
     let mut raw = vec![0xff; 16];
     if family == Family::IPV4_UNICAST {
         raw.extend_from_slice(&[0x00, 0x17, 0x02, 0x00, 0x00, 0x00, 0x00]);
         return raw;
     }
-    raw.extend_from_slice(&[0x00, 0x1d, 0x02, 0x00, 0x00, 0x00, 0x06, 0x80, 0x0f, 0x03]);
+    raw.extend_from_slice(&[
+        0x00, 0x1e, 0x02, 0x00, 0x00, 0x00, 0x07, 0x90, 0x0f, 0x00, 0x03,
+    ]);
     raw.extend_from_slice(&family.afi.0.to_be_bytes());
     raw.push(family.safi.0);
     raw

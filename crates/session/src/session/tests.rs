@@ -652,12 +652,17 @@ fn end_of_rib_bytes() {
     let t0 = Instant::now();
     let mut s = established(config(), t0);
     s.send_eor(Family::IPV4_UNICAST, t0).unwrap();
-    s.send_eor(Family::IPV6_UNICAST, t0).unwrap();
+    s.send_eor(Family::new(wire::Afi::IPV4, wire::Safi::MPLS), t0)
+        .unwrap();
+    s.send_eor(Family::new(wire::Afi::IPV4, wire::Safi::MPLS_VPN), t0)
+        .unwrap();
+    // encoding/*.msg: ExaBGP's End-of-RIB for ipv4 unicast, nlri-mpls and mpls-vpn.
     assert_eq!(
         sent(&drain(&mut s)),
         vec![
             eor_v4(),
-            hex(&format!("{MARKER}:001D:02:0000000680:0F:03:0002:01"))
+            hex(&format!("{MARKER}:001E:02:00000007900F0003000104")),
+            hex(&format!("{MARKER}:001E:02:00000007900F0003000180")),
         ]
     );
 }

@@ -304,8 +304,10 @@ fn row_17_unknown_capability_is_ignored() {
 
 #[test]
 fn row_52_end_of_rib_is_not_an_error() {
-    let mp_eor_v6 = hex(&format!("{MARKER}:001D:02:0000000680:0F:03:0002:01"));
-    for eor in [eor_v4(), mp_eor_v6] {
+    // ExaBGP's (encoding/*.msg, extended length) and the short form other speakers use.
+    let mp_eor = hex(&format!("{MARKER}:001E:02:00000007900F0003000104"));
+    let mp_eor_short = hex(&format!("{MARKER}:001D:02:0000000680:0F:03:0002:01"));
+    for eor in [eor_v4(), mp_eor, mp_eor_short] {
         let out = in_established(config(), &eor);
         assert!(sent(&out).is_empty(), "{out:?}");
         assert!(
