@@ -138,20 +138,34 @@ fn row_02_length_below_19() {
 fn row_03_length_above_maximum() {
     let big = update(&[], &[], &vec![0x08; 5000]);
     let e = frame(&big, 4096).unwrap_err();
-    assert_eq!(notification(&e), (1, 2, (big.len() as u16).to_be_bytes().to_vec()));
-    assert_eq!(frame(&big, 65535), Ok(Some(big.len())), "extended message allows it");
+    assert_eq!(
+        notification(&e),
+        (1, 2, (big.len() as u16).to_be_bytes().to_vec())
+    );
+    assert_eq!(
+        frame(&big, 65535),
+        Ok(Some(big.len())),
+        "extended message allows it"
+    );
     let ctx = DecodeCtx {
         extended_message: true,
         ..DecodeCtx::default()
     };
     assert!(decode_with(&big, &ctx).is_ok());
-    let open = msg(1, &open_body(4, 1, 90, [1, 1, 1, 1], &[0x02, 0x00].repeat(2100)[..254]));
-    let mut long_open = open.clone();
+    let open = msg(
+        1,
+        &open_body(4, 1, 90, [1, 1, 1, 1], &[0x02, 0x00].repeat(2100)[..254]),
+    );
+    let mut long_open = open;
     long_open.extend(vec![0; 5000]);
     let len = long_open.len() as u16;
     long_open[16..18].copy_from_slice(&len.to_be_bytes());
     let e = frame(&long_open, 65535).unwrap_err();
-    assert_eq!(notification(&e), (1, 2, len.to_be_bytes().to_vec()), "OPEN > 4096 even with RFC 8654");
+    assert_eq!(
+        notification(&e),
+        (1, 2, len.to_be_bytes().to_vec()),
+        "OPEN > 4096 even with RFC 8654"
+    );
 }
 
 #[test]
@@ -162,7 +176,11 @@ fn row_04_length_below_type_minimum() {
         m.push(kind);
         m.resize(usize::from(len), 0);
         let e = frame(&m, 4096).unwrap_err();
-        assert_eq!(notification(&e), (1, 2, len.to_be_bytes().to_vec()), "type {kind}");
+        assert_eq!(
+            notification(&e),
+            (1, 2, len.to_be_bytes().to_vec()),
+            "type {kind}"
+        );
     }
 }
 
@@ -178,7 +196,11 @@ fn row_05_unknown_type() {
 #[test]
 fn row_06_route_refresh_bad_length() {
     let m = msg(5, &[0, 1, 0, 1, 0]);
-    assert_eq!(reset(&m), (7, 1, m.clone()), "data is the whole message (RFC 7313 §5)");
+    assert_eq!(
+        reset(&m),
+        (7, 1, m.clone()),
+        "data is the whole message (RFC 7313 §5)"
+    );
 }
 
 #[test]
@@ -216,7 +238,10 @@ fn row_10_hold_time_1_or_2() {
         assert_eq!(e.offset, 22);
         assert_eq!(notification(&e), (2, 6, vec![]));
     }
-    assert!(decode(&msg(1, &open_body(4, 65001, 0, [1, 2, 3, 4], &[]))).is_ok(), "0 is legal");
+    assert!(
+        decode(&msg(1, &open_body(4, 65001, 0, [1, 2, 3, 4], &[]))).is_ok(),
+        "0 is legal"
+    );
 }
 
 #[test]
@@ -232,7 +257,9 @@ fn row_12_peer_as_after_as_trans() {
     // `effective_asn()` with the configuration and sends (2,2) on mismatch.
     let params = [0x02, 0x06, 0x41, 0x04, 0x00, 0x01, 0x11, 0x70];
     let d = decode(&msg(1, &open_body(4, 23456, 90, [1, 2, 3, 4], &params))).unwrap();
-    let Message::Open(open) = d.message else { panic!() };
+    let Message::Open(open) = d.message else {
+        panic!()
+    };
     assert_eq!(open.effective_asn(), Asn(70000));
     let e = WireError::new(20, WireErrorKind::BadPeerAs(70000));
     assert_eq!(notification(&e), (2, 2, vec![]));
@@ -248,7 +275,17 @@ fn row_13_unknown_optional_parameter() {
 #[test]
 fn row_14_capability_or_parameter_length_overrun() {
     // Capability length 9 in a parameter of 6.
-    let e = decode(&msg(1, &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x06, 0x41, 0x09, 0, 0, 0, 1]))).unwrap_err();
+    let e = decode(&msg(
+        1,
+        &open_body(
+            4,
+            1,
+            90,
+            [1, 2, 3, 4],
+            &[0x02, 0x06, 0x41, 0x09, 0, 0, 0, 1],
+        ),
+    ))
+    .unwrap_err();
     assert_eq!(notification(&e), (2, 0, vec![]));
     // Parameter length 8 with 2 octets left.
     let e = decode(&msg(1, &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x08]))).unwrap_err();
@@ -275,23 +312,51 @@ fn row_15_rfc9072_extended_parameters_truncated() {
     let mut body = open_body(4, 1, 90, [1, 2, 3, 4], &[]);
     body.truncate(9);
     body.extend_from_slice(&[0xff, 0xff, 0x00, 0x05, 0x02, 0x00, 0x02, 0x02, 0x00]);
-    let Message::Open(open) = decode(&msg(1, &body)).unwrap().message else { panic!() };
+    let Message::Open(open) = decode(&msg(1, &body)).unwrap().message else {
+        panic!()
+    };
     assert_eq!(open.capabilities, vec![Capability::RouteRefresh]);
 }
 
 #[test]
 fn row_16_multiprotocol_or_asn4_capability_bad_length() {
-    let e = decode(&msg(1, &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x05, 0x01, 0x03, 0, 1, 0]))).unwrap_err();
+    let e = decode(&msg(
+        1,
+        &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x05, 0x01, 0x03, 0, 1, 0]),
+    ))
+    .unwrap_err();
     assert_eq!((e.offset, notification(&e)), (33, (2, 0, vec![])));
-    let e = decode(&msg(1, &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x04, 0x41, 0x02, 0, 1]))).unwrap_err();
+    let e = decode(&msg(
+        1,
+        &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x04, 0x41, 0x02, 0, 1]),
+    ))
+    .unwrap_err();
     assert_eq!(notification(&e), (2, 0, vec![]));
 }
 
 #[test]
 fn row_17_unknown_capability_is_kept() {
-    let d = decode(&msg(1, &open_body(4, 1, 90, [1, 2, 3, 4], &[0x02, 0x04, 0xf0, 0x02, 0xab, 0xcd]))).unwrap();
-    let Message::Open(open) = d.message else { panic!() };
-    assert_eq!(open.capabilities, vec![Capability::Unknown { code: 0xf0, data: vec![0xab, 0xcd] }]);
+    let d = decode(&msg(
+        1,
+        &open_body(
+            4,
+            1,
+            90,
+            [1, 2, 3, 4],
+            &[0x02, 0x04, 0xf0, 0x02, 0xab, 0xcd],
+        ),
+    ))
+    .unwrap();
+    let Message::Open(open) = d.message else {
+        panic!()
+    };
+    assert_eq!(
+        open.capabilities,
+        vec![Capability::Unknown {
+            code: 0xf0,
+            data: vec![0xab, 0xcd]
+        }]
+    );
 }
 
 #[test]
@@ -346,7 +411,10 @@ fn row_23_duplicate_mp_reach_or_unreach() {
     assert_eq!(e.offset, 23 + 6);
     assert_eq!(notification(&e), (3, 1, vec![]));
     let reach = [0x80, 0x0e, 0x05, 0x00, 0x01, 0x01, 0x00, 0x00];
-    assert_eq!(reset(&update(&[], &[reach, reach].concat(), &[])), (3, 1, vec![]));
+    assert_eq!(
+        reset(&update(&[], &[reach, reach].concat(), &[])),
+        (3, 1, vec![])
+    );
 }
 
 #[test]
@@ -361,7 +429,10 @@ fn row_24_missing_mandatory_attributes() {
     let d = decode(&update(&[], &[0xc0, 0xfa, 0x01, 0x00], &NLRI)).unwrap();
     assert_eq!(actions(&d), vec![(1, TAW), (2, TAW), (3, TAW)]);
     // Without NLRI nothing is mandatory.
-    assert!(decode(&update(&[0x08, 0x0a], &[], &[])).unwrap().issues.is_empty());
+    assert!(decode(&update(&[0x08, 0x0a], &[], &[]))
+        .unwrap()
+        .issues
+        .is_empty());
 }
 
 #[test]
@@ -381,7 +452,12 @@ fn row_26_unrecognised_well_known_attribute() {
 
 #[test]
 fn row_27_unknown_optional_transitive_is_kept_raw() {
-    let d = decode(&update(&[], &with_base(&[0xe0, 0xfa, 0x02, 0xbe, 0xef]), &NLRI)).unwrap();
+    let d = decode(&update(
+        &[],
+        &with_base(&[0xe0, 0xfa, 0x02, 0xbe, 0xef]),
+        &NLRI,
+    ))
+    .unwrap();
     assert!(d.issues.is_empty());
     assert_eq!(
         attrs(&d)[3],
@@ -397,7 +473,9 @@ fn row_27_unknown_optional_transitive_is_kept_raw() {
 fn row_28_unknown_optional_non_transitive_is_not_an_error() {
     let d = decode(&update(&[], &with_base(&[0x80, 0xfb, 0x01, 0x01]), &NLRI)).unwrap();
     assert!(d.issues.is_empty());
-    assert!(matches!(&attrs(&d)[3], Attribute::Raw { flags, .. } if !flags.has(AttrFlags::TRANSITIVE)));
+    assert!(
+        matches!(&attrs(&d)[3], Attribute::Raw { flags, .. } if !flags.has(AttrFlags::TRANSITIVE))
+    );
 }
 
 #[test]
@@ -406,17 +484,22 @@ fn row_29_origin_length_or_value() {
     a[3] = 3;
     let d = decode(&update(&[], &a, &NLRI)).unwrap();
     assert_eq!(actions(&d), vec![(1, TAW)]);
-    let d = decode(&update(&[], &[&[0x40, 0x01, 0x02, 0, 0][..], &BASE[4..]].concat(), &NLRI)).unwrap();
+    let d = decode(&update(
+        &[],
+        &[&[0x40, 0x01, 0x02, 0, 0][..], &BASE[4..]].concat(),
+        &NLRI,
+    ))
+    .unwrap();
     assert_eq!(actions(&d), vec![(1, TAW)]);
 }
 
 #[test]
 fn row_30_as_path_malformed_segments() {
     let cases: [&[u8]; 4] = [
-        &[0x02, 0x00],             // segment length 0
-        &[0x02, 0x02, 0x00, 0x01], // overrun
+        &[0x02, 0x00],                   // segment length 0
+        &[0x02, 0x02, 0x00, 0x01],       // overrun
         &[0x02, 0x01, 0x00, 0x01, 0x00], // one octet left
-        &[0x05, 0x01, 0x00, 0x01], // unknown segment type
+        &[0x05, 0x01, 0x00, 0x01],       // unknown segment type
     ];
     for seg in cases {
         let mut a = BASE[..4].to_vec();
@@ -457,7 +540,12 @@ fn row_32_leftmost_as_is_not_the_peer() {
 #[test]
 fn row_33_as4_path_problems_are_discarded() {
     // AS4_PATH with a zero-length segment from an old speaker.
-    let d = decode(&update(&[], &with_base(&[0xc0, 0x11, 0x02, 0x02, 0x00]), &NLRI)).unwrap();
+    let d = decode(&update(
+        &[],
+        &with_base(&[0xc0, 0x11, 0x02, 0x02, 0x00]),
+        &NLRI,
+    ))
+    .unwrap();
     assert_eq!(actions(&d), vec![(17, AD)]);
     // AS4_PATH from a 4-octet speaker.
     let ctx = DecodeCtx {
@@ -505,7 +593,12 @@ fn row_35_next_hop_semantically_invalid() {
 
 #[test]
 fn row_36_med_length() {
-    let d = decode(&update(&[], &with_base(&[0x80, 0x04, 0x03, 0, 0, 1]), &NLRI)).unwrap();
+    let d = decode(&update(
+        &[],
+        &with_base(&[0x80, 0x04, 0x03, 0, 0, 1]),
+        &NLRI,
+    ))
+    .unwrap();
     assert_eq!(actions(&d), vec![(4, TAW)]);
 }
 
@@ -515,7 +608,11 @@ fn row_37_local_pref_from_external_or_bad_length() {
     let d = decode_with(&update(&[], &with_base(&lp), &NLRI), &ebgp()).unwrap();
     assert_eq!(actions(&d), vec![(5, AD)]);
     assert_eq!(attrs(&d).len(), 3, "discarded");
-    let d = decode_with(&update(&[], &with_base(&[0x40, 0x05, 0x02, 0, 100]), &NLRI), &ibgp()).unwrap();
+    let d = decode_with(
+        &update(&[], &with_base(&[0x40, 0x05, 0x02, 0, 100]), &NLRI),
+        &ibgp(),
+    )
+    .unwrap();
     assert_eq!(actions(&d), vec![(5, TAW)]);
 }
 
@@ -523,7 +620,12 @@ fn row_37_local_pref_from_external_or_bad_length() {
 fn row_38_atomic_aggregate_and_aggregator_length() {
     let d = decode(&update(&[], &with_base(&[0x40, 0x06, 0x01, 0x00]), &NLRI)).unwrap();
     assert_eq!(actions(&d), vec![(6, AD)]);
-    let d = decode(&update(&[], &with_base(&[0xc0, 0x07, 0x07, 0, 1, 0, 1, 2, 3, 4]), &NLRI)).unwrap();
+    let d = decode(&update(
+        &[],
+        &with_base(&[0xc0, 0x07, 0x07, 0, 1, 0, 1, 2, 3, 4]),
+        &NLRI,
+    ))
+    .unwrap();
     assert_eq!(actions(&d), vec![(7, AD)]);
     assert!(!d.treat_as_withdraw());
 }
@@ -545,12 +647,24 @@ fn row_39_community_lengths() {
 fn row_40_originator_id_and_cluster_list() {
     let oid = [0x80, 0x09, 0x04, 1, 1, 1, 1];
     let cl = [0x80, 0x0a, 0x04, 2, 2, 2, 2];
-    let d = decode_with(&update(&[], &with_base(&[oid, cl].concat()), &NLRI), &ebgp()).unwrap();
+    let d = decode_with(
+        &update(&[], &with_base(&[oid, cl].concat()), &NLRI),
+        &ebgp(),
+    )
+    .unwrap();
     assert_eq!(actions(&d), vec![(9, AD), (10, AD)]);
-    let d = decode_with(&update(&[], &with_base(&[oid, cl].concat()), &NLRI), &ibgp()).unwrap();
+    let d = decode_with(
+        &update(&[], &with_base(&[oid, cl].concat()), &NLRI),
+        &ibgp(),
+    )
+    .unwrap();
     assert!(d.issues.is_empty());
     let d = decode_with(
-        &update(&[], &with_base(&[0x80, 0x09, 0x03, 1, 1, 1, 0x80, 0x0a, 0x03, 2, 2, 2]), &NLRI),
+        &update(
+            &[],
+            &with_base(&[0x80, 0x09, 0x03, 1, 1, 1, 0x80, 0x0a, 0x03, 2, 2, 2]),
+            &NLRI,
+        ),
         &ibgp(),
     )
     .unwrap();
@@ -569,7 +683,10 @@ fn row_41_prefix_length_too_long() {
     mp.push(129);
     mp.extend_from_slice(&[0xff; 17]);
     mp[2] = (mp.len() - 3) as u8;
-    assert_eq!(reset(&update(&[], &[&BASE[..7], &mp[..]].concat(), &[])), (3, 10, vec![]));
+    assert_eq!(
+        reset(&update(&[], &[&BASE[..7], &mp[..]].concat(), &[])),
+        (3, 10, vec![])
+    );
 }
 
 #[test]
@@ -591,16 +708,26 @@ fn row_43_mp_reach_next_hop_length_inconsistent() {
 
 #[test]
 fn row_44_mp_attributes_too_short() {
-    assert_eq!(reset(&update(&[], &[0x80, 0x0e, 0x04, 0, 1, 1, 4], &[])), (3, 1, vec![]));
-    assert_eq!(reset(&update(&[], &[0x80, 0x0f, 0x02, 0, 1], &[])), (3, 1, vec![]));
+    assert_eq!(
+        reset(&update(&[], &[0x80, 0x0e, 0x04, 0, 1, 1, 4], &[])),
+        (3, 1, vec![])
+    );
+    assert_eq!(
+        reset(&update(&[], &[0x80, 0x0f, 0x02, 0, 1], &[])),
+        (3, 1, vec![])
+    );
 }
 
 #[test]
 fn row_45_mp_reach_of_an_unknown_family_is_kept_opaque() {
-    let mp = [0x80, 0x0e, 0x0b, 0x00, 0x01, 0xf0, 0x04, 10, 0, 0, 1, 0, 0xaa, 0xbb];
+    let mp = [
+        0x80, 0x0e, 0x0b, 0x00, 0x01, 0xf0, 0x04, 10, 0, 0, 1, 0, 0xaa, 0xbb,
+    ];
     let d = decode(&update(&[], &[&BASE[..7], &mp[..]].concat(), &[])).unwrap();
     assert!(d.issues.is_empty());
-    let Message::Update(u) = d.message else { panic!() };
+    let Message::Update(u) = d.message else {
+        panic!()
+    };
     let reach = u.mp_reach().unwrap();
     assert_eq!(reach.family, Family::new(Afi::IPV4, Safi(0xf0)));
     assert_eq!(reach.nlri, vec![Nlri::Opaque(vec![0xaa, 0xbb])]);
@@ -624,14 +751,18 @@ fn row_52_end_of_rib_is_not_an_error() {
     assert!(d.issues.is_empty());
     let d = decode(&update(&[], &[0x80, 0x0f, 0x03, 0x00, 0x02, 0x01], &[])).unwrap();
     assert!(d.issues.is_empty());
-    let Message::Update(u) = d.message else { panic!() };
+    let Message::Update(u) = d.message else {
+        panic!()
+    };
     assert_eq!(u.is_end_of_rib(), Some(Family::IPV6_UNICAST));
 }
 
 #[test]
 fn row_53_notification_text_never_panics() {
     let bad_utf8 = decode(&msg(3, &[6, ADMIN_SHUTDOWN, 4, 0xff, 0xfe, b'a', b'b'])).unwrap();
-    let Message::Notification(n) = bad_utf8.message else { panic!() };
+    let Message::Notification(n) = bad_utf8.message else {
+        panic!()
+    };
     assert_eq!(n.shutdown_text().as_deref(), Some("\u{fffd}\u{fffd}ab"));
     // Length beyond the data: cut, no panic.
     let n = Notification::new(6, 2, vec![200, b'h', b'i']);
@@ -640,6 +771,9 @@ fn row_53_notification_text_never_panics() {
     assert!(decode(&msg(3, &[99, 99])).is_ok());
     let long = "é".repeat(200);
     let n = Notification::cease(ADMIN_SHUTDOWN, &long);
-    assert_eq!(n.data[0], 254, "cut at a character boundary within 255 octets");
+    assert_eq!(
+        n.data[0], 254,
+        "cut at a character boundary within 255 octets"
+    );
     assert_eq!(n.shutdown_text().unwrap().chars().count(), 127);
 }

@@ -272,7 +272,9 @@ pub(crate) fn merge(path: &AsPath, path4: AsPath) -> AsPath {
     let mut wanted = path.count() - path4.count();
     let mut segments: Vec<AsSegment> = Vec::new();
     for segment in &path.0 {
-        if wanted == 0 {
+        // Confederation segments count nothing and AS4_PATH never has them: keep the
+        // leading ones even when no ASN is wanted.
+        if wanted == 0 && !segment.kind.is_confed() {
             break;
         }
         match segment.kind {
