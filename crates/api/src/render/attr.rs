@@ -1,0 +1,397 @@
+//! Path attributes (RFC 4271 §5 and extensions) in ExaBGP 5's JSON and text forms.
+//!
+//! ExaBGP prints attributes sorted by type code, skips NEXT_HOP (it is printed with the
+//! NLRI) and the MP_REACH / MP_UNREACH attributes (their NLRI are printed instead), keeps
+//! the first of duplicated attributes (merging duplicated EXTENDED COMMUNITIES), sorts the
+//! members of the community attributes, and drops an empty AS_PATH. Attributes it does not
+//! know are printed as `attribute-0x<CODE>-0x<FLAGS>` (JSON) or `attribute [ … ]` (text);
+//! on receipt only transitive ones are kept, with the Partial bit set (RFC 4271 §5).
+
+use std::fmt::Write;
+
+use wire::attr::{AsPath, Community, ExtCommunity, LargeCommunity, Origin, SegmentType};
+use wire::{AttrFlags, Attribute};
+
+use super::{extcomm, hex_lower, json_str};
+
+/// Attributes ready to print: sorted by code, merged, with their lists sorted.
+#[derive(Debug, Default)]
+pub(crate) struct AttrView<'a> {
+    /// One entry per printed attribute, in type-code order.
+    items: Vec<Item<'a>>,
+    /// True when the message carried any attribute besides MP_REACH / MP_UNREACH (ExaBGP
+    /// prints `"attribute": { }` even when nothing in it is printable).
+    pub(crate) present: bool,
+}
+
+#[derive(Debug)]
+enum Item<'a> {
+    Origin(Origin),
+    AsPath(&'a AsPath),
+    Med(u32),
+    LocalPref(u32),
+    AtomicAggregate,
+    Aggregator(&'a wire::attr::Aggregator),
+    Communities(Vec<Community>),
+    OriginatorId(std::net::Ipv4Addr),
+    ClusterList(&'a [std::net::Ipv4Addr]),
+    ExtCommunities(Vec<ExtCommunity>),
+    Aigp(u64),
+    LargeCommunities(Vec<LargeCommunity>),
+    Generic {
+        code: u8,
+        flags: u8,
+        data: &'a [u8],
+    },
+    /// ExaBGP's internal "error" pseudo-attribute (`treat-as-withdraw`, `discard`).
+    Error(&'a str),
+}
+
+impl Item<'_> {
+    fn code(&self) -> u16 {
+        match self {
+            Self::Origin(_) => 1,
+            Self::AsPath(_) => 2,
+            Self::Med(_) => 4,
+            Self::LocalPref(_) => 5,
+            Self::AtomicAggregate => 6,
+            Self::Aggregator(_) => 7,
+            Self::Communities(_) => 8,
+            Self::OriginatorId(_) => 9,
+            Self::ClusterList(_) => 10,
+            Self::ExtCommunities(_) => 16,
+            Self::Aigp(_) => 26,
+            Self::LargeCommunities(_) => 32,
+            Self::Generic { code, .. } => u16::from(*code),
+            Self::Error(_) => 0x100,
+        }
+    }
+}
+
+impl<'a> AttrView<'a> {
+    /// Prepares `attributes` for printing. `received` applies the decoder's rules to unknown
+    /// attributes (non-transitive ones dropped, Partial set); `error` adds ExaBGP's `error`
+    /// pseudo-attribute.
+    pub(crate) fn new(attributes: &'a [Attribute], received: bool, error: Option<&'a str>) -> Self {
+        let mut view = AttrView::default();
+        for attribute in attributes {
+            let item = match attribute {
+                Attribute::MpReach(_) | Attribute::MpUnreach(_) => continue,
+                Attribute::NextHop(_) => {
+                    view.present = true;
+                    continue;
+                }
+                // ExaBGP decodes an empty AS_PATH to nothing at all.
+                Attribute::AsPath(path) if path.0.is_empty() => continue,
+                Attribute::Origin(o) => Item::Origin(*o),
+                Attribute::AsPath(path) => Item::AsPath(path),
+                Attribute::Med(v) => Item::Med(*v),
+                Attribute::LocalPref(v) => Item::LocalPref(*v),
+                Attribute::AtomicAggregate => Item::AtomicAggregate,
+                Attribute::Aggregator(a) => Item::Aggregator(a),
+                Attribute::Communities(c) => Item::Communities(c.clone()),
+                Attribute::OriginatorId(ip) => Item::OriginatorId(*ip),
+                Attribute::ClusterList(list) => Item::ClusterList(list),
+                Attribute::ExtCommunities(c) => Item::ExtCommunities(c.clone()),
+                Attribute::Aigp(v) => Item::Aigp(*v),
+                Attribute::LargeCommunities(c) => Item::LargeCommunities(c.clone()),
+                Attribute::Raw { flags, code, data } => {
+                    let mut flags = flags.0;
+                    if received {
+                        if flags & AttrFlags::TRANSITIVE == 0 {
+                            continue;
+                        }
+                        flags |= AttrFlags::PARTIAL;
+                    }
+                    Item::Generic {
+                        code: code.0,
+                        flags,
+                        data,
+                    }
+                }
+                // Attributes a newer wire crate decodes that this renderer does not know.
+                _ => continue,
+            };
+            view.present = true;
+            view.insert(item);
+        }
+        if let Some(error) = error {
+            view.present = true;
+            view.insert(Item::Error(error));
+        }
+        for item in &mut view.items {
+            match item {
+                Item::Communities(c) => c.sort(),
+                Item::ExtCommunities(c) => c.sort(),
+                Item::LargeCommunities(c) => {
+                    c.sort();
+                    c.dedup();
+                }
+                _ => {}
+            }
+        }
+        view
+    }
+
+    fn insert(&mut self, item: Item<'a>) {
+        let code = item.code();
+        match self.items.binary_search_by_key(&code, Item::code) {
+            Ok(at) => {
+                if let (Item::ExtCommunities(have), Item::ExtCommunities(more)) =
+                    (&mut self.items[at], item)
+                {
+                    have.extend(more);
+                }
+            }
+            Err(at) => self.items.insert(at, item),
+        }
+    }
+
+    /// Appends the members of the JSON `attribute` object (without braces).
+    pub(crate) fn json(&self, out: &mut String) {
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            item.json(out);
+        }
+    }
+
+    /// Appends the text form: each attribute preceded by a space.
+    pub(crate) fn text(&self, out: &mut String) {
+        for item in &self.items {
+            item.text(out);
+        }
+    }
+}
+
+fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Igp => "igp",
+        Origin::Egp => "egp",
+        Origin::Incomplete => "incomplete",
+    }
+}
+
+fn segment_name(kind: SegmentType) -> &'static str {
+    // ExaBGP 5.0 names the two confederation segment types "as-sequence" as well.
+    match kind {
+        SegmentType::Set => "as-set",
+        _ => "as-sequence",
+    }
+}
+
+fn segment_marks(kind: SegmentType) -> (&'static str, &'static str) {
+    match kind {
+        SegmentType::Set => ("[", "]"),
+        SegmentType::Sequence => ("(", ")"),
+        SegmentType::ConfedSequence => ("{(", ")}"),
+        SegmentType::ConfedSet => ("{[", "]}"),
+    }
+}
+
+/// Appends a standard community's text name (RFC 1997 well-known names, else `A:B`).
+pub(crate) fn community_text(out: &mut String, c: Community) {
+    match c {
+        Community::NO_EXPORT => out.push_str("no-export"),
+        Community::NO_ADVERTISE => out.push_str("no-advertise"),
+        Community::NO_EXPORT_SUBCONFED => out.push_str("no-export-subconfed"),
+        Community::NOPEER => out.push_str("no-peer"),
+        Community::BLACKHOLE => out.push_str("blackhole"),
+        Community(v) => {
+            let _ = write!(out, "{}:{}", v >> 16, v & 0xffff);
+        }
+    }
+}
+
+/// Appends ExaBGP's list form: one member alone, several as `[ a b ]`, none as nothing.
+fn text_list<T>(out: &mut String, items: &[T], mut one: impl FnMut(&mut String, &T)) {
+    match items {
+        [] => {}
+        [only] => one(out, only),
+        many => {
+            out.push_str("[ ");
+            for (i, item) in many.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                one(out, item);
+            }
+            out.push_str(" ]");
+        }
+    }
+}
+
+impl Item<'_> {
+    fn json(&self, out: &mut String) {
+        match self {
+            Self::Origin(o) => {
+                let _ = write!(out, "\"origin\": \"{}\"", origin_name(*o));
+            }
+            Self::AsPath(path) => {
+                out.push_str("\"as-path\": {");
+                for (i, segment) in path.0.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(
+                        out,
+                        "\"{i}\": {{\"element\": \"{}\", \"value\": [",
+                        segment_name(segment.kind)
+                    );
+                    for (j, asn) in segment.asns.iter().enumerate() {
+                        if j > 0 {
+                            out.push_str(", ");
+                        }
+                        let _ = write!(out, "{}", asn.0);
+                    }
+                    out.push_str("]}");
+                }
+                out.push('}');
+            }
+            Self::Med(v) => {
+                let _ = write!(out, "\"med\": {v}");
+            }
+            Self::LocalPref(v) => {
+                let _ = write!(out, "\"local-preference\": {v}");
+            }
+            Self::AtomicAggregate => out.push_str("\"atomic-aggregate\": true"),
+            Self::Aggregator(a) => {
+                let _ = write!(out, "\"aggregator\": \"{}:{}\"", a.asn.0, a.ip);
+            }
+            Self::Communities(list) => {
+                out.push_str("\"community\": [ ");
+                for (i, c) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "[ {}, {} ]", c.0 >> 16, c.0 & 0xffff);
+                }
+                out.push_str(" ]");
+            }
+            Self::OriginatorId(ip) => {
+                let _ = write!(out, "\"originator-id\": \"{ip}\"");
+            }
+            Self::ClusterList(list) => {
+                out.push_str("\"cluster-list\": [ ");
+                for (i, ip) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "\"{ip}\"");
+                }
+                out.push_str(" ]");
+            }
+            Self::ExtCommunities(list) => {
+                out.push_str("\"extended-community\": [ ");
+                for (i, c) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(
+                        out,
+                        "{{ \"value\": {}, \"string\": \"",
+                        extcomm::value(&c.0)
+                    );
+                    extcomm::json_string(out, &c.0);
+                    out.push_str("\" }");
+                }
+                out.push_str(" ]");
+            }
+            Self::Aigp(v) => {
+                let _ = write!(out, "\"aigp\": \"0x{v:016x}\"");
+            }
+            Self::LargeCommunities(list) => {
+                out.push_str("\"large-community\": [ ");
+                for (i, c) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "[ {}, {} , {} ]", c.global, c.local1, c.local2);
+                }
+                out.push_str(" ]");
+            }
+            Self::Generic { code, flags, data } => {
+                let _ = write!(out, "\"attribute-0x{code:02X}-0x{flags:02X}\": \"");
+                hex_lower(out, data);
+                out.push('"');
+            }
+            Self::Error(what) => {
+                out.push_str("\"error\": ");
+                json_str(out, what);
+            }
+        }
+    }
+
+    fn text(&self, out: &mut String) {
+        match self {
+            Self::Origin(o) => {
+                let _ = write!(out, " origin {}", origin_name(*o));
+            }
+            Self::AsPath(path) => {
+                out.push_str(" as-path ");
+                for (i, segment) in path.0.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    let (head, tail) = segment_marks(segment.kind);
+                    out.push_str(head);
+                    out.push(' ');
+                    for (j, asn) in segment.asns.iter().enumerate() {
+                        if j > 0 {
+                            out.push(' ');
+                        }
+                        let _ = write!(out, "{}", asn.0);
+                    }
+                    out.push(' ');
+                    out.push_str(tail);
+                }
+            }
+            Self::Med(v) => {
+                let _ = write!(out, " med {v}");
+            }
+            Self::LocalPref(v) => {
+                let _ = write!(out, " local-preference {v}");
+            }
+            Self::AtomicAggregate => out.push_str(" atomic-aggregate"),
+            Self::Aggregator(a) => {
+                let _ = write!(out, " aggregator ( {}:{} )", a.asn.0, a.ip);
+            }
+            Self::Communities(list) => {
+                out.push_str(" community ");
+                text_list(out, list, |out, c| community_text(out, *c));
+            }
+            Self::OriginatorId(ip) => {
+                let _ = write!(out, " originator-id {ip}");
+            }
+            Self::ClusterList(list) => {
+                out.push_str(" cluster-list ");
+                text_list(out, list, |out, ip| {
+                    let _ = write!(out, "{ip}");
+                });
+            }
+            Self::ExtCommunities(list) => {
+                out.push_str(" extended-community ");
+                text_list(out, list, |out, c| extcomm::text(out, &c.0));
+            }
+            Self::Aigp(v) => {
+                let _ = write!(out, " aigp 0x{v:016x}");
+            }
+            Self::LargeCommunities(list) => {
+                out.push_str(" large-community ");
+                text_list(out, list, |out, c| {
+                    let _ = write!(out, "{}:{}:{}", c.global, c.local1, c.local2);
+                });
+            }
+            Self::Generic { code, flags, data } => {
+                let _ = write!(out, " attribute [ 0x{code:02X} 0x{flags:02X} ");
+                hex_lower(out, data);
+                out.push_str(" ]");
+            }
+            Self::Error(what) => {
+                out.push_str(" error ");
+                super::oneline(out, what);
+            }
+        }
+    }
+}

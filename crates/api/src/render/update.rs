@@ -1,0 +1,180 @@
+//! The routes of an UPDATE in the order and grouping ExaBGP 5 reports them.
+//!
+//! ExaBGP lists, in this order: the IPv4 Withdrawn Routes, the IPv4 NLRI (with the
+//! NEXT_HOP), the MP_UNREACH_NLRI routes, then the MP_REACH_NLRI routes — each route once
+//! per next hop when MP_REACH carries two (global and link-local, RFC 2545 §3). An UPDATE
+//! with no route and no attribute besides an empty MP attribute is an End-of-RIB marker
+//! (RFC 4724 §2).
+
+use std::fmt::Write;
+use std::net::IpAddr;
+
+use wire::{Attribute, Family, Nlri, Update};
+
+use super::hex_bare_upper;
+
+/// Whether a route is announced or withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Announce,
+    Withdraw,
+}
+
+/// One route of the UPDATE.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    pub(crate) family: Family,
+    pub(crate) action: Action,
+    pub(crate) nlri: &'a Nlri,
+    /// The next hop of an announced route; `None` prints as `no-nexthop`.
+    pub(crate) next_hop: Option<IpAddr>,
+}
+
+/// What an UPDATE is, for printing.
+#[derive(Debug)]
+pub(crate) enum Shape<'a> {
+    /// End-of-RIB for a family.
+    Eor(Family),
+    /// Routes (possibly none, when only attributes were sent).
+    Routes(Vec<Entry<'a>>),
+}
+
+/// Sorts the routes of `update` into ExaBGP's order. With `treat_as_withdraw`, announced
+/// routes are reported as withdrawn (RFC 7606 §2).
+pub(crate) fn shape(update: &Update, treat_as_withdraw: bool) -> Shape<'_> {
+    let mut reach = None;
+    let mut unreach = None;
+    let mut next_hop = None;
+    let mut other_attributes = false;
+    for attribute in &update.attributes {
+        match attribute {
+            Attribute::MpReach(r) => reach = reach.or(Some(r)),
+            Attribute::MpUnreach(u) => unreach = unreach.or(Some(u)),
+            Attribute::NextHop(ip) => {
+                next_hop = next_hop.or(Some(IpAddr::V4(*ip)));
+                other_attributes = true;
+            }
+            _ => other_attributes = true,
+        }
+    }
+    let announce = if treat_as_withdraw {
+        Action::Withdraw
+    } else {
+        Action::Announce
+    };
+    let mut entries = Vec::new();
+    for nlri in &update.withdrawn {
+        entries.push(Entry {
+            family: Family::IPV4_UNICAST,
+            action: Action::Withdraw,
+            nlri,
+            next_hop: None,
+        });
+    }
+    for nlri in &update.nlri {
+        entries.push(Entry {
+            family: Family::IPV4_UNICAST,
+            action: announce,
+            nlri,
+            next_hop,
+        });
+    }
+    if let Some(u) = unreach {
+        for nlri in &u.nlri {
+            entries.push(Entry {
+                family: u.family,
+                action: Action::Withdraw,
+                nlri,
+                next_hop: None,
+            });
+        }
+    }
+    if let Some(r) = reach {
+        for nlri in &r.nlri {
+            if r.next_hop.is_empty() {
+                entries.push(Entry {
+                    family: r.family,
+                    action: announce,
+                    nlri,
+                    next_hop: None,
+                });
+            }
+            for hop in &r.next_hop {
+                entries.push(Entry {
+                    family: r.family,
+                    action: announce,
+                    nlri,
+                    next_hop: Some(*hop),
+                });
+            }
+        }
+    }
+    if entries.is_empty() && !other_attributes {
+        let family = match (unreach, reach) {
+            (Some(u), _) => u.family,
+            (None, Some(r)) => r.family,
+            (None, None) => Family::IPV4_UNICAST,
+        };
+        return Shape::Eor(family);
+    }
+    Shape::Routes(entries)
+}
+
+/// Appends the JSON object of one NLRI (`{ "nlri": "10.0.0.0/24" }`, or the bare string in
+/// compact mode when there is no path identifier).
+pub(crate) fn nlri_json(out: &mut String, nlri: &Nlri, compact: bool) {
+    match nlri {
+        Nlri::Prefix {
+            path_id: Some(id),
+            prefix,
+        } => {
+            let _ = write!(
+                out,
+                "{{ \"nlri\": \"{prefix}\", \"path-information\": \"{id}\" }}"
+            );
+        }
+        Nlri::Prefix {
+            path_id: None,
+            prefix,
+        } => {
+            if compact {
+                let _ = write!(out, "\"{prefix}\"");
+            } else {
+                let _ = write!(out, "{{ \"nlri\": \"{prefix}\" }}");
+            }
+        }
+        Nlri::Opaque(bytes) => {
+            out.push_str("{ \"parsed\": false, \"raw\": \"");
+            hex_bare_upper(out, bytes);
+            out.push_str("\" }");
+        }
+        _ => out.push_str("{ }"),
+    }
+}
+
+/// Appends the text form of one NLRI (`10.0.0.0/24 path-information 0.0.0.1`).
+pub(crate) fn nlri_text(out: &mut String, nlri: &Nlri) {
+    match nlri {
+        Nlri::Prefix { path_id, prefix } => {
+            let _ = write!(out, "{prefix}");
+            if let Some(id) = path_id {
+                let _ = write!(out, " path-information {id}");
+            }
+        }
+        Nlri::Opaque(bytes) => {
+            out.push_str("0x");
+            hex_bare_upper(out, bytes);
+        }
+        _ => {}
+    }
+}
+
+/// Appends the next hop as ExaBGP names it.
+pub(crate) fn next_hop_text(out: &mut String, next_hop: Option<IpAddr>) {
+    match next_hop {
+        Some(ip) => {
+            let _ = write!(out, "{ip}");
+        }
+        None => out.push_str("no-nexthop"),
+    }
+}
