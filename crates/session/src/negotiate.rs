@@ -71,7 +71,8 @@ pub struct Negotiated {
     pub hold_time: u16,
     /// Keepalive interval in seconds (hold time / 3, as ExaBGP computes it).
     pub keepalive: u16,
-    /// Families both sides support, in the order of our OPEN.
+    /// Families both sides support, in the order of the peer's OPEN (as ExaBGP lists them
+    /// in its `negotiated` message).
     pub families: Vec<Family>,
     /// Families one side offered and the other did not (routes of those can not be sent).
     pub mismatch: Vec<(Missing, Family)>,
@@ -220,10 +221,11 @@ pub fn negotiate(sent: &Open, received: &Open) -> Negotiated {
 
     let our_families = families_of(ours);
     let their_families = families_of(theirs);
-    let families: Vec<Family> = our_families
+    // In the order of the peer's OPEN, as ExaBGP lists them.
+    let families: Vec<Family> = their_families
         .iter()
         .copied()
-        .filter(|f| their_families.contains(f))
+        .filter(|f| our_families.contains(f))
         .collect();
     let mut mismatch: Vec<(Missing, Family)> = our_families
         .iter()
@@ -422,7 +424,7 @@ mod tests {
             (
                 vec![Mp(V6), Mp(V4)],
                 vec![Mp(V4), Mp(v4m), Mp(V6)],
-                vec![V6, V4],
+                vec![V4, V6],
                 vec![(Missing::Local, v4m)],
             ),
         ];
