@@ -12,6 +12,7 @@ use wire::{Asn, Capability, Family, Message, Notification};
 
 use super::*;
 use crate::config::SessionConfig;
+use crate::negotiate::RefreshKind;
 
 mod malformed;
 mod robustness;
