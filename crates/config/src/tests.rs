@@ -343,6 +343,7 @@ neighbor 192.168.1.1 {
 
     process anycast-check {
         run /usr/local/bin/anycast-check.sh --ip 10.10.10.10;
+        receive { parsed; updates; neighbor-changes; }
     }
 
     static {
@@ -361,6 +362,7 @@ neighbor 192.168.1.1 {
     let n = &c.neighbors[0];
     assert_eq!(n.api.len(), 1);
     assert_eq!(n.api[0].processes, vec!["anycast-check"]);
+    assert!(n.api[0].neighbor_changes && n.api[0].receive.parsed && n.api[0].receive.update);
     assert_eq!(n.routes[0].next_hop, NextHop::SelfAddr);
 }
 

@@ -383,13 +383,20 @@ fn nexthop(ctx: &mut Ctx, node: &Node, out: &mut Vec<(NextHopFamily, Token)>) {
     }
 }
 
-/// `receive { }` / `send { }` of an api block.
-fn direction(ctx: &mut Ctx, node: &Node, f: &mut MessageFilter) {
+/// `receive { }` / `send { }` of an api block. With `v3` (ExaBGP 3's `process` in a
+/// neighbor), `updates` and `neighbor-changes` are accepted there too.
+fn direction(ctx: &mut Ctx, node: &Node, f: &mut MessageFilter, mut v3: Option<&mut bool>) {
     for n in node.children.iter().flatten() {
         let Some(b) = v::boolean(ctx, n, true) else {
             continue;
         };
+        match (n.keyword(), v3.as_deref_mut()) {
+            ("updates", Some(_)) => f.update = b,
+            ("neighbor-changes", Some(changes)) => *changes = b,
+            _ => {}
+        }
         match n.keyword() {
+            "updates" | "neighbor-changes" if v3.is_some() => {}
             "parsed" => f.parsed = b,
             "packets" => f.packets = b,
             "consolidate" => f.consolidate = b,
@@ -425,8 +432,8 @@ fn api_key(ctx: &mut Ctx, n: &Node, a: &mut ApiBinding) -> bool {
         ("negotiated", false) => set_flag(&mut a.negotiated, v::boolean(ctx, n, true)),
         ("fsm", false) => set_flag(&mut a.fsm, v::boolean(ctx, n, true)),
         ("signal", false) => set_flag(&mut a.signal, v::boolean(ctx, n, true)),
-        ("receive", true) => direction(ctx, n, &mut a.receive),
-        ("send", true) => direction(ctx, n, &mut a.send),
+        ("receive", true) => direction(ctx, n, &mut a.receive, None),
+        ("send", true) => direction(ctx, n, &mut a.send, None),
         _ => return false,
     }
     true
@@ -477,6 +484,14 @@ fn process_v3(ctx: &mut Ctx, node: &Node, d: &mut Draft, processes: &mut Vec<Pro
         }
         // ExaBGP 3 spellings
         match n.keyword() {
+            "receive" | "send" if n.children.is_some() => {
+                let filter = if n.keyword() == "receive" {
+                    &mut binding.receive
+                } else {
+                    &mut binding.send
+                };
+                direction(ctx, n, filter, Some(&mut binding.neighbor_changes));
+            }
             "parse-routes" | "receive-routes" | "peer-updates" => {
                 set_flag(&mut binding.receive.parsed, v::boolean(ctx, n, true));
                 binding.receive.update = binding.receive.parsed;

@@ -28,12 +28,11 @@ fn route_from_tokens(ctx: &mut Ctx, toks: &[&Token], safi: Option<Safi>) -> Opti
     }
 }
 
-/// ExaBGP refuses an IPv4 (or, in `announce`, any IP) unicast/multicast route without a
-/// next hop.
-fn check_next_hop(ctx: &mut Ctx, tok: &Token, route: &Route, any_afi: bool) -> bool {
+/// ExaBGP refuses a unicast/multicast route without a next hop (labeled and VPN routes
+/// may go without).
+fn check_next_hop(ctx: &mut Ctx, tok: &Token, route: &Route) -> bool {
     let unicastish = matches!(route.family.safi, Safi::UNICAST | Safi::MULTICAST);
-    let afi_ok = any_afi || route.family.afi == Afi::IPV4;
-    if unicastish && afi_ok && route.next_hop == NextHop::None {
+    if unicastish && route.next_hop == NextHop::None {
         ctx.err(tok, "invalid announcement (missing next-hop ?)");
         return false;
     }
@@ -65,7 +64,7 @@ pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Loc
         return;
     };
     if let Some(r) = route_from_tokens(ctx, &toks, None) {
-        if check_next_hop(ctx, first, &r, false) {
+        if check_next_hop(ctx, first, &r) {
             let loc = ctx.loc(first);
             for r in route::expand_split(r) {
                 out.push((r, loc.clone()));
@@ -203,7 +202,14 @@ fn announce_line(
         ctx.err(first, format!("unknown {} family '{safi_name}'", afi));
         return;
     };
-    if line.children.is_some() || !typed || afi == Afi::L2VPN {
+    if line.children.is_some() {
+        ctx.err(
+            first,
+            format!("section {safi_name} is invalid in {afi}, neighbor/announce/{afi}"),
+        );
+        return;
+    }
+    if !typed || afi == Afi::L2VPN {
         let mut words = Vec::new();
         flatten(line, &mut words);
         let family = if safi == Safi::FLOW || safi == Safi::FLOW_VPN {
@@ -233,7 +239,7 @@ fn announce_line(
         ctx.err(prefix_tok, format!("this prefix is not {afi}"));
         return;
     }
-    if !check_next_hop(ctx, prefix_tok, &r, true) {
+    if !check_next_hop(ctx, prefix_tok, &r) {
         return;
     }
     let loc = ctx.loc(prefix_tok);

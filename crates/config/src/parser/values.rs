@@ -10,7 +10,7 @@ use crate::lexer::Node;
 use crate::model::{AsnSetting, Md5Base64};
 use crate::route::values::{decimal_u64, parse_asn};
 
-/// The single value of `node` (exactly one word after the keyword).
+/// The value of `node`: the first word after the keyword.
 pub(crate) fn one<'a>(ctx: &mut Ctx, node: &'a Node) -> Option<&'a str> {
     if !ctx.expect_statement(node) {
         return None;
@@ -19,9 +19,7 @@ pub(crate) fn one<'a>(ctx: &mut Ctx, node: &'a Node) -> Option<&'a str> {
         ctx.err_missing(node, node.keyword());
         return None;
     };
-    if !ctx.no_extra(node, 2) {
-        return None;
-    }
+    // like ExaBGP, words after the value are ignored (`description foo bar;` is "foo")
     Some(tok.text.as_str())
 }
 
