@@ -240,7 +240,7 @@ pub fn receive(kind: SpeakerKind, peer: PeerKind) -> Result<(), String> {
 }
 
 /// (b) ExaBGP 5 and `other` (Herald; ExaBGP again for the self-test) on the same peer
-/// print the same JSON for the same UPDATEs.
+/// print the same JSON lines (state changes, UPDATEs, End-of-RIB) for the same session.
 pub fn receive_like_exabgp(peer: PeerKind, other: SpeakerKind) -> Result<(), String> {
     let kinds = [SpeakerKind::ExaBgp, other];
     with_lab("like-exabgp", &ebgp(peer, &kinds), |lab| {
@@ -256,8 +256,9 @@ pub fn receive_like_exabgp(peer: PeerKind, other: SpeakerKind) -> Result<(), Str
             let what = format!("{} prints the withdraw", speaker.kind().name());
             wait_update(speaker, &what, |u| withdraws(u, PEER_PREFIX))?;
         }
-        let exabgp: Vec<Value> = lab.speakers[0].updates()?.iter().map(comparable).collect();
-        let other: Vec<Value> = lab.speakers[1].updates()?.iter().map(comparable).collect();
+        // Everything the JSON helper got: state changes, updates, End-of-RIB.
+        let exabgp: Vec<Value> = lab.speakers[0].messages()?.iter().map(comparable).collect();
+        let other: Vec<Value> = lab.speakers[1].messages()?.iter().map(comparable).collect();
         if exabgp == other {
             return Ok(());
         }
