@@ -3,6 +3,7 @@
 //!
 //! `cargo run -p herald-config --example dump -- FILE…` (`--check` also checks programs).
 
+use std::io::Write;
 use std::path::PathBuf;
 
 fn main() {
@@ -15,39 +16,46 @@ fn main() {
             files.push(PathBuf::from(arg));
         }
     }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     for file in files {
         let options = herald_config::Options {
             check_programs: check,
             ..herald_config::Options::default()
         };
-        match herald_config::load_with(std::slice::from_ref(&file), &options) {
+        let written = match herald_config::load_with(std::slice::from_ref(&file), &options) {
             Ok(config) => {
                 let routes: usize = config
                     .neighbors
                     .iter()
                     .map(|n| n.routes.len() + n.raw.len())
                     .sum();
-                println!(
-                    "{} ok neighbors={} routes={}",
+                let mut text = format!(
+                    "{} ok neighbors={} routes={}\n",
                     file.display(),
                     config.neighbors.len(),
                     routes
                 );
                 for n in &config.neighbors {
                     for r in &n.routes {
-                        println!(
-                            "  {} {:?} {:?} {:?}",
+                        text.push_str(&format!(
+                            "  {} {:?} {:?} {:?}\n",
                             r.family, r.nlri, r.next_hop, r.attributes
-                        );
+                        ));
                     }
                 }
+                out.write_all(text.as_bytes())
             }
             Err(errors) => {
-                println!("{} error", file.display());
+                let mut text = format!("{} error\n", file.display());
                 for e in errors {
-                    println!("  {e}");
+                    text.push_str(&format!("  {e}\n"));
                 }
+                out.write_all(text.as_bytes())
             }
+        };
+        if written.is_err() {
+            return;
         }
     }
 }

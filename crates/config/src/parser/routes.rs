@@ -64,6 +64,10 @@ pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Loc
         return;
     };
     if let Some(r) = route_from_tokens(ctx, &toks, None) {
+        if let Err(reason) = route::check_split(&r) {
+            ctx.err(first, reason);
+            return;
+        }
         if check_next_hop(ctx, first, &r) {
             let loc = ctx.loc(first);
             for r in route::expand_split(r) {
@@ -237,6 +241,10 @@ fn announce_line(
     let route_afi = r.family.afi;
     if route_afi != afi {
         ctx.err(prefix_tok, format!("this prefix is not {afi}"));
+        return;
+    }
+    if let Err(reason) = route::check_split(&r) {
+        ctx.err(prefix_tok, reason);
         return;
     }
     if !check_next_hop(ctx, prefix_tok, &r) {

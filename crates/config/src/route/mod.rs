@@ -404,6 +404,40 @@ pub fn parse_route_words(words: &[&str]) -> Result<Vec<Route>, RouteError> {
     Ok(expand_split(route))
 }
 
+/// The most routes one `split` may create (2^20): more is refused rather than exhausting
+/// memory (`0.0.0.0/0 split /32` would be four billion routes).
+pub const MAX_SPLIT_ROUTES: u64 = 1 << 20;
+
+/// How many routes [`expand_split`] would return for `route`, saturating at `u64::MAX`.
+pub fn split_count(route: &Route) -> u64 {
+    match (&route.nlri, route.split) {
+        (Nlri::Prefix { prefix, .. }, Some(len)) if len > prefix.prefix_len() => {
+            if len > prefix.max_prefix_len() {
+                return 0;
+            }
+            1u64.checked_shl(u32::from(len - prefix.prefix_len()))
+                .unwrap_or(u64::MAX)
+        }
+        _ => 1,
+    }
+}
+
+/// Checks that `split` is no longer than the address and creates at most
+/// [`MAX_SPLIT_ROUTES`] routes.
+pub fn check_split(route: &Route) -> Result<(), String> {
+    match split_count(route) {
+        0 => Err(format!(
+            "split /{} is longer than the address",
+            route.split.unwrap_or_default()
+        )),
+        n if n > MAX_SPLIT_ROUTES => Err(format!(
+            "split /{} would create {n} routes (at most {MAX_SPLIT_ROUTES})",
+            route.split.unwrap_or_default()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The more-specifics of `split /<len>`; the route itself when there is no split or the
 /// prefix is already at least that long. The routes returned have `split` cleared.
 pub fn expand_split(mut route: Route) -> Vec<Route> {

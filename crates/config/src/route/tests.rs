@@ -378,3 +378,19 @@ fn route_words_resplit() {
     );
     let _ = IpAddr::from(Ipv4Addr::LOCALHOST);
 }
+
+#[test]
+fn split_limits() {
+    let r = route("0.0.0.0/0 next-hop 1.1.1.1 split /32");
+    assert_eq!(split_count(&r), 1 << 32);
+    assert!(check_split(&r)
+        .unwrap_err()
+        .contains("would create 4294967296 routes"));
+    let r = route("10.0.0.0/8 next-hop 1.1.1.1 split /33");
+    assert!(check_split(&r)
+        .unwrap_err()
+        .contains("longer than the address"));
+    let r = route("10.0.0.0/24 next-hop 1.1.1.1 split /16");
+    assert_eq!(split_count(&r), 1);
+    assert_eq!(expand_split(r).len(), 1);
+}
