@@ -39,6 +39,49 @@
 //! A runtime loop is therefore: wait for the socket, a command or `poll_timeout`; call the
 //! matching `handle_*` or `send_*`; drain `poll_output`; repeat.
 //!
+//! ```
+//! use std::net::Ipv4Addr;
+//! use std::time::Instant;
+//!
+//! use herald_session::{Output, Session, SessionConfig, State};
+//! use wire::Asn;
+//!
+//! let now = Instant::now();
+//! let cfg = SessionConfig::new(Asn(65000), Asn(65001), Ipv4Addr::new(192, 0, 2, 1));
+//! let mut session = Session::new(cfg, now);
+//! session.handle_start(now);
+//! while let Some(output) = session.poll_output() {
+//!     match output {
+//!         // Start a TCP connection, then call handle_connected / handle_connect_failed.
+//!         Output::Connect => {}
+//!         // Write the bytes; read bytes go to handle_data.
+//!         Output::Send(_bytes) => {}
+//!         other => println!("{other:?}"),
+//!     }
+//! }
+//! session.handle_connected("192.0.2.1:40000".parse()?, "192.0.2.2:179".parse()?, now);
+//! assert_eq!(session.state(), State::OpenSent);
+//! assert!(matches!(session.poll_output(), Some(Output::Send(open)) if open[18] == 1));
+//! // Sleep until this deadline, then call handle_timeout.
+//! assert!(session.poll_timeout().is_some());
+//! # Ok::<(), std::net::AddrParseError>(())
+//! ```
+//!
+//! # Choices where RFCs and ExaBGP differ
+//!
+//! - No OPEN within `open_wait`, or the hold timer expiring in any state: Hold Timer
+//!   Expired (4,0), as RFC 4271 §8.2.2 says (ExaBGP sends (1,1) for a missing OPEN).
+//! - OPEN errors carry the data of RFC 4271 §6.2 (the version for (2,1), nothing else);
+//!   ExaBGP puts an English sentence there.
+//! - An unknown message type gets ExaBGP's (1,3) with the text `can not decode message of
+//!   type "N"`, not the type octet of §6.1: the conformance corpus expects those bytes.
+//! - A side without Multiprotocol capabilities offers IPv4 unicast (RFC 4760 §8); ExaBGP
+//!   negotiates no family at all in that case.
+//! - In Established every valid message restarts the hold timer (RFC 4271 §4.4 counts
+//!   KEEPALIVE and UPDATE; a ROUTE-REFRESH is proof of life too).
+//! - `Down` reasons are ExaBGP's: `notification sent (4,0)` for an expired hold timer,
+//!   `notification received (c,s)`, `closing connection` when TCP goes away.
+//!
 //! # Modules
 //!
 //! - [`state`]: the six states, and which input raises which RFC 4271 §8.1 event;

@@ -988,3 +988,43 @@ fn collision_keeps_the_connection_of_the_higher_identifier() {
         (State::Established, State::Established)
     );
 }
+
+#[test]
+fn incoming_connection_while_connecting_wins_and_a_late_outgoing_is_ignored() {
+    let t0 = Instant::now();
+    let mut s = Session::new(config(), t0);
+    s.handle_start(t0);
+    drain(&mut s);
+    assert_eq!(s.state(), State::Connect);
+    // The peer connects first: the session takes it (RFC 4271 §8.2.2 Connect, event 17).
+    s.handle_connected(addr("127.0.0.1:179"), addr("127.0.0.1:50000"), t0);
+    let out = drain(&mut s);
+    assert_eq!(sent(&out), vec![exabgp_open()]);
+    assert_eq!(
+        s.addresses(),
+        Some((addr("127.0.0.1:179"), addr("127.0.0.1:50000")))
+    );
+    // Our own attempt completing later changes nothing; the runtime drops that socket.
+    s.handle_connected(addr("127.0.0.1:50001"), addr("127.0.0.1:179"), t0);
+    s.handle_connect_failed(t0);
+    assert_eq!(drain(&mut s), []);
+    assert_eq!(s.state(), State::OpenSent);
+    assert_eq!(
+        s.addresses(),
+        Some((addr("127.0.0.1:179"), addr("127.0.0.1:50000")))
+    );
+}
+
+#[test]
+fn data_after_close_is_ignored() {
+    let t0 = Instant::now();
+    let mut s = established(config(), t0);
+    s.handle_closed(t0);
+    let out = drain(&mut s);
+    assert_eq!(down(&out).as_deref(), Some("closing connection"));
+    s.handle_data(&keepalive(), t0);
+    s.handle_closed(t0);
+    assert_eq!(drain(&mut s), []);
+    // The first reconnection is immediate, as ExaBGP's.
+    assert_eq!(s.poll_timeout(), Some(t0));
+}
