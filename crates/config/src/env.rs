@@ -190,7 +190,8 @@ fn read(kind: Kind, raw: &str) -> Option<Value> {
             Value::Str(f)
         }
         Kind::IpList => Value::IpList(
-            raw.split(' ')
+            unquote(raw)
+                .split(' ')
                 .filter(|s| !s.is_empty())
                 .map(|s| s.parse().ok())
                 .collect::<Option<Vec<IpAddr>>>()?,

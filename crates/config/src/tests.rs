@@ -505,3 +505,35 @@ fn several_files_make_one_config() {
     assert_eq!((c.processes.len(), c.neighbors.len()), (1, 1));
     assert_eq!(c.processes[0].location.file, "a.conf");
 }
+
+/// The example of spec §1.13 (accepted by `exabgp validate -n`), which covers every block.
+#[test]
+fn spec_example_parses() {
+    let Ok(spec) = std::fs::read_to_string("/work/shared/spec/exabgp-5.md") else {
+        return;
+    };
+    let Some(section) = spec.split("### 1.13").nth(1) else {
+        panic!("no §1.13 in the spec")
+    };
+    let text = section.split("```").nth(1).unwrap_or_default();
+    let c = ok(text.trim_start_matches('\n'));
+    assert_eq!(c.processes.len(), 2);
+    let n = &c.neighbors[0];
+    assert_eq!(n.hold_time, 90);
+    assert_eq!(n.description, "core router 1");
+    assert_eq!(n.capability.graceful_restart, Some(120));
+    assert_eq!(n.capability.add_path, Some(AddPathMode::Both));
+    assert_eq!(n.add_path, vec![Family::IPV4_UNICAST]);
+    assert_eq!(n.nexthop.len(), 1);
+    assert_eq!(n.api.len(), 2);
+    // split /25 gives two routes; one route with watchdog + withdraw; one VPN route; two
+    // announce routes
+    assert_eq!(n.routes.len(), 6);
+    let watched = &n.routes[2];
+    assert_eq!(watched.watchdog.as_deref(), Some("dog1"));
+    assert!(watched.withdrawn);
+    assert_eq!(n.routes[3].family, Family::new(Afi::IPV4, Safi::MPLS_VPN));
+    // two flow routes and one VPLS site, kept raw
+    assert_eq!(n.raw.len(), 3);
+    assert!(n.routes[0].attributes.contains(&Attribute::Med(100)));
+}

@@ -120,3 +120,10 @@ fn tcp_aliases() {
     let env = Env::from_lookup(lookup(&[("exabgp.tcp.connections", "7")]), None).unwrap();
     assert_eq!(env.tcp_attempts(), 7);
 }
+
+#[test]
+fn quoted_empty_bind() {
+    let env = Env::from_lookup(lookup(&[("exabgp_tcp_bind", "''")]), None).unwrap();
+    assert!(env.tcp_bind().is_empty());
+    assert!(Env::from_lookup(lookup(&[("exabgp_tcp_bind", "nope")]), None).is_err());
+}
