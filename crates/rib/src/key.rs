@@ -1,29 +1,28 @@
 //! Compact map keys for NLRI, so a table of a million IPv4 prefixes costs little more than
 //! the prefixes themselves.
 //!
-//! IPv4 and IPv6 prefixes (with their optional RFC 7911 path identifier) are stored inline;
-//! other NLRI kinds are boxed. Conversions are lossless in both directions.
+//! An IPv4 prefix with its optional RFC 7911 path identifier packs into 9 octets, an IPv6
+//! one into 22, both stored inline (no allocation); other NLRI kinds are kept whole.
+//! Conversions are lossless in both directions.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use wire::{Nlri, PathId};
 
+/// IPv4 key: prefix length (bit 7 set when a path identifier is present), address, path
+/// identifier.
+pub(crate) type V4Key = [u8; 9];
+/// IPv6 key: prefix length, path-identifier flag, address, path identifier.
+pub(crate) type V6Key = [u8; 22];
+
 /// An NLRI as a hashable, compact key. The family is known from the table holding it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum RouteKey {
-    /// An IPv4 prefix: address bits, prefix length, path identifier.
-    V4 {
-        addr: u32,
-        len: u8,
-        path_id: Option<u32>,
-    },
+    /// An IPv4 prefix.
+    V4(V4Key),
     /// An IPv6 prefix.
-    V6 {
-        addr: [u8; 16],
-        len: u8,
-        path_id: Option<u32>,
-    },
+    V6(V6Key),
     /// Anything else.
     Other(Box<Nlri>),
 }
@@ -35,19 +34,24 @@ impl RouteKey {
             Nlri::Prefix {
                 path_id,
                 prefix: IpNet::V4(net),
-            } => Self::V4 {
-                addr: u32::from(net.network()),
-                len: net.prefix_len(),
-                path_id: path_id.map(|p| p.0),
-            },
+            } => {
+                let mut key = [0u8; 9];
+                key[0] = net.prefix_len() | if path_id.is_some() { 0x80 } else { 0 };
+                key[1..5].copy_from_slice(&net.network().octets());
+                key[5..9].copy_from_slice(&path_id.map_or(0, |p| p.0).to_be_bytes());
+                Self::V4(key)
+            }
             Nlri::Prefix {
                 path_id,
                 prefix: IpNet::V6(net),
-            } => Self::V6 {
-                addr: net.network().octets(),
-                len: net.prefix_len(),
-                path_id: path_id.map(|p| p.0),
-            },
+            } => {
+                let mut key = [0u8; 22];
+                key[0] = net.prefix_len();
+                key[1] = u8::from(path_id.is_some());
+                key[2..18].copy_from_slice(&net.network().octets());
+                key[18..22].copy_from_slice(&path_id.map_or(0, |p| p.0).to_be_bytes());
+                Self::V6(key)
+            }
             other => Self::Other(Box::new(other.clone())),
         }
     }
@@ -55,18 +59,38 @@ impl RouteKey {
     /// The NLRI this key stands for.
     pub(crate) fn to_nlri(&self) -> Nlri {
         match self {
-            Self::V4 { addr, len, path_id } => Nlri::Prefix {
-                path_id: path_id.map(PathId),
-                // Invariant: `len` came from a valid Ipv4Net, so it is at most 32.
-                prefix: IpNet::V4(Ipv4Net::new(Ipv4Addr::from(*addr), *len).unwrap_or_default()),
-            },
-            Self::V6 { addr, len, path_id } => Nlri::Prefix {
-                path_id: path_id.map(PathId),
-                // Invariant: `len` came from a valid Ipv6Net, so it is at most 128.
-                prefix: IpNet::V6(Ipv6Net::new(Ipv6Addr::from(*addr), *len).unwrap_or_default()),
-            },
+            Self::V4(key) => v4_nlri(key),
+            Self::V6(key) => v6_nlri(key),
             Self::Other(nlri) => (**nlri).clone(),
         }
+    }
+}
+
+fn word(bytes: &[u8]) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(bytes);
+    u32::from_be_bytes(word)
+}
+
+/// The NLRI of an IPv4 key.
+pub(crate) fn v4_nlri(key: &V4Key) -> Nlri {
+    let len = key[0] & 0x7f;
+    let addr = Ipv4Addr::from(word(&key[1..5]));
+    Nlri::Prefix {
+        path_id: (key[0] & 0x80 != 0).then(|| PathId(word(&key[5..9]))),
+        // Invariant: the length came from a valid Ipv4Net, so it is at most 32.
+        prefix: IpNet::V4(Ipv4Net::new(addr, len).unwrap_or_default()),
+    }
+}
+
+/// The NLRI of an IPv6 key.
+pub(crate) fn v6_nlri(key: &V6Key) -> Nlri {
+    let mut octets = [0u8; 16];
+    octets.copy_from_slice(&key[2..18]);
+    Nlri::Prefix {
+        path_id: (key[1] != 0).then(|| PathId(word(&key[18..22]))),
+        // Invariant: the length came from a valid Ipv6Net, so it is at most 128.
+        prefix: IpNet::V6(Ipv6Net::new(Ipv6Addr::from(octets), key[0]).unwrap_or_default()),
     }
 }
 
@@ -82,9 +106,10 @@ mod tests {
             "0.0.0.0/0",
             "2001:db8::/32",
             "::/0",
+            "ff::1/128",
         ] {
             let net: IpNet = text.parse().unwrap();
-            for path_id in [None, Some(PathId(7))] {
+            for path_id in [None, Some(PathId(0)), Some(PathId(0xdead_beef))] {
                 let nlri = Nlri::Prefix {
                     path_id,
                     prefix: net,
@@ -111,7 +136,9 @@ mod tests {
     }
 
     #[test]
-    fn key_is_compact() {
-        assert!(std::mem::size_of::<RouteKey>() <= 32);
+    fn keys_are_compact() {
+        assert_eq!(std::mem::size_of::<V4Key>(), 9);
+        assert_eq!(std::mem::size_of::<V6Key>(), 22);
+        assert!(std::mem::size_of::<RouteKey>() <= 24);
     }
 }

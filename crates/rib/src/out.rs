@@ -1,34 +1,28 @@
 //! Adj-RIB-Out (RFC 4271 §3.2, §9.2): the routes advertised to one peer and the changes
 //! not sent yet.
 //!
-//! The table keeps, per family, each route's NLRI (compact key) and its interned
-//! [`AttrSet`]. Changes are recorded in a pending set rather than a log: announcing a
+//! The table keeps, per family, each route's NLRI as a compact key and a 12-octet value
+//! (attribute-set id, order, pending-change index): an IPv4 route costs about 21 octets
+//! plus the hash map's slack, with no allocation of its own; attribute sets are stored once.
+//!
+//! Changes are recorded in a pending set rather than replayed from a log: announcing a
 //! prefix twice before a flush sends it once, a withdrawal cancels an announcement the peer
 //! never saw, and an announcement replaces a pending withdrawal.
 //!
 //! Pending changes keep ExaBGP's order so that the UPDATEs are byte-for-byte the ones it
 //! sends: changes are grouped by attribute set (in the order each set was first used since
-//! the last flush), then by family (in first-use order within the set), then by the order
-//! the prefix joined that group. See [`crate::pack`] for how groups become UPDATEs.
+//! the last flush), then by family (first-use order within the set), then by the order the
+//! prefix joined that group (a change replaced within its group keeps its place). See
+//! [`crate::pack`] for how groups become UPDATEs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use wire::{Family, Nlri};
 
-use crate::attrset::{AttrSet, Interner};
+use crate::attrset::AttrSet;
 use crate::key::RouteKey;
-
-/// A route as held in the table.
-#[derive(Debug, Clone)]
-struct Route {
-    attrs: Arc<AttrSet>,
-    /// Insertion order, kept when the route is replaced (iteration and resend order).
-    order: u64,
-    /// The peer has some version of this route (an announcement of it went out and no
-    /// withdrawal since).
-    advertised: bool,
-}
+use crate::table::{Route, Sets, Slots, NONE};
 
 /// What a pending change does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,26 +33,7 @@ pub enum Action {
     Withdraw,
 }
 
-/// A change waiting to be sent.
-#[derive(Debug, Clone)]
-pub(crate) struct Pending {
-    pub(crate) action: Action,
-    /// The attribute set the change is grouped under (for a withdrawal: the set it was
-    /// withdrawn with, as ExaBGP does; some families send it along with MP_UNREACH).
-    pub(crate) attrs: Arc<AttrSet>,
-    pub(crate) bucket: u32,
-    pub(crate) family_rank: u32,
-    pub(crate) seq: u64,
-}
-
-/// The routes of one family.
-#[derive(Debug, Default)]
-struct FamilyTable {
-    routes: HashMap<RouteKey, Route>,
-    pending: HashMap<RouteKey, Pending>,
-}
-
-/// One pending change handed to the packer.
+/// One pending change, as handed to the packer.
 #[derive(Debug, Clone)]
 pub struct Change {
     /// Family of the NLRI.
@@ -67,8 +42,20 @@ pub struct Change {
     pub nlri: Nlri,
     /// Announce or withdraw.
     pub action: Action,
-    /// The attribute set the change is grouped under.
+    /// The attribute set the change is grouped under (for a withdrawal: the set it was
+    /// withdrawn with, as ExaBGP does; some families send it along with MP_UNREACH).
     pub attrs: Arc<AttrSet>,
+}
+
+/// An entry of the change log.
+#[derive(Debug)]
+struct Pending {
+    table: u16,
+    key: RouteKey,
+    action: Action,
+    set: u32,
+    bucket: u32,
+    rank: u32,
 }
 
 /// Routes with a watchdog name (ExaBGP's `watchdog NAME` route option and the
@@ -92,19 +79,20 @@ pub(crate) struct Refresh {
 /// everything again for a new session.
 #[derive(Debug, Default)]
 pub struct AdjRibOut {
-    interner: Interner,
-    /// Families in first-use order, with their tables.
-    tables: Vec<(Family, FamilyTable)>,
-    next_order: u64,
-    next_seq: u64,
-    /// Attribute-set buckets used since the last flush: pointer → (rank, set kept alive so
-    /// the pointer cannot be reused).
-    buckets: HashMap<usize, (u32, Arc<AttrSet>)>,
-    /// (bucket, family) → rank.
-    family_ranks: HashMap<(u32, Family), u32>,
+    sets: Sets,
+    /// Families in first-use order, with their routes.
+    tables: Vec<(Family, Slots)>,
+    live: usize,
+    next_order: u32,
+    /// The change log since the last flush; `None` marks a change superseded.
+    log: Vec<Option<Pending>>,
+    pending: usize,
+    /// Attribute set id → bucket rank, since the last flush.
+    buckets: HashMap<u32, u32>,
+    /// (bucket, table) → rank.
+    family_ranks: HashMap<(u32, u16), u32>,
     watchdogs: HashMap<String, Watchdog>,
     refresh: Option<Refresh>,
-    pending_count: usize,
 }
 
 impl AdjRibOut {
@@ -113,111 +101,146 @@ impl AdjRibOut {
         Self::default()
     }
 
-    /// The shared copy of `attrs` (equal sets are stored once).
+    /// The shared copy of `attrs` when a route already uses an equal set, else a new one.
     pub fn intern(&mut self, attrs: AttrSet) -> Arc<AttrSet> {
-        self.interner.intern(Arc::new(attrs))
+        match self.sets.find(&attrs) {
+            Some(id) => self.sets.get(id),
+            None => Arc::new(attrs),
+        }
     }
 
     /// Number of distinct attribute sets held.
     pub fn attr_sets(&self) -> usize {
-        self.interner.len()
+        self.sets.len()
     }
 
-    fn table_index(&mut self, family: Family) -> usize {
+    fn table_index(&mut self, family: Family) -> u16 {
         match self.tables.iter().position(|(f, _)| *f == family) {
-            Some(index) => index,
+            Some(index) => index as u16,
             None => {
-                self.tables.push((family, FamilyTable::default()));
-                self.tables.len() - 1
+                self.tables.push((family, Slots::default()));
+                (self.tables.len() - 1) as u16
             }
         }
     }
 
-    fn bucket(&mut self, attrs: &Arc<AttrSet>, family: Family) -> (u32, u32) {
+    fn slots(&mut self, table: u16) -> &mut Slots {
+        // Invariant: table indices come from table_index, and tables are never removed.
+        &mut self.tables[usize::from(table)].1
+    }
+
+    fn new_order(&mut self) -> u32 {
+        if self.next_order >= (1 << 31) - 1 {
+            self.renumber();
+        }
+        self.next_order += 1;
+        self.next_order
+    }
+
+    /// Compacts insertion orders once the counter is exhausted.
+    fn renumber(&mut self) {
+        let mut all: Vec<(u16, RouteKey, u32)> = Vec::new();
+        for (index, (_, slots)) in self.tables.iter().enumerate() {
+            for (key, route) in slots.entries() {
+                all.push((index as u16, key, route.order()));
+            }
+        }
+        all.sort_by_key(|(_, _, order)| *order);
+        for (n, (table, key, _)) in all.into_iter().enumerate() {
+            if let Some(route) = self.slots(table).get_mut(&key) {
+                route.set_order(n as u32 + 1);
+            }
+        }
+        self.next_order = self.live as u32 + 1;
+    }
+
+    fn ranks(&mut self, set: u32, table: u16) -> (u32, u32) {
         let next = self.buckets.len() as u32;
-        let bucket = self
-            .buckets
-            .entry(Arc::as_ptr(attrs) as usize)
-            .or_insert_with(|| (next, Arc::clone(attrs)))
-            .0;
+        let bucket = *self.buckets.entry(set).or_insert(next);
         let next = self.family_ranks.len() as u32;
-        let rank = *self.family_ranks.entry((bucket, family)).or_insert(next);
+        let rank = *self.family_ranks.entry((bucket, table)).or_insert(next);
         (bucket, rank)
     }
 
-    /// Records a pending change for `key`, keeping its position when it stays in the same
-    /// group (ExaBGP replaces a queued change in place).
-    fn queue(
-        &mut self,
-        index: usize,
-        family: Family,
-        key: RouteKey,
-        action: Action,
-        attrs: Arc<AttrSet>,
-    ) {
-        let (bucket, family_rank) = self.bucket(&attrs, family);
-        let table = &mut self.tables[index].1;
-        let seq = match table.pending.get(&key) {
-            Some(old) if old.bucket == bucket && action == Action::Announce => old.seq,
-            _ => {
-                self.next_seq += 1;
-                self.next_seq
+    /// Drops the pending change at `index`, releasing its set.
+    fn forget(&mut self, index: u32) {
+        if let Some(slot) = self.log.get_mut(index as usize) {
+            if let Some(old) = slot.take() {
+                self.sets.release(old.set);
+                self.pending -= 1;
             }
-        };
-        let change = Pending {
-            action,
-            attrs,
-            bucket,
-            family_rank,
-            seq,
-        };
-        if table.pending.insert(key, change).is_none() {
-            self.pending_count += 1;
         }
     }
 
-    fn unqueue(&mut self, index: usize, key: &RouteKey) {
-        if self.tables[index].1.pending.remove(key).is_some() {
-            self.pending_count -= 1;
+    /// Records a pending change for the route at `key` (which must be in its table). An
+    /// announcement replacing a change of the same group keeps its place, as ExaBGP
+    /// replaces a queued change in place; anything else goes to the end.
+    fn queue(&mut self, table: u16, key: RouteKey, action: Action, set: u32) {
+        let (bucket, rank) = self.ranks(set, table);
+        let Some(current) = self.slots(table).get(&key).map(|r| r.pending) else {
+            return;
+        };
+        self.sets.retain(set);
+        if current != NONE {
+            if let Some(Some(entry)) = self.log.get_mut(current as usize) {
+                if entry.bucket == bucket && entry.table == table && action == Action::Announce {
+                    let old = std::mem::replace(&mut entry.set, set);
+                    entry.action = action;
+                    self.sets.release(old);
+                    return;
+                }
+            }
+            self.forget(current);
+        }
+        let index = self.log.len() as u32;
+        self.log.push(Some(Pending {
+            table,
+            key: key.clone(),
+            action,
+            set,
+            bucket,
+            rank,
+        }));
+        self.pending += 1;
+        if let Some(route) = self.slots(table).get_mut(&key) {
+            route.pending = index;
         }
     }
 
     /// Announces `nlri` with `attrs` (replacing any previous version of the route).
-    /// Announcing a route again with the same attributes while the peer has it is a no-op.
+    /// Announcing a route again with the same attributes is a no-op.
     pub fn announce(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
-        let attrs = self.interner.intern(attrs);
-        let index = self.table_index(family);
+        let set = self.sets.acquire(attrs);
+        let table = self.table_index(family);
         let key = RouteKey::new(nlri);
-        let table = &mut self.tables[index].1;
-        let pending_withdraw = table
-            .pending
-            .get(&key)
-            .is_some_and(|p| p.action == Action::Withdraw);
-        let order = match table.routes.get_mut(&key) {
-            Some(route) if Arc::ptr_eq(&route.attrs, &attrs) => return,
+        let existing = self.slots(table).get(&key).copied();
+        match existing {
+            Some(route) if route.set == set => {
+                self.sets.release(set);
+                return;
+            }
             Some(route) => {
-                let old = std::mem::replace(&mut route.attrs, Arc::clone(&attrs));
-                self.interner.release(&old);
-                None
+                if route.live() {
+                    self.sets.release(route.set);
+                } else {
+                    self.live += 1;
+                }
+                if let Some(slot) = self.slots(table).get_mut(&key) {
+                    slot.set = set;
+                    if !route.live() {
+                        // A withdrawal is pending: the peer still has the old version.
+                        slot.set_advertised(true);
+                    }
+                }
             }
             None => {
-                self.next_order += 1;
-                Some(self.next_order)
+                let order = self.new_order();
+                self.slots(table)
+                    .insert(key.clone(), Route::new(set, order));
+                self.live += 1;
             }
-        };
-        if let Some(order) = order {
-            let table = &mut self.tables[index].1;
-            table.routes.insert(
-                key.clone(),
-                Route {
-                    attrs: Arc::clone(&attrs),
-                    order,
-                    // A pending withdrawal means the peer still has the old version.
-                    advertised: pending_withdraw,
-                },
-            );
         }
-        self.queue(index, family, key, Action::Announce, attrs);
+        self.queue(table, key, Action::Announce, set);
     }
 
     /// Withdraws `nlri`. `attrs` is the attribute set the withdrawal is grouped under (the
@@ -225,24 +248,48 @@ impl AdjRibOut {
     ///
     /// A route the peer never received is simply dropped with its pending announcement.
     /// Withdrawing a prefix the table does not hold still sends a withdrawal, as ExaBGP
-    /// does (the peer may hold it from an earlier session or command).
+    /// does (the peer may hold it from an earlier command).
     pub fn withdraw(&mut self, family: Family, nlri: &Nlri, attrs: Option<Arc<AttrSet>>) {
-        let index = self.table_index(family);
+        let table = self.table_index(family);
         let key = RouteKey::new(nlri);
-        let removed = self.tables[index].1.routes.remove(&key);
-        let attrs = match (attrs, &removed) {
-            (Some(attrs), _) => self.interner.intern(attrs),
-            (None, Some(route)) => Arc::clone(&route.attrs),
-            (None, None) => self.interner.intern(Arc::new(AttrSet::default())),
+        let existing = self.slots(table).get(&key).copied();
+        let set = match (&attrs, existing) {
+            (Some(attrs), _) => self.sets.acquire(Arc::clone(attrs)),
+            (None, Some(route)) if route.live() => {
+                self.sets.retain(route.set);
+                route.set
+            }
+            (None, Some(route)) => match self.log.get(route.pending as usize) {
+                Some(Some(entry)) => {
+                    let set = entry.set;
+                    self.sets.retain(set);
+                    set
+                }
+                _ => self.sets.acquire(Arc::new(AttrSet::default())),
+            },
+            (None, None) => self.sets.acquire(Arc::new(AttrSet::default())),
         };
-        if let Some(route) = removed {
-            self.interner.release(&route.attrs);
-            if !route.advertised {
-                self.unqueue(index, &key);
-                return;
+        match existing {
+            Some(route) if route.live() => {
+                self.live -= 1;
+                self.sets.release(route.set);
+                if !route.advertised() {
+                    self.forget(route.pending);
+                    self.slots(table).remove(&key);
+                    self.sets.release(set);
+                    return;
+                }
+                if let Some(slot) = self.slots(table).get_mut(&key) {
+                    slot.set = NONE;
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.slots(table).insert(key.clone(), Route::new(NONE, 0));
             }
         }
-        self.queue(index, family, key, Action::Withdraw, attrs);
+        self.queue(table, key, Action::Withdraw, set);
+        self.sets.release(set);
     }
 
     /// Withdraws every route (`clear adj-rib out`); each withdrawal is grouped under the
@@ -253,19 +300,29 @@ impl AdjRibOut {
         }
     }
 
+    fn drop_pending(&mut self) {
+        for index in 0..self.log.len() as u32 {
+            self.forget(index);
+        }
+        self.log.clear();
+        self.buckets.clear();
+        self.family_ranks.clear();
+        for (_, slots) in &mut self.tables {
+            slots.retain(Route::live);
+            slots.for_each_mut(|route| route.pending = NONE);
+        }
+    }
+
     /// The peer lost every route (a new session): drops the pending changes and queues
     /// every route of the table as an announcement, in table order.
     pub fn resend_all(&mut self) {
         self.drop_pending();
         self.refresh = None;
-        for (_, table) in &mut self.tables {
-            for route in table.routes.values_mut() {
-                route.advertised = false;
-            }
+        for (_, slots) in &mut self.tables {
+            slots.for_each_mut(|route| route.set_advertised(false));
         }
-        for (family, nlri, attrs) in self.routes() {
-            let index = self.table_index(family);
-            self.queue(index, family, RouteKey::new(&nlri), Action::Announce, attrs);
+        for (table, key, route) in self.ordered(None) {
+            self.queue(table, key, Action::Announce, route.set);
         }
     }
 
@@ -286,127 +343,137 @@ impl AdjRibOut {
         }
     }
 
-    fn drop_pending(&mut self) {
-        for (_, table) in &mut self.tables {
-            table.pending.clear();
+    /// Live routes of one table (or all) in insertion order.
+    fn ordered(&self, only: Option<u16>) -> Vec<(u16, RouteKey, Route)> {
+        let mut out = Vec::new();
+        for (index, (_, slots)) in self.tables.iter().enumerate() {
+            if only.is_some_and(|t| usize::from(t) != index) {
+                continue;
+            }
+            let mut list: Vec<(u16, RouteKey, Route)> = slots
+                .entries()
+                .into_iter()
+                .filter(|(_, r)| r.live())
+                .map(|(k, r)| (index as u16, k, r))
+                .collect();
+            list.sort_by_key(|(_, _, r)| r.order());
+            out.extend(list);
         }
-        self.pending_count = 0;
-        self.buckets.clear();
-        self.family_ranks.clear();
+        out
     }
 
     /// True when something is waiting to be sent.
     pub fn has_pending(&self) -> bool {
-        self.pending_count != 0 || self.refresh.is_some()
+        self.pending != 0 || self.refresh.is_some()
     }
 
     /// Number of pending route changes.
     pub fn pending_len(&self) -> usize {
-        self.pending_count
+        self.pending
     }
 
-    /// Takes the pending changes, in ExaBGP's send order, and the pending route-refresh
-    /// re-send; marks announced routes as advertised.
+    /// Takes the pending route-refresh re-send and the pending changes, in ExaBGP's send
+    /// order; records what the peer now has.
     pub(crate) fn take_changes(&mut self) -> (Option<(Refresh, Vec<Change>)>, Vec<Change>) {
         let refresh = self.refresh.take().map(|refresh| {
-            let mut routes = Vec::new();
+            let mut changes = Vec::new();
             for family in &refresh.families {
-                if let Some(index) = self.tables.iter().position(|(f, _)| f == family) {
-                    let table = &mut self.tables[index].1;
-                    let mut list: Vec<(&RouteKey, &mut Route)> = table.routes.iter_mut().collect();
-                    list.sort_by_key(|(_, route)| route.order);
-                    for (key, route) in list {
-                        route.advertised = true;
-                        routes.push((key.clone(), *family, Arc::clone(&route.attrs)));
+                let Some(table) = self.tables.iter().position(|(f, _)| f == family) else {
+                    continue;
+                };
+                let table = table as u16;
+                for (_, key, route) in self.ordered(Some(table)) {
+                    // The re-send carries the latest attributes: a queued announcement of
+                    // the same route is consumed by it.
+                    let announce_queued = matches!(
+                        self.log.get(route.pending as usize),
+                        Some(Some(entry)) if entry.action == Action::Announce
+                    );
+                    if announce_queued {
+                        self.forget(route.pending);
                     }
-                }
-            }
-            // The re-send carries the latest attributes: a queued announcement of the same
-            // route is consumed by it.
-            let mut changes = Vec::with_capacity(routes.len());
-            for (key, family, attrs) in routes {
-                if let Some(index) = self.tables.iter().position(|(f, _)| *f == family) {
-                    let consumed = self.tables[index]
-                        .1
-                        .pending
-                        .get(&key)
-                        .is_some_and(|p| p.action == Action::Announce);
-                    if consumed {
-                        self.unqueue(index, &key);
+                    if let Some(slot) = self.slots(table).get_mut(&key) {
+                        slot.set_advertised(true);
+                        if announce_queued {
+                            slot.pending = NONE;
+                        }
                     }
+                    changes.push(Change {
+                        family: *family,
+                        nlri: key.to_nlri(),
+                        action: Action::Announce,
+                        attrs: self.sets.get(route.set),
+                    });
                 }
-                changes.push(Change {
-                    family,
-                    nlri: key.to_nlri(),
-                    action: Action::Announce,
-                    attrs,
-                });
             }
             (refresh, changes)
         });
 
-        let mut all: Vec<(u32, u32, u64, Change)> = Vec::with_capacity(self.pending_count);
-        for (family, table) in &mut self.tables {
-            for (key, pending) in table.pending.drain() {
-                if pending.action == Action::Announce {
-                    if let Some(route) = table.routes.get_mut(&key) {
-                        route.advertised = true;
-                    }
-                }
-                all.push((
-                    pending.bucket,
-                    pending.family_rank,
-                    pending.seq,
-                    Change {
-                        family: *family,
-                        nlri: key.to_nlri(),
-                        action: pending.action,
-                        attrs: pending.attrs,
-                    },
-                ));
-            }
-        }
-        self.pending_count = 0;
+        let log = std::mem::take(&mut self.log);
         self.buckets.clear();
         self.family_ranks.clear();
-        all.sort_unstable_by_key(|(bucket, rank, seq, _)| (*bucket, *rank, *seq));
-        let changes = all.into_iter().map(|(_, _, _, change)| change).collect();
-        self.interner.collect_garbage();
+        self.pending = 0;
+        let mut entries: Vec<Pending> = log.into_iter().flatten().collect();
+        // Stable: within a (set, family) group, log order.
+        entries.sort_by_key(|p| (p.bucket, p.rank));
+        let mut changes = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let family = self.tables[usize::from(entry.table)].0;
+            let slots = self.slots(entry.table);
+            match entry.action {
+                Action::Announce => {
+                    if let Some(route) = slots.get_mut(&entry.key) {
+                        route.set_advertised(true);
+                        route.pending = NONE;
+                    }
+                }
+                Action::Withdraw => {
+                    if slots.get(&entry.key).is_some_and(|r| !r.live()) {
+                        slots.remove(&entry.key);
+                    }
+                }
+            }
+            changes.push(Change {
+                family,
+                nlri: entry.key.to_nlri(),
+                action: entry.action,
+                attrs: self.sets.get(entry.set),
+            });
+            self.sets.release(entry.set);
+        }
         (refresh, changes)
     }
 
     /// Every route, family by family (first-use order), each family in insertion order:
     /// what `show adj-rib out` lists.
     pub fn routes(&self) -> Vec<(Family, Nlri, Arc<AttrSet>)> {
-        let mut out = Vec::with_capacity(self.len());
-        for (family, table) in &self.tables {
-            let mut list: Vec<(&RouteKey, &Route)> = table.routes.iter().collect();
-            list.sort_by_key(|(_, route)| route.order);
-            out.extend(
-                list.into_iter()
-                    .map(|(key, route)| (*family, key.to_nlri(), Arc::clone(&route.attrs))),
-            );
-        }
-        out
+        self.ordered(None)
+            .into_iter()
+            .map(|(table, key, route)| {
+                (
+                    self.tables[usize::from(table)].0,
+                    key.to_nlri(),
+                    self.sets.get(route.set),
+                )
+            })
+            .collect()
     }
 
     /// The attributes of one route, if the table holds it.
-    pub fn get(&self, family: Family, nlri: &Nlri) -> Option<&Arc<AttrSet>> {
-        let (_, table) = self.tables.iter().find(|(f, _)| *f == family)?;
-        table
-            .routes
-            .get(&RouteKey::new(nlri))
-            .map(|route| &route.attrs)
+    pub fn get(&self, family: Family, nlri: &Nlri) -> Option<Arc<AttrSet>> {
+        let (_, slots) = self.tables.iter().find(|(f, _)| *f == family)?;
+        let route = slots.get(&RouteKey::new(nlri))?;
+        route.live().then(|| self.sets.get(route.set))
     }
 
     /// Number of routes held.
     pub fn len(&self) -> usize {
-        self.tables.iter().map(|(_, t)| t.routes.len()).sum()
+        self.live
     }
 
     /// True when no route is held.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.live == 0
     }
 
     /// Families that have held routes, in first-use order.
@@ -425,7 +492,6 @@ impl AdjRibOut {
         attrs: Arc<AttrSet>,
         withdrawn: bool,
     ) {
-        let attrs = self.interner.intern(attrs);
         let group = self.watchdogs.entry(name.to_string()).or_default();
         group.up.retain(|(f, n, _)| !(*f == family && *n == nlri));
         group.down.retain(|(f, n, _)| !(*f == family && *n == nlri));

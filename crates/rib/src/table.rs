@@ -1,0 +1,244 @@
+//! Storage of the Adj-RIB-Out: per-family route maps with compact keys and small values,
+//! and attribute sets numbered and reference-counted so a route holds a 4-octet id rather
+//! than a pointer.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use wire::Nlri;
+
+use crate::attrset::AttrSet;
+use crate::key::{RouteKey, V4Key, V6Key};
+
+/// "No value" for the `u32` fields of [`Route`].
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The advertised flag, kept in the top bit of [`Route::order_flags`].
+const ADVERTISED: u32 = 1 << 31;
+
+/// A route's value in the map: 12 octets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Route {
+    /// Attribute set id, or [`NONE`] while a withdrawal of the route is pending.
+    pub(crate) set: u32,
+    /// Insertion order (low 31 bits) and the advertised flag (top bit): the peer has
+    /// some version of the route.
+    order_flags: u32,
+    /// Index of the pending change in the change log, or [`NONE`].
+    pub(crate) pending: u32,
+}
+
+impl Route {
+    /// A route in the table with no pending change.
+    pub(crate) fn new(set: u32, order: u32) -> Self {
+        Self {
+            set,
+            order_flags: order & !ADVERTISED,
+            pending: NONE,
+        }
+    }
+
+    /// Insertion order.
+    pub(crate) fn order(&self) -> u32 {
+        self.order_flags & !ADVERTISED
+    }
+
+    /// Sets the insertion order, keeping the flag.
+    pub(crate) fn set_order(&mut self, order: u32) {
+        self.order_flags = (self.order_flags & ADVERTISED) | (order & !ADVERTISED);
+    }
+
+    /// True when the peer has some version of the route.
+    pub(crate) fn advertised(&self) -> bool {
+        self.order_flags & ADVERTISED != 0
+    }
+
+    /// Records whether the peer has the route.
+    pub(crate) fn set_advertised(&mut self, advertised: bool) {
+        if advertised {
+            self.order_flags |= ADVERTISED;
+        } else {
+            self.order_flags &= !ADVERTISED;
+        }
+    }
+
+    /// True when the route is in the table (not only a pending withdrawal).
+    pub(crate) fn live(&self) -> bool {
+        self.set != NONE
+    }
+}
+
+/// The routes of one family, in three maps by key kind (empty maps allocate nothing).
+#[derive(Debug, Default)]
+pub(crate) struct Slots {
+    v4: HashMap<V4Key, Route>,
+    v6: HashMap<V6Key, Route>,
+    other: HashMap<Box<Nlri>, Route>,
+}
+
+impl Slots {
+    pub(crate) fn get(&self, key: &RouteKey) -> Option<&Route> {
+        match key {
+            RouteKey::V4(k) => self.v4.get(k),
+            RouteKey::V6(k) => self.v6.get(k),
+            RouteKey::Other(k) => self.other.get(k),
+        }
+    }
+
+    pub(crate) fn get_mut(&mut self, key: &RouteKey) -> Option<&mut Route> {
+        match key {
+            RouteKey::V4(k) => self.v4.get_mut(k),
+            RouteKey::V6(k) => self.v6.get_mut(k),
+            RouteKey::Other(k) => self.other.get_mut(k),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, key: RouteKey, route: Route) {
+        match key {
+            RouteKey::V4(k) => self.v4.insert(k, route),
+            RouteKey::V6(k) => self.v6.insert(k, route),
+            RouteKey::Other(k) => self.other.insert(k, route),
+        };
+    }
+
+    pub(crate) fn remove(&mut self, key: &RouteKey) -> Option<Route> {
+        match key {
+            RouteKey::V4(k) => self.v4.remove(k),
+            RouteKey::V6(k) => self.v6.remove(k),
+            RouteKey::Other(k) => self.other.remove(k),
+        }
+    }
+
+    /// Every entry (live or pending withdrawal), in no particular order.
+    pub(crate) fn entries(&self) -> Vec<(RouteKey, Route)> {
+        let mut out = Vec::with_capacity(self.v4.len() + self.v6.len() + self.other.len());
+        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
+        out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(*k), *r)));
+        out.extend(
+            self.other
+                .iter()
+                .map(|(k, r)| (RouteKey::Other(k.clone()), *r)),
+        );
+        out
+    }
+
+    /// Applies `f` to every entry.
+    pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(&mut Route)) {
+        self.v4.values_mut().for_each(&mut f);
+        self.v6.values_mut().for_each(&mut f);
+        self.other.values_mut().for_each(&mut f);
+    }
+
+    /// Keeps the entries for which `keep` is true.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Route) -> bool) {
+        self.v4.retain(|_, r| keep(r));
+        self.v6.retain(|_, r| keep(r));
+        self.other.retain(|_, r| keep(r));
+    }
+}
+
+/// Attribute sets by id, hash-consed and reference-counted.
+#[derive(Debug, Default)]
+pub(crate) struct Sets {
+    slots: Vec<Option<(Arc<AttrSet>, u32)>>,
+    index: HashMap<Arc<AttrSet>, u32>,
+    free: Vec<u32>,
+}
+
+impl Sets {
+    /// The id of `set` (interned), with one more reference.
+    pub(crate) fn acquire(&mut self, set: Arc<AttrSet>) -> u32 {
+        if let Some(&id) = self.index.get(&set) {
+            self.retain(id);
+            return id;
+        }
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        if let Some(slot) = self.slots.get_mut(id as usize) {
+            *slot = Some((Arc::clone(&set), 1));
+        }
+        self.index.insert(set, id);
+        id
+    }
+
+    /// One more reference to `id`.
+    pub(crate) fn retain(&mut self, id: u32) {
+        if let Some(Some((_, refs))) = self.slots.get_mut(id as usize) {
+            *refs += 1;
+        }
+    }
+
+    /// One reference less to `id`; the set is forgotten at zero.
+    pub(crate) fn release(&mut self, id: u32) {
+        let Some(slot) = self.slots.get_mut(id as usize) else {
+            return;
+        };
+        let Some((set, refs)) = slot else {
+            return;
+        };
+        *refs -= 1;
+        if *refs == 0 {
+            self.index.remove(&*set);
+            *slot = None;
+            self.free.push(id);
+        }
+    }
+
+    /// The set with id `id`. Ids handed out by [`Sets::acquire`] stay valid while
+    /// referenced; an unknown id yields an empty set.
+    pub(crate) fn get(&self, id: u32) -> Arc<AttrSet> {
+        match self.slots.get(id as usize) {
+            Some(Some((set, _))) => Arc::clone(set),
+            _ => Arc::new(AttrSet::default()),
+        }
+    }
+
+    /// The id of an already-interned set, if any.
+    pub(crate) fn find(&self, set: &AttrSet) -> Option<u32> {
+        self.index.get(set).copied()
+    }
+
+    /// Number of distinct sets referenced.
+    pub(crate) fn len(&self) -> usize {
+        self.index.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_value_is_small() {
+        assert_eq!(std::mem::size_of::<Route>(), 12);
+    }
+
+    #[test]
+    fn flags_and_order_are_independent() {
+        let mut route = Route::new(3, 41);
+        assert!(!route.advertised());
+        route.set_advertised(true);
+        assert_eq!(route.order(), 41);
+        route.set_order(7);
+        assert!(route.advertised());
+        assert_eq!(route.order(), 7);
+    }
+
+    #[test]
+    fn sets_are_counted_and_reused() {
+        let mut sets = Sets::default();
+        let a = Arc::new(AttrSet::default());
+        let id = sets.acquire(Arc::clone(&a));
+        assert_eq!(sets.acquire(Arc::new(AttrSet::default())), id);
+        sets.release(id);
+        assert_eq!(sets.len(), 1);
+        sets.release(id);
+        assert_eq!(sets.len(), 0);
+        assert_eq!(sets.find(&a), None);
+    }
+}
