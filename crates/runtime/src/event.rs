@@ -24,7 +24,8 @@ use std::time::{Duration, SystemTime};
 
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
-use wire::{Afi, Asn, AttrCode, Family, Message, Nlri, Notification, Open, Rfc7606Action};
+pub use wire::message::AttrIssue;
+use wire::{Afi, Asn, Family, Message, Nlri, Notification, Open};
 
 /// Identifies one peer task for the lifetime of the daemon (never reused).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,6 +81,14 @@ pub enum PeerCommand {
         subcode: u8,
         /// Shutdown communication, if any.
         text: Option<String>,
+    },
+    /// `announce watchdog NAME` (`announce: true`) or `withdraw watchdog NAME`: announce
+    /// or withdraw every route tagged with that watchdog name.
+    Watchdog {
+        /// The watchdog name.
+        name: String,
+        /// Announce (true) or withdraw (false) the group.
+        announce: bool,
     },
     /// Re-send the whole Adj-RIB-Out (`flush adj-rib out`).
     FlushOut,
@@ -329,17 +338,6 @@ impl Direction {
             Self::Send => "send",
         }
     }
-}
-
-/// An RFC 7606 problem found in a received UPDATE's attribute, with the action taken.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttrIssue {
-    /// The attribute's type code.
-    pub code: AttrCode,
-    /// What was done about it.
-    pub action: Rfc7606Action,
-    /// Why.
-    pub reason: String,
 }
 
 /// What happened to a peer.

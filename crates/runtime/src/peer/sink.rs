@@ -1,0 +1,114 @@
+//! The peer task's side of the event channel, and its policy when the supervisor is slow.
+//!
+//! Policy: an event is handed to the bounded channel with `try_send`. When the channel is
+//! full, the event (and every later one, to keep the order) waits in the task's own
+//! backlog, which the task drains as capacity returns, from its `select!` loop. The task
+//! therefore never waits on the supervisor: its timers keep running, KEEPALIVEs keep being
+//! sent and commands keep being served. Once the backlog holds [`HIGH_WATER`] events the
+//! task stops reading from the peer's socket (TCP then pushes back on the peer), because
+//! received messages are what produce events in bulk. If the supervisor stays stalled for
+//! longer than the hold time, the session ends by hold timer expiry instead of events
+//! being dropped. Events are only dropped when the supervisor has gone away (the channel
+//! is closed).
+
+use std::collections::VecDeque;
+
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::mpsc::{self, OwnedPermit};
+
+use crate::event::{PeerEvent, PeerEventKind, PeerId, PeerInfo};
+
+/// Backlog size at which the task stops reading from the peer.
+pub(crate) const HIGH_WATER: usize = 1024;
+
+/// Where a peer task's events go.
+#[derive(Debug)]
+pub(crate) struct EventSink {
+    id: PeerId,
+    tx: mpsc::Sender<PeerEvent>,
+    backlog: VecDeque<PeerEvent>,
+}
+
+impl EventSink {
+    /// A sink for the task `id`.
+    pub(crate) fn new(id: PeerId, tx: mpsc::Sender<PeerEvent>) -> Self {
+        Self {
+            id,
+            tx,
+            backlog: VecDeque::new(),
+        }
+    }
+
+    /// Sends (or queues) one event; never waits.
+    pub(crate) fn emit(&mut self, peer: &PeerInfo, kind: PeerEventKind) {
+        let event = PeerEvent {
+            id: self.id,
+            peer: peer.clone(),
+            kind,
+        };
+        if !self.backlog.is_empty() {
+            self.backlog.push_back(event);
+            return;
+        }
+        match self.tx.try_send(event) {
+            Ok(()) | Err(TrySendError::Closed(_)) => {}
+            Err(TrySendError::Full(event)) => self.backlog.push_back(event),
+        }
+    }
+
+    /// True when events wait for channel capacity.
+    pub(crate) fn has_backlog(&self) -> bool {
+        !self.backlog.is_empty()
+    }
+
+    /// True when the backlog is so long that the task should stop reading.
+    pub(crate) fn congested(&self) -> bool {
+        self.backlog.len() >= HIGH_WATER
+    }
+
+    /// A future for one slot of channel capacity (cancel-safe; owns its sender clone).
+    pub(crate) fn reserve(
+        &self,
+    ) -> impl std::future::Future<Output = Result<OwnedPermit<PeerEvent>, mpsc::error::SendError<()>>>
+    {
+        self.tx.clone().reserve_owned()
+    }
+
+    /// Uses a reserved slot for the oldest waiting event, then moves as many more as fit.
+    pub(crate) fn send_backlog(&mut self, permit: OwnedPermit<PeerEvent>) {
+        if let Some(event) = self.backlog.pop_front() {
+            permit.send(event);
+        }
+        while let Some(event) = self.backlog.pop_front() {
+            match self.tx.try_send(event) {
+                Ok(()) => {}
+                Err(TrySendError::Full(event)) => {
+                    self.backlog.push_front(event);
+                    return;
+                }
+                Err(TrySendError::Closed(_)) => {
+                    self.backlog.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The supervisor is gone: forget what waits.
+    pub(crate) fn drop_backlog(&mut self) {
+        self.backlog.clear();
+    }
+
+    /// Waits (bounded by `limit`) until the backlog is delivered; used when the task ends so
+    /// that its last events, `Stopped` included, reach the supervisor.
+    pub(crate) async fn finish(&mut self, limit: std::time::Duration) {
+        let deliver = async {
+            while let Some(event) = self.backlog.pop_front() {
+                if self.tx.send(event).await.is_err() {
+                    return;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(limit, deliver).await;
+    }
+}

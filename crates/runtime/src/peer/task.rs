@@ -1,0 +1,626 @@
+//! The peer task's state and event loop.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use rib::{AdjRibIn, AdjRibOut, OutCtx, Outgoing, Sizer};
+use session::{Output, Session, State};
+use tokio::io::Ready;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tracing::{debug, warn};
+use wire::message::RefreshSubtype;
+use wire::{Attribute, DecodeCtx, EncodeCtx, Family, Message, Nlri, Open, RouteRefresh};
+
+use super::build::{self, Settings};
+use super::conn::{Conn, Direction, Flush};
+use super::link::Candidate;
+use super::routes::Routes;
+use super::sink::EventSink;
+use super::status::{self, Stats};
+use crate::event::{
+    Direction as MsgDirection, NegotiatedInfo, PeerCommand, PeerEvent, PeerEventKind, PeerId,
+    PeerInfo, PeerSnapshot, PeerStatus, RefreshKind, ShowWhat,
+};
+use crate::socket::{self, SocketError, SocketOptions};
+
+/// Queued output bytes above which no more UPDATEs are planned until the peer reads.
+const WRITE_HIGH_WATER: usize = 1 << 20;
+
+/// How long after a `teardown` the session starts again.
+pub(crate) const TEARDOWN_RESTART: Duration = Duration::from_secs(5);
+
+/// How long the task tries to deliver its last events when it ends.
+const FINAL_EVENTS: Duration = Duration::from_secs(5);
+
+type Connecting = Pin<Box<dyn Future<Output = Result<TcpStream, SocketError>> + Send>>;
+
+/// Everything one peer task owns.
+pub(crate) struct PeerTask {
+    pub(super) neighbor: Arc<config::Neighbor>,
+    pub(super) settings: Settings,
+    pub(super) options: SocketOptions,
+    rx: mpsc::UnboundedReceiver<PeerCommand>,
+    pub(super) sink: EventSink,
+    pub(super) session: Session,
+    pub(super) conn: Option<Conn>,
+    pub(super) candidate: Option<Candidate>,
+    pub(super) connecting: Option<Connecting>,
+    rib_out: AdjRibOut,
+    routes: Routes,
+    rib_in: Option<AdjRibIn>,
+    stats: Stats,
+    pub(super) info: PeerInfo,
+    negotiated: Option<NegotiatedInfo>,
+    out_ctx: Option<OutCtx>,
+    sent_ctx: DecodeCtx,
+    eor_pending: Vec<Family>,
+    want_receive: bool,
+    want_send: bool,
+    restart_at: Option<Instant>,
+    pub(super) stopping: bool,
+    opens: (Option<Open>, Option<Open>),
+    /// Set when the socket options could not be built: the task reports and ends.
+    setup_error: Option<String>,
+}
+
+impl PeerTask {
+    /// A task for `neighbor`, not running yet.
+    pub(crate) fn new(
+        id: PeerId,
+        neighbor: Arc<config::Neighbor>,
+        settings: Settings,
+        rx: mpsc::UnboundedReceiver<PeerCommand>,
+        events: mpsc::Sender<PeerEvent>,
+    ) -> Self {
+        let now = Instant::now();
+        let config = build::session_config(&neighbor, &settings);
+        let (options, setup_error) = match SocketOptions::for_neighbor(&neighbor) {
+            Ok(options) => (options, None),
+            Err(e) => (SocketOptions::default(), Some(e.to_string())),
+        };
+        let info = PeerInfo {
+            local_addr: neighbor.local_address,
+            peer_addr: neighbor.peer_address.addr(),
+            local_as: build::asn(neighbor.local_as).unwrap_or_default(),
+            peer_as: build::asn(neighbor.peer_as).unwrap_or_default(),
+            router_id: config.router_id,
+        };
+        let mut rib_out = AdjRibOut::new();
+        let mut routes = Routes::default();
+        if let Some(local) = neighbor.local_address {
+            routes.set_local(&mut rib_out, local);
+        }
+        for route in &neighbor.routes {
+            routes.announce(&mut rib_out, route);
+        }
+        Self {
+            want_receive: neighbor.api.iter().any(|b| b.receive.any_message()),
+            want_send: neighbor.api.iter().any(|b| b.send.any_message()),
+            rib_in: neighbor.adj_rib_in.then(AdjRibIn::new),
+            settings,
+            options,
+            rx,
+            sink: EventSink::new(id, events),
+            session: Session::new(config, now),
+            conn: None,
+            candidate: None,
+            connecting: None,
+            rib_out,
+            routes,
+            stats: Stats::new(now),
+            info,
+            negotiated: None,
+            out_ctx: None,
+            sent_ctx: DecodeCtx::default(),
+            eor_pending: Vec::new(),
+            restart_at: None,
+            stopping: false,
+            opens: (None, None),
+            setup_error,
+            neighbor,
+        }
+    }
+
+    /// Runs until `Shutdown`, until every handle is dropped, or (dynamic peers) until the
+    /// session goes down.
+    pub(crate) async fn run(mut self) {
+        if let Some(error) = self.setup_error.take() {
+            warn!(peer = %self.info.peer_addr, %error, "peer not started");
+            let reason = format!("could not set up the connection: {error}");
+            self.sink.emit(&self.info, PeerEventKind::Down { reason });
+            self.finish().await;
+            return;
+        }
+        self.session.handle_start(Instant::now());
+        loop {
+            self.process();
+            if self.stopping && self.conn.is_none() && self.candidate.is_none() {
+                break;
+            }
+            let deadline = self.deadline();
+            let read = !self.sink.congested();
+            tokio::select! {
+                command = self.rx.recv(), if !self.stopping => match command {
+                    Some(command) => self.command(command),
+                    None => self.shutdown(None),
+                },
+                ready = conn_ready(self.conn.as_ref(), read) => self.on_ready(ready),
+                ready = conn_ready(self.candidate.as_ref().map(|c| &c.conn), true) => {
+                    self.on_candidate_ready(ready);
+                }
+                result = maybe(&mut self.connecting) => self.on_connect(result),
+                _ = sleep_until(deadline) => self.on_timeout(),
+                permit = self.sink.reserve(), if self.sink.has_backlog() => match permit {
+                    Ok(permit) => self.sink.send_backlog(permit),
+                    Err(_) => self.sink.drop_backlog(),
+                },
+            }
+        }
+        self.finish().await;
+    }
+
+    async fn finish(&mut self) {
+        self.sink.emit(&self.info, PeerEventKind::Stopped);
+        self.sink.finish(FINAL_EVENTS).await;
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        [
+            self.session.poll_timeout(),
+            self.candidate
+                .as_ref()
+                .and_then(|c| c.session.poll_timeout()),
+            self.restart_at,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    fn command(&mut self, command: PeerCommand) {
+        let now = Instant::now();
+        match command {
+            PeerCommand::Announce(list) => {
+                for route in &list {
+                    if !self.routes.announce(&mut self.rib_out, route) {
+                        warn!(peer = %self.info.peer_addr, "route split too large, ignored");
+                    }
+                }
+            }
+            PeerCommand::Withdraw(list) => {
+                for route in &list {
+                    self.routes.withdraw(&mut self.rib_out, route);
+                }
+            }
+            PeerCommand::Watchdog { name, announce } => {
+                if announce {
+                    self.rib_out.watchdog_announce(&name);
+                } else {
+                    self.rib_out.watchdog_withdraw(&name);
+                }
+            }
+            PeerCommand::Eor(family) => {
+                let family = family.unwrap_or(Family::IPV4_UNICAST);
+                if let Err(e) = self.session.send_eor(family, now) {
+                    debug!(peer = %self.info.peer_addr, error = %e, "eor not sent");
+                }
+            }
+            PeerCommand::RouteRefresh(family) => {
+                if let Err(e) = self.session.send_route_refresh(family, now) {
+                    debug!(peer = %self.info.peer_addr, error = %e, "route refresh not sent");
+                }
+            }
+            PeerCommand::Teardown { subcode, text } => {
+                let notification = super::cease(subcode, text.as_deref());
+                self.session.handle_stop(Some(notification), now);
+                self.restart_at = Some(now + TEARDOWN_RESTART);
+            }
+            PeerCommand::FlushOut => self.rib_out.refresh(None, false),
+            PeerCommand::ClearOut => {
+                self.rib_out.clear();
+                self.routes.clear();
+            }
+            PeerCommand::ClearIn => {
+                if let Some(rib_in) = &mut self.rib_in {
+                    rib_in.clear();
+                }
+            }
+            PeerCommand::Show { what, reply } => {
+                let _ = reply.send(self.snapshot(what));
+            }
+            PeerCommand::Incoming(stream) => self.incoming(stream, now),
+            PeerCommand::Shutdown { notification } => self.shutdown(notification),
+        }
+    }
+
+    fn shutdown(&mut self, notification: Option<wire::Notification>) {
+        let now = Instant::now();
+        self.stopping = true;
+        self.connecting = None;
+        self.restart_at = None;
+        self.session.handle_stop(notification, now);
+        if let Some(candidate) = self.candidate.take() {
+            candidate.conn.close();
+        }
+    }
+
+    fn on_ready(&mut self, ready: io::Result<Ready>) {
+        let now = Instant::now();
+        let Ok(ready) = ready else {
+            self.lost(now);
+            return;
+        };
+        if ready.is_readable() {
+            if let Some(conn) = &mut self.conn {
+                match conn.try_read() {
+                    Ok(Some([])) | Err(_) => {
+                        self.lost(now);
+                        return;
+                    }
+                    Ok(Some(data)) => self.session.handle_data(data, now),
+                    Ok(None) => {}
+                }
+            }
+        }
+        if ready.is_writable() {
+            self.flush(now);
+        }
+    }
+
+    /// The connection broke or the peer closed it.
+    fn lost(&mut self, now: Instant) {
+        self.conn = None;
+        self.session.handle_closed(now);
+    }
+
+    fn on_connect(&mut self, result: Result<TcpStream, SocketError>) {
+        self.connecting = None;
+        let now = Instant::now();
+        match result {
+            Ok(stream) if self.conn.is_none() && self.session.state() == State::Connect => {
+                match Conn::new(stream, Direction::Outgoing) {
+                    Ok(conn) => self.attach(conn, now),
+                    Err(_) => self.session.handle_connect_failed(now),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                debug!(peer = %self.info.peer_addr, error = %e, "connection failed");
+                self.session.handle_connect_failed(now);
+            }
+        }
+    }
+
+    fn on_timeout(&mut self) {
+        let now = Instant::now();
+        if self.restart_at.is_some_and(|at| at <= now) {
+            self.restart_at = None;
+            if !self.stopping {
+                self.session.handle_start(now);
+            }
+        }
+        self.session.handle_timeout(now);
+        if let Some(candidate) = &mut self.candidate {
+            candidate.session.handle_timeout(now);
+        }
+    }
+
+    /// Hands a connected stream to the primary session.
+    pub(super) fn attach(&mut self, conn: Conn, now: Instant) {
+        self.info.local_addr = Some(conn.local.ip());
+        self.session.handle_connected(conn.local, conn.remote, now);
+        self.sink.emit(&self.info, PeerEventKind::Connected);
+        self.conn = Some(conn);
+    }
+
+    /// Starts an outgoing connection attempt (abandoning any in progress).
+    fn connect(&mut self) {
+        let port = match self.neighbor.connect {
+            0 => self.settings.port,
+            port => port,
+        };
+        let peer = SocketAddr::new(self.neighbor.peer_address.addr(), port);
+        let local = self.neighbor.local_address;
+        let options = self.options.clone();
+        self.connecting = Some(Box::pin(async move {
+            socket::connect(peer, local, &options).await
+        }));
+    }
+
+    // ----------------------------------------------------------------- outputs
+
+    /// Drains every output, plans UPDATEs while established, and writes what it can.
+    fn process(&mut self) {
+        loop {
+            let now = Instant::now();
+            while let Some(output) = self.session.poll_output() {
+                self.output(output, now);
+            }
+            self.drain_candidate(now);
+            if !self.pump_rib(now) {
+                break;
+            }
+        }
+        self.flush(Instant::now());
+        if let Some(candidate) = &mut self.candidate {
+            candidate.flush(Instant::now());
+        }
+    }
+
+    fn output(&mut self, output: Output, now: Instant) {
+        match output {
+            Output::Connect => {
+                if self.conn.is_none() && !self.stopping {
+                    self.connect();
+                }
+            }
+            Output::Send(bytes) => {
+                self.stats.count_sent(&bytes);
+                if self.want_send {
+                    self.emit_sent(&bytes);
+                }
+                if let Some(conn) = &mut self.conn {
+                    conn.push(bytes);
+                }
+            }
+            Output::Close => {
+                if let Some(conn) = self.conn.take() {
+                    conn.close();
+                }
+            }
+            Output::StateChanged { to, .. } => {
+                self.sink
+                    .emit(&self.info, PeerEventKind::Fsm(status::fsm_state(to)));
+            }
+            Output::Established(negotiated) => self.established(&negotiated, now),
+            Output::Received {
+                message,
+                raw,
+                issues,
+            } => self.received(message, raw, issues),
+            Output::Down { reason } => {
+                self.sink.emit(&self.info, PeerEventKind::Down { reason });
+                self.stats.up_since = None;
+                self.stats.down_since = now;
+                self.out_ctx = None;
+                self.eor_pending.clear();
+                if let Some(rib_in) = &mut self.rib_in {
+                    rib_in.clear();
+                }
+                if self.settings.ephemeral {
+                    self.shutdown(None);
+                }
+            }
+        }
+    }
+
+    fn established(&mut self, negotiated: &session::Negotiated, now: Instant) {
+        self.info.local_as = negotiated.local_as;
+        self.info.peer_as = negotiated.peer_as;
+        if let Some(conn) = &self.conn {
+            self.info.local_addr = Some(conn.local.ip());
+            self.routes.set_local(&mut self.rib_out, conn.local.ip());
+        }
+        let info = status::negotiated_info(negotiated);
+        self.sink
+            .emit(&self.info, PeerEventKind::Negotiated(info.clone()));
+        self.sink.emit(&self.info, PeerEventKind::Up);
+        self.negotiated = Some(info);
+        self.opens = (
+            Some(negotiated.sent_open.clone()),
+            Some(negotiated.received_open.clone()),
+        );
+        self.out_ctx = Some(OutCtx {
+            encode: negotiated.encode.clone(),
+            local_as: negotiated.local_as,
+            peer_as: negotiated.peer_as,
+            group_updates: self.neighbor.group_updates,
+            families: negotiated.families.clone(),
+        });
+        self.sent_ctx = negotiated.sent_decode_ctx();
+        self.stats.up_since = Some((now, SystemTime::now()));
+        self.rib_out.resend_all();
+        self.eor_pending = if self.neighbor.manual_eor {
+            Vec::new()
+        } else {
+            negotiated.families.clone()
+        };
+    }
+
+    fn received(&mut self, message: Message, raw: Vec<u8>, issues: Vec<wire::message::AttrIssue>) {
+        self.stats.counters.received.count(message.kind());
+        match &message {
+            Message::Update(update) => {
+                if let Some(rib_in) = &mut self.rib_in {
+                    rib_in.apply(update);
+                }
+            }
+            Message::RouteRefresh(refresh) if refresh.subtype == RefreshSubtype::Query => {
+                let enhanced = self
+                    .negotiated
+                    .as_ref()
+                    .is_some_and(|n| n.refresh == RefreshKind::Enhanced);
+                self.rib_out.refresh(Some(refresh.family), enhanced);
+            }
+            _ => {}
+        }
+        if self.want_receive {
+            let kind = PeerEventKind::Message {
+                direction: MsgDirection::Receive,
+                message,
+                raw,
+                issues,
+            };
+            self.sink.emit(&self.info, kind);
+        }
+    }
+
+    /// Decodes what we send, for `send { … }` API bindings.
+    fn emit_sent(&mut self, bytes: &[u8]) {
+        for (_, frame) in status::frames(bytes) {
+            match Message::decode(frame, &self.sent_ctx) {
+                Ok(decoded) => {
+                    let kind = PeerEventKind::Message {
+                        direction: MsgDirection::Send,
+                        message: decoded.message,
+                        raw: frame.to_vec(),
+                        issues: decoded.issues,
+                    };
+                    self.sink.emit(&self.info, kind);
+                }
+                Err(e) => {
+                    debug!(peer = %self.info.peer_addr, error = %e, "sent message not decoded")
+                }
+            }
+        }
+    }
+
+    /// Turns pending Adj-RIB-Out changes into UPDATEs, then End-of-RIB once the initial
+    /// table is out. Returns true when something was queued.
+    fn pump_rib(&mut self, now: Instant) -> bool {
+        if self.session.state() != State::Established {
+            return false;
+        }
+        let Some(ctx) = &self.out_ctx else {
+            return false;
+        };
+        if self
+            .conn
+            .as_ref()
+            .is_some_and(|c| c.queued() > WRITE_HIGH_WATER)
+        {
+            return false;
+        }
+        let mut queued = false;
+        if self.rib_out.has_pending() {
+            let sizer = WireSizer(&ctx.encode);
+            for outgoing in self.rib_out.plan(ctx, &sizer) {
+                let message = match outgoing {
+                    Outgoing::Update(update) => Message::Update(update),
+                    Outgoing::RefreshMarker { family, begin } => {
+                        Message::RouteRefresh(RouteRefresh {
+                            family,
+                            subtype: if begin {
+                                RefreshSubtype::Begin
+                            } else {
+                                RefreshSubtype::End
+                            },
+                        })
+                    }
+                };
+                if let Err(e) = self.session.send(&message, now) {
+                    warn!(peer = %self.info.peer_addr, error = %e, "message not sent");
+                }
+                queued = true;
+            }
+        }
+        if !self.eor_pending.is_empty() && !self.rib_out.has_pending() {
+            for family in std::mem::take(&mut self.eor_pending) {
+                if self.session.send_eor(family, now).is_ok() {
+                    queued = true;
+                }
+            }
+        }
+        queued
+    }
+
+    fn flush(&mut self, now: Instant) {
+        let Some(conn) = &mut self.conn else { return };
+        match conn.flush() {
+            Ok(Flush::Done) => self.session.handle_send_progress(now),
+            Ok(Flush::Partial) => {
+                self.session.handle_send_progress(now);
+                self.session.handle_send_blocked(now);
+            }
+            Ok(Flush::Blocked) => self.session.handle_send_blocked(now),
+            Err(_) => self.lost(now),
+        }
+    }
+
+    fn snapshot(&self, what: ShowWhat) -> PeerSnapshot {
+        let now = Instant::now();
+        let up_down = match self.stats.up_since {
+            Some((since, _)) => now.saturating_duration_since(since),
+            None => now.saturating_duration_since(self.stats.down_since),
+        };
+        let status = PeerStatus {
+            state: status::fsm_state(self.session.state()),
+            up_down: Some(up_down),
+            up_since: self.stats.up_since.map(|(_, wall)| wall),
+            counters: self.stats.counters,
+            negotiated: self.negotiated.clone(),
+            local_open: self
+                .session
+                .sent_open()
+                .cloned()
+                .or_else(|| self.opens.0.clone()),
+            peer_open: self
+                .session
+                .received_open()
+                .cloned()
+                .or_else(|| self.opens.1.clone()),
+        };
+        PeerSnapshot {
+            peer: self.info.clone(),
+            status,
+            adj_rib_in: match (&self.rib_in, what.adj_rib_in) {
+                (Some(rib_in), true) => status::entries(rib_in.routes()),
+                _ => Vec::new(),
+            },
+            adj_rib_out: if what.adj_rib_out {
+                status::entries(self.rib_out.routes())
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// Sizes for the UPDATE packer, from the wire codec.
+struct WireSizer<'a>(&'a EncodeCtx);
+
+impl Sizer for WireSizer<'_> {
+    fn attributes_len(&self, attrs: &[Attribute]) -> usize {
+        let mut out = Vec::new();
+        match wire::attr::encode_attributes(attrs, self.0, &mut out) {
+            Ok(()) => out.len(),
+            // Unencodable attributes are reported when the UPDATE is encoded.
+            Err(_) => 0,
+        }
+    }
+
+    fn nlri_len(&self, family: Family, nlri: &Nlri) -> usize {
+        nlri.encoded_len(family, self.0.add_path(family))
+    }
+}
+
+/// Readiness of an optional connection (pending forever without one).
+async fn conn_ready(conn: Option<&Conn>, read: bool) -> io::Result<Ready> {
+    match conn {
+        Some(conn) => conn.ready(read).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The result of an optional future (pending forever without one).
+async fn maybe<F: Future + Unpin>(future: &mut Option<F>) -> F::Output {
+    match future {
+        Some(future) => future.await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Sleeps until `deadline` (forever without one).
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}
