@@ -365,10 +365,15 @@ impl Item<'_> {
                 let _ = write!(out, " originator-id {ip}");
             }
             Self::ClusterList(list) => {
-                out.push_str(" cluster-list ");
-                text_list(out, list, |out, ip| {
+                // ExaBGP always brackets the cluster list, even a single id.
+                out.push_str(" cluster-list [ ");
+                for (i, ip) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
                     let _ = write!(out, "{ip}");
-                });
+                }
+                out.push_str(" ]");
             }
             Self::ExtCommunities(list) => {
                 out.push_str(" extended-community ");

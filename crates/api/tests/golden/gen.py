@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the golden files of herald-api's encoder tests from ExaBGP itself.
 
-Usage: python3 gen.py NAME HEX [--add-path] [--direction receive]
+Usage: python3 gen.py NAME HEX [--add-path] [--aigp] [--direction receive]
 Writes NAME.golden next to this script: line 1 options, line 2 the message hex, line 3
 ExaBGP's JSON line for it (as `exabgp decode` prints it), then the text encoder's lines.
 It drives the installed ExaBGP (5.0.15) through its public classes, the way
@@ -33,6 +33,7 @@ neighbor 127.0.0.1 {
 def main():
     name, payload = sys.argv[1], sys.argv[2].replace(':', '').replace(' ', '')
     add_path = '--add-path' in sys.argv
+    aigp = '--aigp' in sys.argv
     direction = 'in'
     if '--direction' in sys.argv:
         direction = sys.argv[sys.argv.index('--direction') + 1]
@@ -40,7 +41,8 @@ def main():
     env.bgp.passive = True
     env.tcp.bind = ''
     log.silence()
-    conf = Configuration([TEMPLATE % ('add-path send/receive;' if add_path else '')], text=True)
+    caps = ('add-path send/receive;' if add_path else '') + (' aigp enable;' if aigp else '')
+    conf = Configuration([TEMPLATE % caps], text=True)
     conf.reload()
     neighbor = list(conf.neighbors.values())[0]
     raw = bytes.fromhex(payload)
@@ -64,7 +66,7 @@ def main():
         t = tx.notification(neighbor, direction, msg, None, '', '')
     else:
         raise SystemExit(f'unsupported kind {kind}')
-    opts = ('add-path ' if add_path else '') + f'direction {direction}'
+    opts = ('add-path ' if add_path else '') + ('aigp ' if aigp else '') + f'direction {direction}'
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), name + '.golden')
     with open(out, 'w') as f:
         f.write(opts + '\n' + raw.hex().upper() + '\n' + j + '\n' + t)
