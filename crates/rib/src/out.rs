@@ -314,14 +314,20 @@ impl AdjRibOut {
     }
 
     /// The peer lost every route (a new session): drops the pending changes and queues
-    /// every route of the table as an announcement, in table order.
+    /// every route of the table as an announcement, in insertion order. Call it each time
+    /// a session reaches Established (the first time too: it is the same as what was
+    /// pending since startup).
     pub fn resend_all(&mut self) {
         self.drop_pending();
         self.refresh = None;
         for (_, slots) in &mut self.tables {
             slots.for_each_mut(|route| route.set_advertised(false));
         }
-        for (table, key, route) in self.ordered(None) {
+        // Global insertion order (not family by family): ExaBGP's attribute-set buckets
+        // are first used in the order the routes were configured.
+        let mut all = self.ordered(None);
+        all.sort_by_key(|(_, _, route)| route.order());
+        for (table, key, route) in all {
             self.queue(table, key, Action::Announce, route.set);
         }
     }

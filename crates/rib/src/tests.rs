@@ -506,3 +506,33 @@ fn million_routes_memory() {
     );
     assert!(per_route < 120, "{per_route} octets per route");
 }
+
+#[test]
+fn resend_follows_insertion_order_across_families() {
+    // ExaBGP's buckets are first used in configuration order: B (IPv4, set Y), then A
+    // (IPv6, set X) and C (IPv4, set X).
+    let mut rib = AdjRibOut::new();
+    let x = attrs("2001:db8::1", vec![]);
+    let y = attrs("1.1.1.1", vec![]);
+    rib.announce(Family::IPV4_UNICAST, &net("10.0.0.0/8"), Arc::clone(&y));
+    rib.announce(Family::IPV6_UNICAST, &net("2001:db8::/32"), Arc::clone(&x));
+    rib.announce(Family::IPV4_UNICAST, &net("11.0.0.0/8"), Arc::clone(&x));
+    rib.resend_all();
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[0].nlri, vec![net("10.0.0.0/8")]);
+    let mp_family = |u: &Update| {
+        u.attributes.iter().find_map(|a| match a {
+            Attribute::MpReach(r) => Some((r.family, r.nlri.clone())),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        mp_family(&sent[1]),
+        Some((Family::IPV6_UNICAST, vec![net("2001:db8::/32")]))
+    );
+    assert_eq!(
+        mp_family(&sent[2]),
+        Some((Family::IPV4_UNICAST, vec![net("11.0.0.0/8")]))
+    );
+}
