@@ -29,7 +29,8 @@ use crate::model::{NextHop, Route};
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{reason} (near '{near}')")]
 pub struct RouteError {
-    /// Index of the word at fault in the words given.
+    /// Index of the word at fault in the words given (for [`parse_route_words`], in the
+    /// words after glued brackets were split off).
     pub index: usize,
     /// The word at fault (empty at the end of the input).
     pub near: String,
@@ -396,11 +397,19 @@ pub fn parse_route(words: &[&str]) -> Result<Route, RouteError> {
 }
 
 /// Parses one route (`<prefix> <attributes…>`) and expands `split` into its
-/// more-specifics. Words glued to brackets (`[65000:1`) are split first.
+/// more-specifics (refused beyond [`MAX_SPLIT_ROUTES`]). Words glued to brackets (`[65000:1`) are split first.
 pub fn parse_route_words(words: &[&str]) -> Result<Vec<Route>, RouteError> {
     let split: Vec<String> = words.iter().flat_map(|w| split_words(w)).collect();
     let refs: Vec<&str> = split.iter().map(String::as_str).collect();
     let route = parse_route(&refs)?;
+    check_split(&route).map_err(|reason| {
+        let index = refs.iter().rposition(|w| *w == "split").unwrap_or(0);
+        RouteError {
+            index,
+            near: refs.get(index + 1).copied().unwrap_or("").to_owned(),
+            reason,
+        }
+    })?;
     Ok(expand_split(route))
 }
 

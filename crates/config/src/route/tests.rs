@@ -393,4 +393,6 @@ fn split_limits() {
     let r = route("10.0.0.0/24 next-hop 1.1.1.1 split /16");
     assert_eq!(split_count(&r), 1);
     assert_eq!(expand_split(r).len(), 1);
+    let e = parse_route_words(&["0.0.0.0/0", "next-hop", "1.1.1.1", "split", "/32"]).unwrap_err();
+    assert_eq!((e.index, e.near.as_str()), (3, "/32"));
 }
