@@ -254,17 +254,17 @@ fn capability(ctx: &mut Ctx, node: &Node, c: &mut CapDraft) {
             "graceful-restart" => {
                 if n.words.len() == 1 && n.children.is_none() {
                     c.graceful_restart = Some(Some(0));
-                } else if let Some(value) = v::one(ctx, n) {
+                } else if let Some(tok) = v::one_token(ctx, n) {
+                    let value = tok.text.as_str();
                     match value {
                         "disable" | "disabled" => c.graceful_restart = Some(None),
                         _ => match value.parse::<u16>() {
                             Ok(t) if t <= 0xFFF => c.graceful_restart = Some(Some(t)),
-                            Ok(_) => ctx.err(
-                                &n.words[1],
-                                "graceful-restart must be smaller or equal to 4095",
-                            ),
+                            Ok(_) => {
+                                ctx.err(tok, "graceful-restart must be smaller or equal to 4095")
+                            }
                             Err(_) => ctx.err(
-                                &n.words[1],
+                                tok,
                                 format!("\"{value}\" is an invalid graceful-restart time"),
                             ),
                         },
@@ -272,15 +272,16 @@ fn capability(ctx: &mut Ctx, node: &Node, c: &mut CapDraft) {
                 }
             }
             "add-path" => {
-                if let Some(value) = v::one(ctx, n) {
+                if let Some(tok) = v::one_token(ctx, n) {
+                    let value = tok.text.as_str();
                     match value.to_ascii_lowercase().as_str() {
                         "disable" | "disabled" => c.add_path = Some(None),
                         "receive" => c.add_path = Some(Some(AddPathMode::Receive)),
                         "send" => c.add_path = Some(Some(AddPathMode::Send)),
                         "send/receive" => c.add_path = Some(Some(AddPathMode::Both)),
-                        "receive/send" => ctx.err(&n.words[1], "the option is send/receive"),
+                        "receive/send" => ctx.err(tok, "the option is send/receive"),
                         _ => ctx.err(
-                            &n.words[1],
+                            tok,
                             format!("\"{value}\" is an invalid add-path, options are: send, receive, send/receive"),
                         ),
                     }

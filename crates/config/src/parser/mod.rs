@@ -259,24 +259,23 @@ pub(crate) fn process_key(
             if !ctx.expect_statement(child) {
                 return true;
             }
-            if child.words.len() < 2 {
+            let Some(program) = child.words.get(1) else {
                 ctx.err_missing(child, "run");
                 return true;
-            }
-            let words = child.words[1..].iter().map(|t| t.text.clone()).collect();
-            *run = Some((words, ctx.loc(&child.words[1])));
+            };
+            let words = child.words.iter().skip(1).map(|t| t.text.clone()).collect();
+            *run = Some((words, ctx.loc(program)));
         }
         "encoder" => {
             if !ctx.expect_statement(child) {
                 return true;
             }
-            match child.words.get(1).map(|t| t.text.as_str()) {
-                Some("text") => *encoder = Some(Encoder::Text),
-                Some("json") => *encoder = Some(Encoder::Json),
-                Some(_) => ctx.err(&child.words[1], "invalid encoder (text or json)"),
+            match child.words.get(1) {
+                Some(tok) if tok.text == "text" => *encoder = Some(Encoder::Text),
+                Some(tok) if tok.text == "json" => *encoder = Some(Encoder::Json),
+                Some(tok) => ctx.err(tok, "invalid encoder (text or json)"),
                 None => ctx.err_missing(child, "encoder"),
             }
-            ctx.no_extra(child, 2);
         }
         "respawn" => {
             if ctx.expect_statement(child) {

@@ -12,6 +12,11 @@ use crate::route::values::{decimal_u64, parse_asn};
 
 /// The value of `node`: the first word after the keyword.
 pub(crate) fn one<'a>(ctx: &mut Ctx, node: &'a Node) -> Option<&'a str> {
+    one_token(ctx, node).map(|t| t.text.as_str())
+}
+
+/// The token of the value of `node` (errors when it is missing or `node` is a block).
+pub(crate) fn one_token<'a>(ctx: &mut Ctx, node: &'a Node) -> Option<&'a crate::lexer::Token> {
     if !ctx.expect_statement(node) {
         return None;
     }
@@ -20,7 +25,7 @@ pub(crate) fn one<'a>(ctx: &mut Ctx, node: &'a Node) -> Option<&'a str> {
         return None;
     };
     // like ExaBGP, words after the value are ignored (`description foo bar;` is "foo")
-    Some(tok.text.as_str())
+    Some(tok)
 }
 
 fn bad(ctx: &mut Ctx, node: &Node, reason: String) {
