@@ -80,10 +80,6 @@ pub enum AsnSetting {
     Asn(Asn),
 }
 
-/// A TTL setting (`outgoing-ttl`, `incoming-ttl`): `None` in [`Neighbor`] means unset or
-/// `disable`.
-pub type Ttl = Option<u8>;
-
 /// `md5-base64`: true, false or auto (detect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Md5Base64 {
@@ -314,9 +310,9 @@ pub struct Neighbor {
     /// `md5-ip`: defaults to the local address.
     pub md5_ip: Option<IpAddr>,
     /// `outgoing-ttl` (GTSM of sent packets); `None` = unset/disable.
-    pub outgoing_ttl: Ttl,
+    pub outgoing_ttl: Option<u8>,
     /// `incoming-ttl` (minimum TTL accepted); `None` = unset/disable.
-    pub incoming_ttl: Ttl,
+    pub incoming_ttl: Option<u8>,
     /// `group-updates` (default true).
     pub group_updates: bool,
     /// `auto-flush` (default true).
