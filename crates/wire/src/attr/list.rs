@@ -266,8 +266,8 @@ fn reconcile(
     *path = merge(path, path4);
 }
 
-/// The leading ASNs of `path` that AS4_PATH does not cover, followed by AS4_PATH, with
-/// adjacent sequences joined.
+/// The leading ASNs of `path` that AS4_PATH does not cover (and leading confederation
+/// segments), followed by AS4_PATH; two sequences meeting at the seam are joined.
 pub(crate) fn merge(path: &AsPath, path4: AsPath) -> AsPath {
     let mut wanted = path.count() - path4.count();
     let mut segments: Vec<AsSegment> = Vec::new();
@@ -296,20 +296,19 @@ pub(crate) fn merge(path: &AsPath, path4: AsPath) -> AsPath {
             SegmentType::ConfedSequence | SegmentType::ConfedSet => segments.push(segment.clone()),
         }
     }
-    for segment in path4.0 {
+    // Join the seam when a cut sequence meets the first AS4_PATH sequence.
+    let mut rest = path4.0.into_iter();
+    if let Some(first) = rest.next() {
         match segments.last_mut() {
             Some(last)
-                if last.kind == segment.kind
-                    && matches!(
-                        segment.kind,
-                        SegmentType::Sequence | SegmentType::ConfedSequence
-                    ) =>
+                if last.kind == SegmentType::Sequence && first.kind == SegmentType::Sequence =>
             {
-                last.asns.extend(segment.asns);
+                last.asns.extend(first.asns);
             }
-            _ => segments.push(segment),
+            _ => segments.push(first),
         }
     }
+    segments.extend(rest);
     AsPath(segments)
 }
 
