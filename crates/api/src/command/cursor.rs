@@ -69,12 +69,16 @@ impl<'a> Cursor<'a> {
 
     /// The next word, which must be one of `choices`.
     pub fn expect_one_of(&mut self, choices: &[&str]) -> Result<Word<'a>, ParseError> {
-        let what = choices.join(" | ");
-        let word = self.expect(&what)?;
-        if choices.contains(&word.text) {
-            Ok(word)
-        } else {
-            Err(ParseError::new(word, format!("expected {what}")))
+        match self.next_word() {
+            Some(word) if choices.contains(&word.text) => Ok(word),
+            Some(word) => Err(ParseError::new(
+                word,
+                format!("expected {}", choices.join(" | ")),
+            )),
+            None => Err(ParseError::at_end(
+                self.line,
+                format!("{} expected", choices.join(" | ")),
+            )),
         }
     }
 

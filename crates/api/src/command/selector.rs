@@ -89,7 +89,9 @@ pub(super) fn parse_selectors(cur: &mut Cursor<'_>) -> Result<Vec<Selector>, Par
             match key.text {
                 "local-ip" | "local-as" | "peer-as" | "router-id" | "family-allowed" => {
                     cur.next_word();
-                    let value = cur.expect(&format!("a value for {}", key.text))?;
+                    let value = cur.next_word().ok_or_else(|| {
+                        ParseError::at_end(cur.line(), format!("a value for {} expected", key.text))
+                    })?;
                     let invalid = || ParseError::new(value, format!("invalid {}", key.text));
                     match key.text {
                         "local-ip" => {

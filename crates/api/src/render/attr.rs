@@ -12,7 +12,7 @@ use std::fmt::Write;
 use wire::attr::{AsPath, Community, ExtCommunity, LargeCommunity, Origin, SegmentType};
 use wire::{AttrFlags, Attribute};
 
-use super::{extcomm, hex_lower, json_str};
+use super::{extcomm, hex_lower, hex_upper, json_str};
 
 /// Attributes ready to print: sorted by code, merged, with their lists sorted.
 #[derive(Debug, Default)]
@@ -36,6 +36,8 @@ enum Item<'a> {
     OriginatorId(std::net::Ipv4Addr),
     ClusterList(&'a [std::net::Ipv4Addr]),
     ExtCommunities(Vec<ExtCommunity>),
+    /// IPv6 address-specific extended communities (RFC 5701), 20 octets each.
+    Ext6Communities(Vec<&'a [u8]>),
     Aigp(u64),
     LargeCommunities(Vec<LargeCommunity>),
     Generic {
@@ -60,6 +62,7 @@ impl Item<'_> {
             Self::OriginatorId(_) => 9,
             Self::ClusterList(_) => 10,
             Self::ExtCommunities(_) => 16,
+            Self::Ext6Communities(_) => 25,
             Self::Aigp(_) => 26,
             Self::LargeCommunities(_) => 32,
             Self::Generic { code, .. } => u16::from(*code),
@@ -95,6 +98,16 @@ impl<'a> AttrView<'a> {
                 Attribute::ExtCommunities(c) => Item::ExtCommunities(c.clone()),
                 Attribute::Aigp(v) => Item::Aigp(*v),
                 Attribute::LargeCommunities(c) => Item::LargeCommunities(c.clone()),
+                // RFC 5701: ExaBGP decodes the IPv6 address-specific extended communities.
+                Attribute::Raw { code, data, .. }
+                    if code.0 == IPV6_EXT_COMMUNITIES
+                        && !data.is_empty()
+                        && data.len() % 20 == 0 =>
+                {
+                    let mut list: Vec<&[u8]> = data.chunks(20).collect();
+                    list.sort();
+                    Item::Ext6Communities(list)
+                }
                 Attribute::Raw { flags, code, data } => {
                     let mut flags = flags.0;
                     if received {
@@ -163,6 +176,54 @@ impl<'a> AttrView<'a> {
             item.text(out);
         }
     }
+}
+
+/// IPV6_EXTENDED_COMMUNITIES (RFC 5701).
+const IPV6_EXT_COMMUNITIES: u8 = 25;
+
+/// The name ExaBGP gives an IPv6 address-specific extended community, if any: the
+/// redirect-to-IP of draft-ietf-idr-flowspec-redirect, or the hex of the IPv6 route-target
+/// redirect (RFC 5701 §3), which ExaBGP recognises without naming it.
+fn ext6_name(out: &mut String, c: &[u8]) -> bool {
+    let (Some(&kind), Some(&sub), Some(ip), Some(bit)) =
+        (c.first(), c.get(1), c.get(2..18), c.get(19))
+    else {
+        return false;
+    };
+    match (kind & 0x0f, sub) {
+        (0, 0x0b) => hex_upper(out, c),
+        (0, 0x0c) => {
+            let mut octets = [0u8; 16];
+            octets.copy_from_slice(ip);
+            let ip = std::net::Ipv6Addr::from(octets);
+            if bit & 1 != 0 {
+                let _ = write!(out, "copy-to-nexthop-ietf {ip} (with copy)");
+            } else {
+                let _ = write!(out, "redirect-to-nexthop-ietf {ip}");
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Appends the bytes as one unsigned big-endian integer in decimal.
+fn big_decimal(out: &mut String, bytes: &[u8]) {
+    let mut number = bytes.to_vec();
+    let mut digits = Vec::new();
+    while number.iter().any(|&b| b != 0) {
+        let mut rest = 0u32;
+        for byte in &mut number {
+            let value = (rest << 8) | u32::from(*byte);
+            *byte = (value / 10) as u8;
+            rest = value % 10;
+        }
+        digits.push(b'0' + rest as u8);
+    }
+    if digits.is_empty() {
+        digits.push(b'0');
+    }
+    out.extend(digits.iter().rev().map(|&d| char::from(d)));
 }
 
 fn origin_name(origin: Origin) -> &'static str {
@@ -298,6 +359,20 @@ impl Item<'_> {
                 }
                 out.push_str(" ]");
             }
+            Self::Ext6Communities(list) => {
+                out.push_str("\"extended-community-ipv6\": [ ");
+                for (i, c) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str("{ \"value\": ");
+                    big_decimal(out, c);
+                    out.push_str(", \"string\": \"");
+                    ext6_name(out, c);
+                    out.push_str("\" }");
+                }
+                out.push_str(" ]");
+            }
             Self::Aigp(v) => {
                 let _ = write!(out, "\"aigp\": \"0x{v:016x}\"");
             }
@@ -379,6 +454,14 @@ impl Item<'_> {
                 out.push_str(" extended-community ");
                 text_list(out, list, |out, c| extcomm::text(out, &c.0));
             }
+            Self::Ext6Communities(list) => {
+                out.push_str(" extended-community-ipv6 ");
+                text_list(out, list, |out, c| {
+                    if !ext6_name(out, c) {
+                        hex_upper(out, c);
+                    }
+                });
+            }
             Self::Aigp(v) => {
                 let _ = write!(out, " aigp 0x{v:016x}");
             }
@@ -398,5 +481,25 @@ impl Item<'_> {
                 super::oneline(out, what);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_decimals() {
+        let mut s = String::new();
+        big_decimal(
+            &mut s,
+            &[
+                0x00, 0x0b, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xfd, 0xe9,
+            ],
+        );
+        assert_eq!(s, "248096148851366670562362960556923561743351273");
+        let mut s = String::new();
+        big_decimal(&mut s, &[0, 0]);
+        assert_eq!(s, "0");
     }
 }
