@@ -1,8 +1,8 @@
 //! Lexer and block structure of ExaBGP configuration files (spec §1.1).
 //!
 //! - A statement ends with `;`; `{` opens a block and `}` closes it.
-//! - `[ ] ( ) ,` are words of their own; inside `[ ]` or `( )`, `{` and `}` are words too
-//!   (as-path confederation segments `[ { 1 2 } ]`).
+//! - `[ ] ,` are words of their own (parentheses stay inside words, as in ExaBGP); inside
+//!   `[ ]` or `( )`, `{` and `}` are words too (as-path confederation segments `[ { 1 2 } ]`).
 //! - `"…"` and `'…'` quote a word (escapes `\n \t \r \b \f \uXXXX \<char>` are decoded).
 //! - `#` starts a comment that runs to the end of the line.
 //! - A line ending with `\` continues on the next one.
@@ -160,6 +160,57 @@ fn unescape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Optio
     })
 }
 
+/// Splits a word's leading `(` and trailing `)` into words of their own (`(1:1.2.3.4)` →
+/// `(`, `1:1.2.3.4`, `)`), keeping positions; the route grammar reads them as words.
+pub fn split_parens(tokens: &[Token]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for tok in tokens {
+        if tok.quoted
+            || tok.text.len() < 2
+            || !(tok.text.starts_with('(') || tok.text.ends_with(')'))
+        {
+            out.push(tok.clone());
+            continue;
+        }
+        let mut text = tok.text.as_str();
+        let mut col = tok.col;
+        let mut closing = 0;
+        while let Some(rest) = text.strip_prefix('(') {
+            out.push(Token {
+                text: "(".into(),
+                line: tok.line,
+                col,
+                quoted: false,
+            });
+            col += 1;
+            text = rest;
+        }
+        while let Some(rest) = text.strip_suffix(')') {
+            closing += 1;
+            text = rest;
+        }
+        if !text.is_empty() {
+            out.push(Token {
+                text: text.to_owned(),
+                line: tok.line,
+                col,
+                quoted: false,
+            });
+            col += u32::try_from(text.chars().count()).unwrap_or(0);
+        }
+        for _ in 0..closing {
+            out.push(Token {
+                text: ")".into(),
+                line: tok.line,
+                col,
+                quoted: false,
+            });
+            col += 1;
+        }
+    }
+    out
+}
+
 /// Splits `text` into statements and blocks.
 pub fn parse(text: &str) -> (Vec<Node>, Vec<LexError>) {
     let mut lx = Lexer {
@@ -231,11 +282,21 @@ pub fn parse(text: &str) -> (Vec<Node>, Vec<LexError>) {
                 }
                 '{' => lx.end_statement(End::Open, pos),
                 '}' => lx.end_statement(End::Close, pos),
-                '[' | ']' | '(' | ')' | ',' => {
+                // like ExaBGP, parentheses stay inside words (`md5-password a(b)`); the
+                // route grammar splits them off (see `split_parens`)
+                '(' => {
+                    lx.depth += 1;
+                    lx.push_char(c, pos);
+                }
+                ')' => {
+                    lx.depth = lx.depth.saturating_sub(1);
+                    lx.push_char(c, pos);
+                }
+                '[' | ']' | ',' => {
                     lx.flush_word();
-                    if matches!(c, '[' | '(') {
+                    if c == '[' {
                         lx.depth += 1;
-                    } else if matches!(c, ']' | ')') {
+                    } else if c == ']' {
                         lx.depth = lx.depth.saturating_sub(1);
                     }
                     lx.words.push(Token {
@@ -365,6 +426,30 @@ mod tests {
         let (nodes, errors) = parse("}\na;\n");
         assert!(errors.is_empty());
         assert_eq!(nodes.len(), 1);
+    }
+
+    #[test]
+    fn parentheses_stay_in_words() {
+        let (nodes, errors) = parse("md5-password a(b);\nx (1:2) ( { 3 } );\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(texts(&nodes[0]), ["md5-password", "a(b)"]);
+        assert_eq!(texts(&nodes[1]), ["x", "(1:2)", "(", "{", "3", "}", ")"]);
+        let split = split_parens(&nodes[1].words);
+        let cols: Vec<(&str, u32)> = split.iter().map(|t| (t.text.as_str(), t.col)).collect();
+        assert_eq!(
+            cols,
+            [
+                ("x", 1),
+                ("(", 3),
+                ("1:2", 4),
+                (")", 7),
+                ("(", 9),
+                ("{", 11),
+                ("3", 13),
+                ("}", 15),
+                (")", 17)
+            ]
+        );
     }
 
     #[test]

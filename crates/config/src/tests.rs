@@ -636,3 +636,13 @@ mod robustness {
         }
     }
 }
+
+#[test]
+fn parentheses_in_values_and_routes() {
+    let c = neighbor(
+        "md5-password pa(ss);\n static { route 10.0.0.0/8 next-hop 1.1.1.1 aggregator (1:1.2.3.4) as-path [ 1 ] (2 3); }",
+    );
+    let n = &c.neighbors[0];
+    assert_eq!(n.md5_password.as_deref(), Some("pa(ss)"));
+    assert_eq!(n.routes[0].attributes.len(), 2);
+}

@@ -5,13 +5,16 @@
 use wire::{Afi, Family, Safi};
 
 use super::Ctx;
-use crate::lexer::{Node, Token};
+use crate::lexer::{self, Node, Token};
 use crate::model::{Location, NextHop, RawSection, Route};
 use crate::route;
 
 /// Parses `prefix attributes…` given as tokens, forcing `safi` when given, and records
 /// errors against the right token.
 fn route_from_tokens(ctx: &mut Ctx, toks: &[&Token], safi: Option<Safi>) -> Option<Route> {
+    let owned: Vec<Token> = toks.iter().map(|t| (*t).clone()).collect();
+    let split = lexer::split_parens(&owned);
+    let toks: Vec<&Token> = split.iter().collect();
     let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
     let result = route::parse_route(&words).map(|mut r| {
         route::settle_family(&mut r, safi);
