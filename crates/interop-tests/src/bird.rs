@@ -58,6 +58,8 @@ pub struct BirdConfig {
     /// More export filter statements, e.g. `bgp_med = 5;` (BIRD zeroes MED on eBGP export
     /// unless the export filter sets it).
     pub export_statements: Vec<String>,
+    /// Also negotiate IPv6 unicast (import only) on every session.
+    pub ipv6: bool,
 }
 
 impl BirdConfig {
@@ -92,6 +94,9 @@ impl BirdConfig {
                 self.export_next_hop,
                 self.export_statements.join(" ")
             );
+            if self.ipv6 {
+                let _ = writeln!(conf, "  ipv6 {{ import all; export none; }};");
+            }
             let _ = writeln!(conf, "}}");
         }
         conf
@@ -349,6 +354,7 @@ Table master4:
             static_routes: vec!["route 198.51.100.0/25 blackhole".into()],
             export_next_hop: Ipv4Addr::new(192, 0, 2, 254),
             export_statements: vec!["bgp_med = 5;".into()],
+            ipv6: true,
         }
         .render();
         assert!(conf.contains("local 127.0.9.1 port 21179 as 65001;"));
@@ -357,5 +363,6 @@ Table master4:
             "if source != RTS_STATIC then reject; bgp_next_hop = 192.0.2.254; bgp_med = 5; accept;"
         ));
         assert!(conf.contains("  route 198.51.100.0/25 blackhole;"));
+        assert!(conf.contains("  ipv6 { import all; export none; };"));
     }
 }

@@ -38,6 +38,8 @@ pub struct GobgpConfig {
     pub asn: u32,
     /// Neighbors `(address, AS)`; GoBGP waits for them to connect.
     pub neighbors: Vec<(Ipv4Addr, u32)>,
+    /// Negotiate IPv6 unicast besides IPv4 unicast.
+    pub ipv6: bool,
 }
 
 impl GobgpConfig {
@@ -60,6 +62,13 @@ impl GobgpConfig {
             let _ = writeln!(conf, "  [neighbors.timers.config]");
             let _ = writeln!(conf, "    hold-time = 9");
             let _ = writeln!(conf, "    connect-retry = 2");
+            if self.ipv6 {
+                for family in ["ipv4-unicast", "ipv6-unicast"] {
+                    let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
+                    let _ = writeln!(conf, "    [neighbors.afi-safis.config]");
+                    let _ = writeln!(conf, "      afi-safi-name = \"{family}\"");
+                }
+            }
         }
         conf
     }
@@ -185,9 +194,10 @@ impl Gobgp {
         })
     }
 
-    /// The routes GoBGP received from `neighbor` (its Adj-RIB-In).
-    pub fn adj_in(&self, neighbor: Ipv4Addr) -> Result<Vec<PeerRoute>> {
-        let out = self.cli(&["-j", "neighbor", &neighbor.to_string(), "adj-in"])?;
+    /// The routes of address family `afi` (`ipv4`, `ipv6`) GoBGP received from `neighbor`
+    /// (its Adj-RIB-In).
+    pub fn adj_in(&self, neighbor: Ipv4Addr, afi: &str) -> Result<Vec<PeerRoute>> {
+        let out = self.cli(&["-j", "neighbor", &neighbor.to_string(), "adj-in", "-a", afi])?;
         parse_rib(&out)
     }
 
@@ -279,7 +289,8 @@ fn apply_attr(route: &mut PeerRoute, attr: &Value) {
                 .filter_map(|a| num(Some(a)))
                 .collect();
         }
-        Some(3) => {
+        // NEXT_HOP, or MP_REACH_NLRI's next hop (RFC 4760) for IPv6.
+        Some(3 | 14) => {
             route.next_hop = attr
                 .get("nexthop")
                 .and_then(Value::as_str)
@@ -362,6 +373,25 @@ mod tests {
         );
     }
 
+    // GoBGP 3.10's adj-in for an IPv6 route from ExaBGP 5.0.15 over an IPv4 session.
+    const ADJ_IN_V6: &str = r#"{"2001:db8:1::/48":[{"nlri":{"prefix":"2001:db8:1::/48"},"age":1795587841,"best":false,"attrs":[{"type":1,"value":0},{"type":2,"as_paths":[]},{"type":4,"metric":20},{"type":5,"value":100},{"type":8,"communities":[4259840006]},{"type":14,"nexthop":"2001:db8::1","afi":2,"safi":1,"value":[{"prefix":"2001:db8:1::/48"}]}],"stale":false,"source-id":"127.152.1.2","neighbor-ip":"127.152.1.2"}]}"#;
+
+    #[test]
+    fn parses_mp_reach_next_hop() {
+        let routes = parse_rib(ADJ_IN_V6).unwrap();
+        assert_eq!(
+            routes,
+            vec![PeerRoute {
+                origin: Some("igp".into()),
+                next_hop: Some("2001:db8::1".into()),
+                med: Some(20),
+                local_pref: Some(100),
+                communities: vec!["65000:6".into()],
+                ..PeerRoute::new("2001:db8:1::/48")
+            }]
+        );
+    }
+
     #[test]
     fn empty_rib_is_empty() {
         assert!(parse_rib("{}\n").unwrap().is_empty());
@@ -375,10 +405,12 @@ mod tests {
             port: 21180,
             asn: 65001,
             neighbors: vec![(Ipv4Addr::new(127, 0, 8, 2), 65002)],
+            ipv6: true,
         }
         .render();
         assert!(conf.contains("neighbor-address = \"127.0.8.2\""));
         assert!(conf.contains("passive-mode = true"));
         assert!(conf.contains("port = 21180"));
+        assert!(conf.contains("afi-safi-name = \"ipv6-unicast\""));
     }
 }

@@ -53,6 +53,8 @@ pub struct LabConfig {
     pub bird_static: Vec<String>,
     /// Statements BIRD's export filter runs on those routes (e.g. `bgp_med = 5;`).
     pub bird_export: Vec<String>,
+    /// Negotiate IPv6 unicast besides IPv4 unicast on every session.
+    pub ipv6: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -63,6 +65,7 @@ pub struct Lab {
     /// The peer.
     pub peer: Peer,
     subnet: Subnet,
+    ipv6: bool,
     // Declared last: dropped after every process has stopped.
     tmp: TempDir,
 }
@@ -95,6 +98,7 @@ impl Lab {
                     static_routes: config.bird_static.clone(),
                     export_next_hop: Ipv4Addr::new(192, 0, 2, 254),
                     export_statements: config.bird_export.clone(),
+                    ipv6: config.ipv6,
                 },
             )?),
             PeerKind::Gobgp => Peer::Gobgp(Gobgp::start(
@@ -109,6 +113,7 @@ impl Lab {
                         .enumerate()
                         .map(|(i, (_, asn, _))| (speaker_addr(i), *asn))
                         .collect(),
+                    ipv6: config.ipv6,
                 },
             )?),
         };
@@ -125,6 +130,7 @@ impl Lab {
                     peer: address,
                     peer_as: config.peer_as,
                     peer_port: port,
+                    ipv6: config.ipv6,
                 },
             )?);
         }
@@ -132,6 +138,7 @@ impl Lab {
             speakers,
             peer,
             subnet,
+            ipv6: config.ipv6,
             tmp,
         })
     }
@@ -159,11 +166,17 @@ impl Lab {
         self.speakers.iter().try_for_each(Speaker::alive)
     }
 
-    /// The routes the peer holds from speaker `i`.
+    /// The routes the peer holds from speaker `i` (IPv4, and IPv6 when negotiated).
     pub fn routes_from(&self, i: usize) -> Result<Vec<PeerRoute>> {
         match &self.peer {
             Peer::Bird(bird) => bird.routes(&format!("spk{i}")),
-            Peer::Gobgp(gobgp) => gobgp.adj_in(self.speaker_address(i)),
+            Peer::Gobgp(gobgp) => {
+                let mut routes = gobgp.adj_in(self.speaker_address(i), "ipv4")?;
+                if self.ipv6 {
+                    routes.extend(gobgp.adj_in(self.speaker_address(i), "ipv6")?);
+                }
+                Ok(routes)
+            }
         }
     }
 

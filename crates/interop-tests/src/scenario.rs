@@ -3,6 +3,7 @@
 //!
 //! - [`announce_withdraw`]: a helper announces routes with every common attribute; the peer
 //!   holds exactly those attributes; a withdraw removes one route and leaves the other.
+//! - [`announce_ipv6`]: the same for an IPv6 route (MP_REACH_NLRI) beside an IPv4 one.
 //! - [`receive`]: the peer originates a route and withdraws it; the JSON helper gets both.
 //! - [`receive_like_exabgp`]: ExaBGP and Herald, side by side on the same peer, print the
 //!   same JSON for the same UPDATEs (after removing the run-specific envelope keys).
@@ -88,6 +89,7 @@ fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
         speakers: vec![(kind, PEER_AS, None)],
         bird_static: Vec::new(),
         bird_export: Vec::new(),
+        ipv6: false,
     }
 }
 
@@ -128,6 +130,47 @@ pub fn announce_withdraw(kind: SpeakerKind, peer: PeerKind) -> Result<(), String
             0,
             "203.0.113.0/24 withdrawn, 198.51.100.128/25 kept",
             |r| find(r, "203.0.113.0/24").is_none() && holds(r, &expected_plain()),
+        )
+    })
+}
+
+/// An IPv6 route (MP_REACH_NLRI, RFC 4760) over the IPv4 session.
+pub const ANNOUNCE_V6: &str =
+    "announce route 2001:db8:1::/48 next-hop 2001:db8::1 med 20 community [65000:6]";
+
+/// What the peer must hold for [`ANNOUNCE_V6`].
+pub fn expected_v6() -> PeerRoute {
+    PeerRoute {
+        origin: Some("igp".into()),
+        next_hop: Some("2001:db8::1".into()),
+        med: Some(20),
+        local_pref: Some(100),
+        communities: vec!["65000:6".into()],
+        ..PeerRoute::new("2001:db8:1::/48")
+    }
+}
+
+/// (a, IPv6) with IPv4 and IPv6 unicast negotiated, an IPv6 and an IPv4 route arrive with
+/// their attributes, and withdrawing the IPv6 one leaves the IPv4 one.
+pub fn announce_ipv6(kind: SpeakerKind, peer: PeerKind) -> Result<(), String> {
+    let config = LabConfig {
+        ipv6: true,
+        ..ibgp(peer, kind)
+    };
+    with_lab("ipv6", &config, |lab| {
+        let speaker = &lab.speakers[0];
+        speaker.send(ANNOUNCE_V6)?;
+        speaker.send(ANNOUNCE_PLAIN)?;
+        lab.wait_established(0)?;
+        wait_routes(lab, 0, "the IPv6 and the IPv4 route", |r| {
+            holds(r, &expected_v6()) && holds(r, &expected_plain())
+        })?;
+        lab.speakers[0].send("withdraw route 2001:db8:1::/48")?;
+        wait_routes(
+            lab,
+            0,
+            "2001:db8:1::/48 withdrawn, the IPv4 route kept",
+            |r| find(r, "2001:db8:1::/48").is_none() && holds(r, &expected_plain()),
         )
     })
 }
@@ -175,6 +218,7 @@ fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
         )],
         // BIRD zeroes MED on eBGP export unless the export filter sets it.
         bird_export: vec!["bgp_med = 5;".into()],
+        ipv6: false,
     }
 }
 

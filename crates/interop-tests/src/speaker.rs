@@ -66,6 +66,8 @@ pub struct SpeakerConfig {
     pub peer_as: u32,
     /// The peer's port, used with `connect`.
     pub peer_port: u16,
+    /// Also negotiate IPv6 unicast.
+    pub ipv6: bool,
 }
 
 impl SpeakerConfig {
@@ -88,7 +90,8 @@ impl SpeakerConfig {
         let _ = writeln!(conf, "    peer-as {};", self.peer_as);
         let _ = writeln!(conf, "    hold-time 9;");
         let _ = writeln!(conf, "    connect {};", self.peer_port);
-        let _ = writeln!(conf, "    family {{ ipv4 unicast; }}");
+        let ipv6 = if self.ipv6 { " ipv6 unicast;" } else { "" };
+        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6} }}");
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");

@@ -30,6 +30,19 @@ fn exabgp_announces_and_withdraws_to_gobgp() {
 }
 
 #[test]
+fn exabgp_announces_ipv6_to_bird() {
+    pass(scenario::announce_ipv6(SpeakerKind::ExaBgp, PeerKind::Bird));
+}
+
+#[test]
+fn exabgp_announces_ipv6_to_gobgp() {
+    pass(scenario::announce_ipv6(
+        SpeakerKind::ExaBgp,
+        PeerKind::Gobgp,
+    ));
+}
+
+#[test]
 fn exabgp_receives_from_bird() {
     pass(scenario::receive(SpeakerKind::ExaBgp, PeerKind::Bird));
 }

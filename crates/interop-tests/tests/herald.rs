@@ -29,6 +29,19 @@ fn herald_announces_and_withdraws_to_gobgp() {
 }
 
 #[test]
+fn herald_announces_ipv6_to_bird() {
+    pass(scenario::announce_ipv6(SpeakerKind::Herald, PeerKind::Bird));
+}
+
+#[test]
+fn herald_announces_ipv6_to_gobgp() {
+    pass(scenario::announce_ipv6(
+        SpeakerKind::Herald,
+        PeerKind::Gobgp,
+    ));
+}
+
+#[test]
 fn herald_receives_from_bird() {
     pass(scenario::receive(SpeakerKind::Herald, PeerKind::Bird));
 }
