@@ -9,7 +9,16 @@
 //! - classifies UPDATE errors into the RFC 7606 action to take ([`Rfc7606Action`]) and maps
 //!   every fatal error to the NOTIFICATION to send ([`Notification::from`]).
 //!
-//! What it does not do: timers, state, sockets (see `herald-session` and `herald-runtime`).
+//! Entry points: [`message::frame`] (find a whole message in a buffer), [`Message::decode`]
+//! (→ [`Decoded`]: the message and its RFC 7606 [`AttrIssue`]s, or a [`WireError`] whose
+//! [`Notification`] ends the session), [`Message::encode`], [`encode_attributes`],
+//! [`Nlri::encoded_len`], [`Update::end_of_rib`] / [`Update::is_end_of_rib`],
+//! [`Update::into_withdraw`], [`Notification::cease`] / [`Notification::shutdown_text`].
+//!
+//! What it does not do: timers, state, sockets (see `herald-session` and `herald-runtime`);
+//! checks that need configuration (peer AS, own router id, negotiated families).
+//!
+//! `README.md` in this crate has the coverage table (code point, RFC, test).
 
 pub mod asn;
 pub mod attr;

@@ -11,7 +11,7 @@
 //! Flags: bit 0 Optional, bit 1 Transitive, bit 2 Partial, bit 3 Extended Length.
 //!
 //! One file per code point (`attr_<code>_<name>.rs`) holds the value's diagram, its
-//! decoder and encoder and its RFC 7606 §7 error handling; [`list`] walks the attribute
+//! decoder and encoder and its RFC 7606 §7 error handling; `list.rs` walks the attribute
 //! list of an UPDATE (duplicates, flags, lengths, RFC 6793 §4.2.3 AS4 reconciliation) and
 //! [`encode_attributes`] writes one back.
 

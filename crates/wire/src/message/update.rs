@@ -19,7 +19,7 @@
 //! truncated (3,10) (RFC 7606 §5.3). When NLRI are present (IPv4 field or MP_REACH), a
 //! missing ORIGIN or AS_PATH (or NEXT_HOP for the IPv4 field), or a NEXT_HOP that no
 //! route may use (RFC 4271 §6.3), is treat-as-withdraw (RFC 7606 §3 d). The attribute list
-//! itself is decoded by [`crate::attr::list`].
+//! itself is decoded by `attr/list.rs`.
 
 use super::{AttrIssue, Update};
 use crate::attr::list::decode_list;
