@@ -29,11 +29,24 @@ pub(super) fn parse_family(
     let safi = match safi_word.text {
         "unicast" => Safi::UNICAST,
         "multicast" => Safi::MULTICAST,
-        "nlri-mpls" | "labeled-unicast" | "mpls-vpn" | "mcast-vpn" | "flow" | "flow-vpn"
-        | "mup" => return Err(ParseError::unsupported(safi_word)),
+        "nlri-mpls" | "labeled-unicast" => Safi::MPLS,
+        "mpls-vpn" => Safi::MPLS_VPN,
+        "mcast-vpn" | "flow" | "flow-vpn" | "mup" => {
+            return Err(ParseError::unsupported(safi_word))
+        }
         _ => return Err(ParseError::new(safi_word, "unknown SAFI")),
     };
-    let routes = read_route(cur, Some(Family::new(afi, safi)))?;
+    let routes: Routes = read_route(cur, Some(Family::new(afi, safi)))?;
+    // The labels and the route distinguisher decide the family (RFC 8277, RFC 4364): the
+    // SAFI named must agree with them.
+    if routes.as_slice().iter().any(|r| r.family.safi != safi) {
+        let reason = match safi {
+            Safi::MPLS => "nlri-mpls routes need a label",
+            Safi::MPLS_VPN => "mpls-vpn routes need an rd",
+            _ => "label and rd make the route nlri-mpls or mpls-vpn",
+        };
+        return Err(ParseError::new(safi_word, reason));
+    }
     Ok(wrap(routes, announce))
 }
 

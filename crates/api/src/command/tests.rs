@@ -208,6 +208,7 @@ fn unsupported_families_say_so() {
         ("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 127.0.0.1", "vpls"),
         ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999 next-hop 127.0.0.1", "mcast-vpn"),
         ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 127.0.0.1", "mup"),
+        ("announce ipv4 flow-vpn rd 65000:1 destination 10.0.0.0/8", "flow-vpn"),
         ("announce operational rpcq afi ipv4 safi unicast sequence 10", "operational"),
     ] {
         let e = error(line);

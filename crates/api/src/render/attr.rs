@@ -73,8 +73,9 @@ impl Item<'_> {
 
 impl<'a> AttrView<'a> {
     /// Prepares `attributes` for printing. `received` applies the decoder's rules to unknown
-    /// attributes (non-transitive ones dropped, Partial set); `error` adds ExaBGP's `error`
-    /// pseudo-attribute.
+    /// attributes (non-transitive ones dropped, Partial set) — ExaBGP decodes the UPDATEs
+    /// it sends as well, so this is true for every message event and false only for routes
+    /// shown from the configuration; `error` adds ExaBGP's `error` pseudo-attribute.
     pub(crate) fn new(attributes: &'a [Attribute], received: bool, error: Option<&'a str>) -> Self {
         let mut view = AttrView::default();
         for attribute in attributes {

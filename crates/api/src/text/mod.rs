@@ -199,11 +199,9 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
         }
         Shape::Routes(entries) => {
             let error = event.treat_as_withdraw.then_some("treat-as-withdraw");
-            let view = AttrView::new(
-                &update.attributes,
-                event.direction == Direction::Receive,
-                error,
-            );
+            // ExaBGP decodes the UPDATEs it sends too, so both directions follow the
+            // decoder's rules for unknown attributes.
+            let view = AttrView::new(&update.attributes, true, error);
             let mut attributes = String::new();
             view.text(&mut attributes);
             for entry in entries {
