@@ -13,6 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{mpsc, oneshot, Notify};
 use wire::attr::Origin;
+use wire::message::RefreshSubtype;
 use wire::{Attribute, Family, Message, Nlri};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -362,4 +363,253 @@ async fn raw_client_with_a_bad_open_gets_the_right_notification() {
     let (code, subcode, data) = read_notification(&mut stranger).await;
     assert_eq!((code, subcode), (6, 3));
     assert_eq!(data, b"no session configured for the peer");
+}
+
+#[tokio::test]
+async fn both_sides_connect_and_one_session_survives_the_collision() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (b_tx, mut b_rx) = mpsc::channel(1024);
+    let bind = |ip: &str| -> SocketAddr { format!("{ip}:0").parse().unwrap() };
+    let a_conf = neighbor(
+        "router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; hold-time 30;",
+        "127.0.0.2",
+    );
+    let b_conf = neighbor(
+        "router-id 10.0.0.2; local-address 127.0.0.2; local-as 65002; peer-as 65001; hold-time 30;",
+        "127.0.0.1",
+    );
+    let a_listener = listener::spawn(
+        &[bind("127.0.0.1")],
+        std::slice::from_ref(&a_conf),
+        settings(),
+        a_tx.clone(),
+    )
+    .unwrap();
+    let b_listener = listener::spawn(
+        &[bind("127.0.0.2")],
+        std::slice::from_ref(&b_conf),
+        settings(),
+        b_tx.clone(),
+    )
+    .unwrap();
+    // Each connects to the other's listener.
+    let mut a_conf = a_conf;
+    a_conf.connect = b_listener.local_addrs()[0].port();
+    let mut b_conf = b_conf;
+    b_conf.connect = a_listener.local_addrs()[0].port();
+    let a = peer::spawn_with(Arc::new(a_conf), settings(), a_tx);
+    let b = peer::spawn_with(Arc::new(b_conf), settings(), b_tx);
+    a_listener.register(a.clone());
+    b_listener.register(b.clone());
+
+    wait_for(&mut a_rx, "A up", is_up).await;
+    wait_for(&mut b_rx, "B up", is_up).await;
+    // The session stays up: no Down within a few seconds on either side.
+    let quiet = |rx: &mut mpsc::Receiver<PeerEvent>| {
+        let mut downs = 0;
+        while let Ok(e) = rx.try_recv() {
+            downs += usize::from(is_down(&e));
+        }
+        downs
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(quiet(&mut a_rx), 0);
+    assert_eq!(quiet(&mut b_rx), 0);
+    assert!(b.send(PeerCommand::Announce(vec![route(
+        "10.3.0.0/24",
+        Some("192.0.2.2")
+    )])));
+    wait_for(&mut a_rx, "the route on A", |e| {
+        announces(e, "10.3.0.0/24", "192.0.2.2")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn passive_range_starts_a_dynamic_peer() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (b_tx, mut b_rx) = mpsc::channel(1024);
+    let range = neighbor(
+        "router-id 10.0.0.1; local-as 65001; peer-as 65002; hold-time 30; passive;",
+        "127.0.0.0/24",
+    );
+    let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let listener =
+        listener::spawn(&[addr], std::slice::from_ref(&range), settings(), a_tx).unwrap();
+    listener.register_range(Arc::new(range));
+    let mut b_conf = neighbor(
+        "router-id 10.0.0.5; local-address 127.0.0.5; local-as 65002; peer-as 65001; hold-time 30;",
+        "127.0.0.1",
+    );
+    b_conf.connect = listener.local_addrs()[0].port();
+    let b = peer::spawn_with(Arc::new(b_conf), settings(), b_tx);
+
+    let spawned = wait_for(&mut a_rx, "a dynamic peer", |e| {
+        matches!(e.kind, PeerEventKind::Spawned(_))
+    })
+    .await;
+    let PeerEventKind::Spawned(dynamic) = spawned.kind else {
+        unreachable!()
+    };
+    assert_eq!(
+        dynamic.neighbor.peer_address,
+        "127.0.0.5/32".parse().unwrap()
+    );
+    let up = wait_for(&mut a_rx, "the dynamic peer up", is_up).await;
+    assert_eq!(up.id, dynamic.id);
+    assert_eq!(
+        up.peer.local_addr,
+        Some("127.0.0.1".parse::<IpAddr>().unwrap())
+    );
+    wait_for(&mut b_rx, "B up", is_up).await;
+
+    // When the session ends, so does the dynamic peer.
+    assert!(b.send(PeerCommand::Shutdown { notification: None }));
+    wait_for(&mut a_rx, "the dynamic peer stopped", |e| {
+        e.id == dynamic.id && matches!(e.kind, PeerEventKind::Stopped)
+    })
+    .await;
+    assert!(dynamic.is_closed());
+}
+
+#[tokio::test]
+async fn route_refresh_is_answered_from_the_adj_rib_out() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (b_tx, mut b_rx) = mpsc::channel(1024);
+    let caps = "capability { route-refresh; }";
+    let (a, listener) = passive_a(caps, a_tx);
+    let b = active_b(listener.local_addrs()[0].port(), caps, b_tx);
+    wait_for(&mut a_rx, "A up", is_up).await;
+    wait_for(&mut b_rx, "B up", is_up).await;
+    assert!(b.send(PeerCommand::Announce(vec![route(
+        "10.4.0.0/24",
+        Some("192.0.2.2")
+    )])));
+    wait_for(&mut a_rx, "the route", |e| {
+        announces(e, "10.4.0.0/24", "192.0.2.2")
+    })
+    .await;
+
+    assert!(a.send(PeerCommand::RouteRefresh(Family::IPV4_UNICAST)));
+    // Enhanced route refresh (RFC 7313): BoRR, the routes, EoRR.
+    let refresh = |e: &PeerEvent, want: RefreshSubtype| {
+        matches!(&e.kind, PeerEventKind::Message { message: Message::RouteRefresh(r), .. }
+            if r.subtype == want && r.family == Family::IPV4_UNICAST)
+    };
+    wait_for(&mut a_rx, "BoRR", |e| refresh(e, RefreshSubtype::Begin)).await;
+    wait_for(&mut a_rx, "the route again", |e| {
+        announces(e, "10.4.0.0/24", "192.0.2.2")
+    })
+    .await;
+    wait_for(&mut a_rx, "EoRR", |e| refresh(e, RefreshSubtype::End)).await;
+}
+
+#[tokio::test]
+async fn teardown_sends_the_shutdown_communication_and_comes_back() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (b_tx, mut b_rx) = mpsc::channel(1024);
+    let (_a, listener) = passive_a("", a_tx);
+    let b = active_b(listener.local_addrs()[0].port(), "", b_tx);
+    wait_for(&mut a_rx, "A up", is_up).await;
+    wait_for(&mut b_rx, "B up", is_up).await;
+    assert!(b.send(PeerCommand::Teardown {
+        subcode: 2,
+        text: Some("maintenance".into()),
+    }));
+    let got = wait_for(&mut a_rx, "the NOTIFICATION", |e| {
+        matches!(
+            &e.kind,
+            PeerEventKind::Message {
+                message: Message::Notification(_),
+                ..
+            }
+        )
+    })
+    .await;
+    let PeerEventKind::Message {
+        message: Message::Notification(n),
+        ..
+    } = got.kind
+    else {
+        unreachable!()
+    };
+    assert_eq!((n.code, n.subcode), (6, 2));
+    assert_eq!(n.data, b"\x0bmaintenance");
+    wait_for(&mut b_rx, "B down", is_down).await;
+    wait_for(&mut b_rx, "B up again", is_up).await;
+    wait_for(&mut a_rx, "A up again", is_up).await;
+}
+
+#[tokio::test]
+async fn a_slow_supervisor_does_not_stop_keepalives() {
+    // Room for one event: B's task must keep its session up while nobody reads.
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (b_tx, mut b_rx) = mpsc::channel(1);
+    let (_a, listener) = passive_a("hold-time 3;", a_tx);
+    let _b = active_b(listener.local_addrs()[0].port(), "hold-time 3;", b_tx);
+    wait_for(&mut a_rx, "A up", is_up).await;
+    // Do not read B's events for more than twice the hold time.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    while let Ok(e) = a_rx.try_recv() {
+        assert!(!is_down(&e), "A saw the session go down: {:?}", e.kind);
+    }
+    // B's events were kept, in order: it reached Up, and never went down.
+    let mut seen_up = false;
+    while let Ok(Some(e)) = tokio::time::timeout(Duration::from_millis(500), b_rx.recv()).await {
+        assert!(!is_down(&e), "B went down: {:?}", e.kind);
+        seen_up |= is_up(&e);
+    }
+    assert!(seen_up);
+}
+
+#[tokio::test]
+async fn a_peer_that_does_not_read_does_not_stall_the_task() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (a, listener) = passive_a("", a_tx);
+    // ExaBGP's OPEN, from AS 65002 (0xFDEA) as A expects.
+    let open = EXABGP_OPEN
+        .replace("FFFD00B4", "FDEA00B4")
+        .replace("41040000FFFD", "41040000FDEA");
+    // A small receive buffer (no autotuning), so that A's writes soon find no room.
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+    let mut client = socket.connect(listener.local_addrs()[0]).await.unwrap();
+    client.write_all(&hex(&open)).await.unwrap();
+    client.write_all(&[0xff; 16]).await.unwrap();
+    client.write_all(&[0, 19, 4]).await.unwrap();
+    wait_for(&mut a_rx, "A up", is_up).await;
+
+    // Routes with distinct MEDs: one UPDATE each, megabytes the client never reads.
+    let routes: Vec<config::Route> = (0..150_000u32)
+        .map(|i| {
+            let prefix = format!("{}.{}.{}.0/24", 11 + i / 65536, i / 256 % 256, i % 256);
+            let mut r = route(&prefix, Some("192.0.2.2"));
+            r.attributes.push(Attribute::Med(i));
+            r
+        })
+        .collect();
+    assert!(a.send(PeerCommand::Announce(routes)));
+    // The task still answers, promptly, with the session up.
+    for _ in 0..3 {
+        let (reply, answer) = oneshot::channel();
+        let started = std::time::Instant::now();
+        assert!(a.send(PeerCommand::Show {
+            what: ShowWhat::default(),
+            reply
+        }));
+        let snapshot = tokio::time::timeout(Duration::from_secs(10), answer)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(snapshot.status.state.name(), "ESTABLISHED");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    // Keepalives still go out while the queue is full: the client's hold timer is safe.
+    drop(client);
 }

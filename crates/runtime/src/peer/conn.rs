@@ -154,3 +154,11 @@ impl Conn {
         });
     }
 }
+
+/// Readiness of an optional connection (pending forever without one).
+pub(crate) async fn conn_ready(conn: Option<&Conn>, read: bool) -> io::Result<Ready> {
+    match conn {
+        Some(conn) => conn.ready(read).await,
+        None => std::future::pending().await,
+    }
+}

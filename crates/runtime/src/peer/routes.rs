@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use config::{NextHop, Route};
 use ipnet::IpNet;
-use rib::{AdjRibOut, AttrSet};
-use wire::Nlri;
+use rib::{AdjRibOut, AttrSet, Sizer};
+use wire::{Attribute, EncodeCtx, Family, Nlri};
 
 /// Largest number of more-specifics one `split` may produce (a /8 split into /24s is
 /// 65536). Larger splits are refused rather than filling memory.
@@ -134,10 +134,26 @@ pub(crate) fn expand(route: &Route) -> Option<Vec<Nlri>> {
     )
 }
 
+/// Sizes for the UPDATE packer, from the wire codec.
+pub(crate) struct WireSizer<'a>(pub(crate) &'a EncodeCtx);
+
+impl Sizer for WireSizer<'_> {
+    fn attributes_len(&self, attrs: &[Attribute]) -> usize {
+        let mut out = Vec::new();
+        match wire::attr::encode_attributes(attrs, self.0, &mut out) {
+            Ok(()) => out.len(),
+            // Unencodable attributes are reported when the UPDATE is encoded.
+            Err(_) => 0,
+        }
+    }
+
+    fn nlri_len(&self, family: Family, nlri: &Nlri) -> usize {
+        nlri.encoded_len(family, self.0.add_path(family))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use wire::Family;
-
     use super::*;
 
     fn keys(rib: &AdjRibOut) -> Vec<(Family, Nlri, Option<IpAddr>)> {

@@ -7,19 +7,19 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use rib::{AdjRibIn, AdjRibOut, OutCtx, Outgoing, Sizer};
+use rib::{AdjRibIn, AdjRibOut, OutCtx, Outgoing};
 use session::{Output, Session, State};
 use tokio::io::Ready;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 use wire::message::RefreshSubtype;
-use wire::{Attribute, DecodeCtx, EncodeCtx, Family, Message, Nlri, Open, RouteRefresh};
+use wire::{DecodeCtx, Family, Message, Open, RouteRefresh};
 
 use super::build::{self, Settings};
-use super::conn::{Conn, Direction, Flush};
+use super::conn::{conn_ready, Conn, Direction, Flush};
 use super::link::Candidate;
-use super::routes::Routes;
+use super::routes::{Routes, WireSizer};
 use super::sink::EventSink;
 use super::status::{self, Stats};
 use crate::event::{
@@ -580,32 +580,6 @@ impl PeerTask {
                 Vec::new()
             },
         }
-    }
-}
-
-/// Sizes for the UPDATE packer, from the wire codec.
-struct WireSizer<'a>(&'a EncodeCtx);
-
-impl Sizer for WireSizer<'_> {
-    fn attributes_len(&self, attrs: &[Attribute]) -> usize {
-        let mut out = Vec::new();
-        match wire::attr::encode_attributes(attrs, self.0, &mut out) {
-            Ok(()) => out.len(),
-            // Unencodable attributes are reported when the UPDATE is encoded.
-            Err(_) => 0,
-        }
-    }
-
-    fn nlri_len(&self, family: Family, nlri: &Nlri) -> usize {
-        nlri.encoded_len(family, self.0.add_path(family))
-    }
-}
-
-/// Readiness of an optional connection (pending forever without one).
-async fn conn_ready(conn: Option<&Conn>, read: bool) -> io::Result<Ready> {
-    match conn {
-        Some(conn) => conn.ready(read).await,
-        None => std::future::pending().await,
     }
 }
 
