@@ -7,7 +7,7 @@ use wire::message::RefreshSubtype;
 use wire::{Message, Notification, Open, Update};
 
 use super::{negotiated_kv, JsonEncoder};
-use crate::event::MessageEvent;
+use crate::event::{Direction, MessageEvent};
 use crate::render::attr::AttrView;
 use crate::render::cap::CapView;
 use crate::render::notification::shown_data;
@@ -42,7 +42,7 @@ pub(super) fn content(enc: &JsonEncoder, out: &mut String, event: &MessageEvent<
                 negotiated_kv(out, negotiated);
             }
         }
-        Message::Notification(n) => notification_json(out, n),
+        Message::Notification(n) => notification_json(out, n, event.direction),
         Message::Keepalive => {}
         Message::RouteRefresh(rr) => {
             let subtype = match rr.subtype {
@@ -76,8 +76,8 @@ fn open_json(out: &mut String, open: &Open) {
     out.push_str(" } }");
 }
 
-fn notification_json(out: &mut String, n: &Notification) {
-    let data = shown_data(n.code, n.subcode, &n.data);
+fn notification_json(out: &mut String, n: &Notification, direction: Direction) {
+    let data = shown_data(n.code, n.subcode, &n.data, direction);
     let _ = write!(
         out,
         "\"notification\": {{ \"code\": {}, \"subcode\": {}, \"data\": \"",

@@ -2,22 +2,23 @@
 //!
 //! For Cease / Administrative Shutdown and Administrative Reset (6/2, 6/4) the data is a
 //! Shutdown Communication (RFC 8203, RFC 9003 §2): one length octet and that many octets of
-//! UTF-8. ExaBGP replaces the data by a sentence describing it, and both the `data` hex and
-//! the `message` text of its JSON are of that sentence. Other NOTIFICATIONs show their data
-//! as received.
+//! UTF-8. On receipt ExaBGP replaces the data by a sentence describing it, and both the
+//! `data` hex and the `message` text of its JSON are of that sentence. Other NOTIFICATIONs,
+//! and every NOTIFICATION we send, show their data as it is on the wire.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
 use super::hex_upper;
+use crate::event::Direction;
 
 /// The longest Shutdown Communication ExaBGP 5.0 accepts (the RFC 8203 limit; RFC 9003
 /// raised it to 255 octets but ExaBGP still reports longer ones as too large).
 const SHUTDOWN_MAX: usize = 128;
 
 /// The NOTIFICATION data as ExaBGP shows it (see the module documentation).
-pub fn shown_data(code: u8, subcode: u8, data: &[u8]) -> Cow<'_, [u8]> {
-    if code != 6 || !(subcode == 2 || subcode == 4) {
+pub fn shown_data(code: u8, subcode: u8, data: &[u8], direction: Direction) -> Cow<'_, [u8]> {
+    if direction == Direction::Send || code != 6 || !(subcode == 2 || subcode == 4) {
         return Cow::Borrowed(data);
     }
     let Some((&length, rest)) = data.split_first() else {
@@ -80,7 +81,7 @@ mod tests {
     use super::*;
 
     fn shown(code: u8, subcode: u8, data: &[u8]) -> String {
-        String::from_utf8_lossy(&shown_data(code, subcode, data)).into_owned()
+        String::from_utf8_lossy(&shown_data(code, subcode, data, Direction::Receive)).into_owned()
     }
 
     #[test]
@@ -110,5 +111,10 @@ mod tests {
             "Shutdown Communication: \"a b\""
         );
         assert_eq!(shown(3, 1, &[1, 2]), "\u{1}\u{2}");
+        // What we send is shown as sent.
+        assert_eq!(
+            &*shown_data(6, 2, &[2, b'h', b'i'], Direction::Send),
+            &[2, b'h', b'i']
+        );
     }
 }

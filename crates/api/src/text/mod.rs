@@ -83,7 +83,7 @@ impl TextEncoder {
             Message::Update(update) => update_text(out, peer, event, update),
             Message::Notification(n) => {
                 prefix(out);
-                notification_text(out, n);
+                notification_text(out, n, event.direction);
                 header_body(out, event.raw);
                 out.push('\n');
             }
@@ -171,13 +171,13 @@ fn open_text(out: &mut String, open: &Open) {
     out.push(']');
 }
 
-fn notification_text(out: &mut String, n: &Notification) {
+fn notification_text(out: &mut String, n: &Notification, direction: Direction) {
     let _ = write!(
         out,
         "notification code {} subcode {} data ",
         n.code, n.subcode
     );
-    hex_upper(out, &shown_data(n.code, n.subcode, &n.data));
+    hex_upper(out, &shown_data(n.code, n.subcode, &n.data, direction));
 }
 
 fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, update: &Update) {
