@@ -324,7 +324,7 @@ fn family_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Family, Token)>, allo
             ctx.err_missing(n, n.keyword());
             continue;
         };
-        ctx.no_extra(n, 2);
+        // like ExaBGP, words after the SAFI are ignored
         if all {
             ctx.err(first, "can not add any family once family all is set");
             continue;
