@@ -15,6 +15,11 @@
 //!            └────────────────────────────────────────────────────────────┘
 //! ```
 //!
+//! A helper that closes its stdout but keeps running (a pure consumer such as
+//! `exec cat > events.log`) is left alone until it exits; ExaBGP instead treats the hang-up
+//! as a death and restarts it in a loop. A helper that sends more than 1 MiB without a
+//! newline is stopped (and respawned if allowed), as in ExaBGP.
+//!
 //! Each start of a helper gets a new `generation`, so lines or an exit notice from an
 //! instance that was replaced are recognised and ignored. Respawn policy lives in
 //! [`respawn`]; the outbound queue and its drop policy in [`queue`].
@@ -78,7 +83,7 @@ pub enum ProcessEvent {
         /// The lines, in order.
         lines: Vec<String>,
     },
-    /// The helper instance is gone (it exited, was killed, or broke its stdout).
+    /// The helper instance is gone (it exited, was stopped, or sent an oversized line).
     Exited {
         /// Helper name.
         name: Arc<str>,
@@ -228,6 +233,11 @@ impl Helper {
         outcome
     }
 
+    /// The helper's outbound queue, for tasks that answer it later (`show` output).
+    pub fn queue(&self) -> Arc<OutQueue> {
+        self.queue.clone()
+    }
+
     /// Lines dropped for this helper because its queue was full.
     pub fn drops(&self) -> u64 {
         self.queue.drops()
@@ -272,35 +282,40 @@ enum ReadEnd {
 
 async fn child_loop(mut task: ChildTask) {
     let mut reader = task.reader.take();
-    let status = tokio::select! {
-        status = task.child.wait() => describe_exit(status),
-        end = async {
-            match reader.as_mut() {
-                Some(handle) => handle.await.ok(),
-                None => std::future::pending().await,
-            }
-        } => {
-            reader = None;
-            match end {
-                // stdout closed but the process lives on: ExaBGP treats that as a dead helper
-                Some(ReadEnd::Oversized) => {
-                    tracing::error!(target: "processes", process = %task.name,
-                        "oversized command from process (over {MAX_COMMAND_SIZE} bytes without a newline)");
+    let status = loop {
+        tokio::select! {
+            status = task.child.wait() => break describe_exit(status),
+            end = async {
+                match reader.as_mut() {
+                    Some(handle) => handle.await.ok(),
+                    None => std::future::pending().await,
                 }
-                Some(ReadEnd::Error(e)) => {
-                    tracing::debug!(target: "processes", process = %task.name, "read error: {e}");
+            } => {
+                reader = None;
+                match end {
+                    Some(ReadEnd::Oversized) => {
+                        tracing::error!(target: "processes", process = %task.name,
+                            "oversized command from process (over {MAX_COMMAND_SIZE} bytes without a newline)");
+                        task.queue.close();
+                        break terminate(&mut task.child, &task.name).await;
+                    }
+                    Some(ReadEnd::Error(e)) => {
+                        tracing::debug!(target: "processes", process = %task.name, "read error: {e}");
+                    }
+                    // stdout closed: a helper that only reads (`exec cat > file`) may
+                    // live on; it is reported when it exits
+                    _ => {
+                        tracing::debug!(target: "processes", process = %task.name, "helper closed its stdout");
+                    }
                 }
-                _ => {}
             }
-            task.queue.close();
-            terminate(&mut task.child, &task.name).await
-        }
-        _ = &mut task.stop => {
-            // let the last lines (the `shutdown` notice) reach the pipe, then close stdin
-            if let Some(writer) = task.writer.take() {
-                let _ = tokio::time::timeout(DRAIN_GRACE, writer).await;
+            _ = &mut task.stop => {
+                // let the last lines (the `shutdown` notice) reach the pipe, then close stdin
+                if let Some(writer) = task.writer.take() {
+                    let _ = tokio::time::timeout(DRAIN_GRACE, writer).await;
+                }
+                break terminate(&mut task.child, &task.name).await;
             }
-            terminate(&mut task.child, &task.name).await
         }
     };
     task.queue.close();

@@ -1,0 +1,240 @@
+//! A raw-bytes BGP test peer and helpers for the daemon tests (mini-redis style: the daemon
+//! runs in-process, the peer speaks bytes over 127.0.0.1).
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const OPEN: u8 = 1;
+pub const UPDATE: u8 = 2;
+pub const NOTIFICATION: u8 = 3;
+pub const KEEPALIVE: u8 = 4;
+
+/// A BGP message as read: type and body (header removed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Msg {
+    pub kind: u8,
+    pub body: Vec<u8>,
+}
+
+/// A passive test peer: listens on 127.0.0.1:0 and waits for the daemon to connect.
+pub struct TestPeer {
+    pub listener: TcpListener,
+    pub port: u16,
+}
+
+impl TestPeer {
+    pub async fn bind() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        Self { listener, port }
+    }
+
+    /// Accepts the daemon's connection and completes OPEN/KEEPALIVE by answering with a
+    /// copy of its OPEN (router id + 1), like ExaBGP's own test peer.
+    pub async fn accept(&self) -> Conn {
+        let (stream, _) = tokio::time::timeout(Duration::from_secs(20), self.listener.accept())
+            .await
+            .expect("the daemon did not connect")
+            .unwrap();
+        let mut conn = Conn { stream };
+        let open = conn.recv_kind(OPEN).await;
+        let mut answer = open.body.clone();
+        // version(1) asn(2) hold(2) router-id(4)
+        answer[8] = answer[8].wrapping_add(1);
+        conn.send(OPEN, &answer).await;
+        conn.send(KEEPALIVE, &[]).await;
+        conn.recv_kind(KEEPALIVE).await;
+        conn
+    }
+}
+
+/// One TCP connection with the daemon.
+pub struct Conn {
+    pub stream: TcpStream,
+}
+
+impl Conn {
+    pub async fn send(&mut self, kind: u8, body: &[u8]) {
+        let len = (19 + body.len()) as u16;
+        let mut out = vec![0xff; 16];
+        out.extend_from_slice(&len.to_be_bytes());
+        out.push(kind);
+        out.extend_from_slice(body);
+        self.stream.write_all(&out).await.unwrap();
+    }
+
+    /// Next message, or None on EOF; panics after 20 s.
+    pub async fn recv(&mut self) -> Option<Msg> {
+        tokio::time::timeout(Duration::from_secs(20), self.recv_inner())
+            .await
+            .expect("timed out waiting for a message")
+    }
+
+    async fn recv_inner(&mut self) -> Option<Msg> {
+        let mut header = [0u8; 19];
+        self.stream.read_exact(&mut header).await.ok()?;
+        assert_eq!(&header[..16], &[0xff; 16], "bad marker");
+        let len = u16::from_be_bytes([header[16], header[17]]) as usize;
+        let mut body = vec![0u8; len - 19];
+        self.stream.read_exact(&mut body).await.ok()?;
+        Some(Msg {
+            kind: header[18],
+            body,
+        })
+    }
+
+    /// Next message of `kind`, skipping KEEPALIVEs (unless that is the kind wanted).
+    pub async fn recv_kind(&mut self, kind: u8) -> Msg {
+        loop {
+            let msg = self.recv().await.expect("connection closed");
+            if msg.kind == kind {
+                return msg;
+            }
+            assert_eq!(msg.kind, KEEPALIVE, "unexpected message {msg:?}");
+        }
+    }
+
+    /// Reads UPDATEs until `pred` holds for the routes seen so far (announced minus
+    /// withdrawn), skipping KEEPALIVEs; returns the IPv4 unicast routes announced.
+    pub async fn routes_until(&mut self, routes: &mut Vec<Route>, pred: impl Fn(&[Route]) -> bool) {
+        while !pred(routes) {
+            let msg = self.recv_kind(UPDATE).await;
+            let update = parse_update(&msg.body);
+            routes.retain(|r| !update.withdrawn.contains(&r.prefix));
+            for prefix in update.announced {
+                routes.retain(|r| r.prefix != prefix);
+                routes.push(Route {
+                    prefix,
+                    next_hop: update.next_hop,
+                });
+            }
+        }
+    }
+}
+
+/// An IPv4 unicast route seen by the test peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub prefix: String,
+    pub next_hop: Option<IpAddr>,
+}
+
+/// The IPv4 unicast content of an UPDATE body.
+#[derive(Debug, Default)]
+pub struct ParsedUpdate {
+    pub withdrawn: Vec<String>,
+    pub announced: Vec<String>,
+    pub next_hop: Option<IpAddr>,
+}
+
+fn prefixes(mut data: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    while let Some((&len, rest)) = data.split_first() {
+        let n = (len as usize).div_ceil(8);
+        let mut octets = [0u8; 4];
+        octets[..n].copy_from_slice(&rest[..n]);
+        out.push(format!("{}/{}", Ipv4Addr::from(octets), len));
+        data = &rest[n..];
+    }
+    out
+}
+
+pub fn parse_update(body: &[u8]) -> ParsedUpdate {
+    let wlen = u16::from_be_bytes([body[0], body[1]]) as usize;
+    let withdrawn = prefixes(&body[2..2 + wlen]);
+    let alen_at = 2 + wlen;
+    let alen = u16::from_be_bytes([body[alen_at], body[alen_at + 1]]) as usize;
+    let mut attrs = &body[alen_at + 2..alen_at + 2 + alen];
+    let nlri = &body[alen_at + 2 + alen..];
+    let mut next_hop = None;
+    while attrs.len() >= 3 {
+        let flags = attrs[0];
+        let code = attrs[1];
+        let (len, hdr) = if flags & 0x10 != 0 {
+            (u16::from_be_bytes([attrs[2], attrs[3]]) as usize, 4)
+        } else {
+            (attrs[2] as usize, 3)
+        };
+        let value = &attrs[hdr..hdr + len];
+        if code == 3 && len == 4 {
+            next_hop = Some(IpAddr::from([value[0], value[1], value[2], value[3]]));
+        }
+        attrs = &attrs[hdr + len..];
+    }
+    ParsedUpdate {
+        withdrawn,
+        announced: prefixes(nlri),
+        next_hop,
+    }
+}
+
+/// A scratch directory under the target dir's tmp, removed on drop.
+pub struct Scratch {
+    pub dir: PathBuf,
+}
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "herald-rt-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self { dir }
+    }
+
+    /// Writes an executable script.
+    pub fn script(&self, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.join(name);
+        std::fs::write(&path, body).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    pub fn file(&self, name: &str, body: &str) -> PathBuf {
+        let path = self.dir.join(name);
+        std::fs::write(&path, body).unwrap();
+        path
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Waits until `path` exists and `pred` holds for its content (20 s at most).
+pub async fn wait_file(path: &Path, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if pred(&text) {
+                return text;
+            }
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!(
+                "timed out waiting for {}: {:?}",
+                path.display(),
+                std::fs::read_to_string(path).ok()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,241 @@
+//! The daemon end to end: real helper processes, real peer tasks, and a raw-bytes BGP test
+//! peer on 127.0.0.1 (the daemon connects to it, as in ExaBGP's own functional tests).
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{Route, Scratch, TestPeer};
+use herald_runtime::{Parts, Speaker};
+
+/// The settings used by every test: do not listen, connect to the test peer's port.
+fn env(port: u16) -> Arc<config::Env> {
+    let env = config::Env::from_lookup(
+        |name| match name {
+            "exabgp.tcp.bind" => Some(String::new()),
+            "exabgp.tcp.port" => Some(port.to_string()),
+            _ => None,
+        },
+        None,
+    )
+    .unwrap();
+    Arc::new(env)
+}
+
+fn neighbor(port: u16, processes: &str, extra: &str) -> String {
+    format!(
+        "neighbor 127.0.0.1 {{\n  router-id 10.0.0.1;\n  local-address 127.0.0.1;\n  \
+         local-as 65001;\n  peer-as 65001;\n  connect {port};\n  hold-time 30;\n  \
+         family {{ ipv4 unicast; }}\n  api {{ processes [ {processes} ]; }}\n{extra}}}\n"
+    )
+}
+
+fn process(name: &str, script: &Path, encoder: &str) -> String {
+    format!(
+        "process {name} {{\n  run {};\n  encoder {encoder};\n}}\n",
+        script.display()
+    )
+}
+
+fn load(path: &Path) -> config::Config {
+    config::load(&[path.to_path_buf()]).unwrap_or_else(|errors| {
+        panic!(
+            "{}",
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+fn start(conf: &Path, port: u16) -> Speaker {
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_max_level(tracing::Level::DEBUG)
+        .try_init();
+    let config = load(conf);
+    let path = conf.to_path_buf();
+    let loader = Speaker::loader(move || config::load(std::slice::from_ref(&path)));
+    Speaker::start(Parts::from_env(config, env(port), Some(loader)))
+}
+
+async fn stop(speaker: Speaker) {
+    speaker.shutdown();
+    tokio::time::timeout(Duration::from_secs(15), speaker.wait())
+        .await
+        .expect("the daemon did not stop");
+}
+
+fn has(routes: &[Route], prefix: &str, next_hop: &str) -> bool {
+    routes
+        .iter()
+        .any(|r| r.prefix == prefix && r.next_hop == Some(next_hop.parse().unwrap()))
+}
+
+/// A helper that prints one announce and records what it reads on stdin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helper_announce_reaches_the_peer_and_is_acked() {
+    let peer = TestPeer::bind().await;
+    let dir = Scratch::new("announce");
+    let acks = dir.path("acks.txt");
+    let script = dir.script(
+        "announce.sh",
+        &format!(
+            "#!/bin/sh\necho 'announce route 192.0.2.1/32 next-hop 198.51.100.1'\n\
+             echo 'this is not a command'\n\
+             echo 'announce route 192.0.2.2/32 next-hop 198.51.100.1'\n\
+             echo version\n\
+             exec cat > {}\n",
+            acks.display()
+        ),
+    );
+    let conf = dir.file(
+        "herald.conf",
+        &(process("announcer", &script, "text") + &neighbor(peer.port, "announcer", "")),
+    );
+    let speaker = start(&conf, peer.port);
+    let mut conn = peer.accept().await;
+    let mut routes = Vec::new();
+    conn.routes_until(&mut routes, |r| {
+        has(r, "192.0.2.1/32", "198.51.100.1") && has(r, "192.0.2.2/32", "198.51.100.1")
+    })
+    .await;
+    // the bad command got `error`, the others `done`, and the session carried on
+    let text = common::wait_file(&acks, |t| t.lines().count() >= 5).await;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..5],
+        ["done", "error", "done", "exabgp 5.0.15", "done"]
+    );
+    stop(speaker).await;
+}
+
+/// A helper that never reads its stdin while 50k announces flow must not stall another
+/// helper or the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_helper_that_never_reads_does_not_stall_the_others() {
+    let peer = TestPeer::bind().await;
+    let dir = Scratch::new("stall");
+    let acks = dir.path("acks.txt");
+    // 50k announces of 10.x.y.0/24 (16 bits of index), never reading stdin
+    let flood = dir.script(
+        "flood.sh",
+        "#!/bin/sh\ni=0\nwhile [ $i -lt 50000 ]; do\n  \
+         echo \"announce route 10.$((i / 256)).$((i % 256)).0/24 next-hop 198.51.100.1\"\n  \
+         i=$((i + 1))\ndone\nexec sleep 60\n",
+    );
+    let reader = dir.script(
+        "reader.sh",
+        &format!(
+            "#!/bin/sh\nsleep 1\necho 'announce route 192.0.2.77/32 next-hop 198.51.100.7'\n\
+             exec cat > {}\n",
+            acks.display()
+        ),
+    );
+    let conf = dir.file(
+        "herald.conf",
+        &(process("flood", &flood, "text")
+            + &process("reader", &reader, "text")
+            + &neighbor(peer.port, "flood reader", "")),
+    );
+    let speaker = start(&conf, peer.port);
+    let mut conn = peer.accept().await;
+    let mut routes = Vec::new();
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        conn.routes_until(&mut routes, |r| {
+            has(r, "192.0.2.77/32", "198.51.100.7")
+                && has(r, "10.195.79.0/24", "198.51.100.1")
+                && r.len() == 50_001
+        }),
+    )
+    .await
+    .expect("the routes did not all arrive in time");
+    let text = common::wait_file(&acks, |t| t.lines().next() == Some("done")).await;
+    assert_eq!(text.lines().next(), Some("done"));
+    stop(speaker).await;
+}
+
+/// A helper killed by a signal is started again and announces again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_helper_is_respawned_and_reannounces() {
+    let peer = TestPeer::bind().await;
+    let dir = Scratch::new("respawn");
+    let pids = dir.path("pids.txt");
+    let script = dir.script(
+        "helper.sh",
+        &format!(
+            "#!/bin/sh\necho $$ >> {}\n\
+             echo \"announce route 192.0.2.9/32 next-hop 198.51.100.9 med $$\"\n\
+             exec cat > /dev/null\n",
+            pids.display()
+        ),
+    );
+    let conf = dir.file(
+        "herald.conf",
+        &(process("helper", &script, "text") + &neighbor(peer.port, "helper", "")),
+    );
+    let speaker = start(&conf, peer.port);
+    let mut conn = peer.accept().await;
+    let mut routes = Vec::new();
+    conn.routes_until(&mut routes, |r| has(r, "192.0.2.9/32", "198.51.100.9"))
+        .await;
+    let first = common::wait_file(&pids, |t| t.lines().count() == 1).await;
+    let pid = first.trim().to_owned();
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let both = common::wait_file(&pids, |t| t.lines().count() == 2).await;
+    assert_ne!(both.lines().nth(1), Some(pid.as_str()));
+    // the new instance announces the route again (its MED is its pid, so the route
+    // changed): the peer sees an UPDATE for it again
+    let mut again = Vec::new();
+    conn.routes_until(&mut again, |r| has(r, "192.0.2.9/32", "198.51.100.9"))
+        .await;
+    stop(speaker).await;
+}
+
+/// SIGUSR1-style reload with a changed route set: the difference is sent and the session
+/// stays up (no NOTIFICATION, no new OPEN).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_sends_the_route_difference_without_resetting() {
+    let peer = TestPeer::bind().await;
+    let dir = Scratch::new("reload");
+    let script = dir.script("idle.sh", "#!/bin/sh\nexec cat > /dev/null\n");
+    let statics = |routes: &[&str]| {
+        let mut s = String::from("  static {\n");
+        for r in routes {
+            s.push_str(&format!("    route {r} next-hop 198.51.100.1;\n"));
+        }
+        s.push_str("  }\n");
+        s
+    };
+    let text = |routes: &[&str]| {
+        process("idle", &script, "text") + &neighbor(peer.port, "idle", &statics(routes))
+    };
+    let conf = dir.file("herald.conf", &text(&["10.1.0.0/24", "10.2.0.0/24"]));
+    let speaker = start(&conf, peer.port);
+    let mut conn = peer.accept().await;
+    let mut routes = Vec::new();
+    conn.routes_until(&mut routes, |r| {
+        has(r, "10.1.0.0/24", "198.51.100.1") && has(r, "10.2.0.0/24", "198.51.100.1")
+    })
+    .await;
+    std::fs::write(&conf, text(&["10.1.0.0/24", "10.3.0.0/24"])).unwrap();
+    speaker.reload();
+    // recv_kind(UPDATE) panics on any message but KEEPALIVE and UPDATE: no OPEN, no
+    // NOTIFICATION may come
+    conn.routes_until(&mut routes, |r| {
+        has(r, "10.3.0.0/24", "198.51.100.1")
+            && !r.iter().any(|x| x.prefix == "10.2.0.0/24")
+            && has(r, "10.1.0.0/24", "198.51.100.1")
+    })
+    .await;
+    stop(speaker).await;
+}
