@@ -8,7 +8,7 @@
 //! - [`model`]: the typed model ([`Config`], [`Neighbor`], [`Process`], [`Route`] …).
 //! - [`route`]: the shared route-attribute grammar of spec §1.5, also used by the API.
 //! - [`lexer`]: statements, blocks and lists with line:col positions.
-//! - [`env`]: `exabgp.<section>.<key>` settings with ExaBGP's lookup order.
+//! - [`env`](mod@env): `exabgp.<section>.<key>` settings with ExaBGP's lookup order.
 
 pub mod env;
 pub mod error;
