@@ -3,7 +3,7 @@
 
 use wire::Family;
 
-use super::{route, Cursor, ParseError, PeerCommand};
+use super::{operational, route, Cursor, ParseError, PeerCommand};
 
 /// Parses what follows `announce` (`announce` true) or `withdraw`.
 pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand, ParseError> {
@@ -25,7 +25,8 @@ pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand,
                 PeerCommand::WithdrawWatchdog(name)
             }
         }
-        "flow" | "vpls" | "operational" => return Err(ParseError::unsupported(what)),
+        "operational" if announce => operational::parse(cur)?,
+        "flow" | "vpls" => return Err(ParseError::unsupported(what)),
         _ => return Err(ParseError::new(what, "unknown announce/withdraw command")),
     };
     cur.finish()?;

@@ -13,6 +13,7 @@ mod announce;
 pub mod cursor;
 mod daemon;
 mod help;
+mod operational;
 mod peer;
 mod rib;
 mod route;
@@ -28,6 +29,7 @@ use wire::Family;
 
 pub use cursor::{Cursor, Word};
 pub use help::HELP;
+pub use operational::OperationalCommand;
 pub use selector::{PeerIdentity, Selector};
 
 /// One parsed command.
@@ -104,6 +106,8 @@ pub enum PeerCommand {
     FlushAdjRibOut,
     /// `clear adj-rib in|out`.
     ClearAdjRib(RibSide),
+    /// `announce operational …`: an OPERATIONAL message to send.
+    Operational(OperationalCommand),
 }
 
 /// The routes of one command: usually one, without a separate allocation.
