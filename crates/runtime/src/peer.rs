@@ -32,6 +32,7 @@
 mod build;
 mod conn;
 mod link;
+mod outbound;
 mod routes;
 mod sink;
 mod status;

@@ -201,9 +201,7 @@ async fn two_peers_exchange_routes_and_resend_after_a_reconnect() {
     );
     assert_eq!(up.peer.peer_as.0, 65001);
 
-    // An announcement arrives. (A loopback next hop such as `next-hop self` gives here is
-    // treated as withdrawn by the receiver's RFC 7606 checks, so the route on the wire
-    // names another next hop; `self` is checked in B's Adj-RIB-Out below.)
+    // Announcements arrive; `next-hop self` is B's address on the session.
     let routes = vec![
         route("10.1.0.0/24", Some("192.0.2.2")),
         route("10.2.0.0/24", None),
@@ -213,8 +211,12 @@ async fn two_peers_exchange_routes_and_resend_after_a_reconnect() {
         announces(e, "10.1.0.0/24", "192.0.2.2")
     })
     .await;
+    wait_for(&mut a_rx, "the next-hop self route on A", |e| {
+        announces(e, "10.2.0.0/24", "127.0.0.2")
+    })
+    .await;
 
-    // A keeps it in its Adj-RIB-In, B in its Adj-RIB-Out.
+    // A keeps them in its Adj-RIB-In, B in its Adj-RIB-Out.
     let (reply, answer) = oneshot::channel();
     let what = ShowWhat {
         adj_rib_in: true,
@@ -222,7 +224,7 @@ async fn two_peers_exchange_routes_and_resend_after_a_reconnect() {
     };
     assert!(a.send(PeerCommand::Show { what, reply }));
     let snapshot = answer.await.unwrap();
-    assert_eq!(snapshot.adj_rib_in.len(), 1, "{:?}", snapshot.adj_rib_in);
+    assert_eq!(snapshot.adj_rib_in.len(), 2, "{:?}", snapshot.adj_rib_in);
     assert_eq!(snapshot.status.state.name(), "ESTABLISHED");
     assert!(snapshot.status.counters.received.update >= 1);
     assert!(snapshot.status.counters.received.open == 1);

@@ -7,19 +7,19 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use rib::{AdjRibIn, AdjRibOut, OutCtx, Outgoing};
+use rib::{AdjRibIn, OutCtx};
 use session::{Output, Session, State};
 use tokio::io::Ready;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 use wire::message::RefreshSubtype;
-use wire::{DecodeCtx, Family, Message, Open, RouteRefresh};
+use wire::{DecodeCtx, Family, Message, Open};
 
 use super::build::{self, Settings};
 use super::conn::{conn_ready, Conn, Direction, Flush};
 use super::link::Candidate;
-use super::routes::{Routes, WireSizer};
+use super::outbound::{Item, Outbound};
 use super::sink::EventSink;
 use super::status::{self, Stats};
 use crate::event::{
@@ -50,15 +50,12 @@ pub(crate) struct PeerTask {
     pub(super) conn: Option<Conn>,
     pub(super) candidate: Option<Candidate>,
     pub(super) connecting: Option<Connecting>,
-    rib_out: AdjRibOut,
-    routes: Routes,
+    out: Outbound,
     rib_in: Option<AdjRibIn>,
     stats: Stats,
     pub(super) info: PeerInfo,
     negotiated: Option<NegotiatedInfo>,
-    out_ctx: Option<OutCtx>,
     sent_ctx: DecodeCtx,
-    eor_pending: Vec<Family>,
     want_receive: bool,
     want_send: bool,
     restart_at: Option<Instant>,
@@ -90,13 +87,12 @@ impl PeerTask {
             peer_as: build::asn(neighbor.peer_as).unwrap_or_default(),
             router_id: config.router_id,
         };
-        let mut rib_out = AdjRibOut::new();
-        let mut routes = Routes::default();
+        let mut out = Outbound::new(neighbor.rate_limit);
         if let Some(local) = neighbor.local_address {
-            routes.set_local(&mut rib_out, local);
+            out.routes.set_local(&mut out.rib, local);
         }
         for route in &neighbor.routes {
-            routes.announce(&mut rib_out, route);
+            out.routes.announce(&mut out.rib, route);
         }
         Self {
             want_receive: neighbor.api.iter().any(|b| b.receive.any_message()),
@@ -110,14 +106,11 @@ impl PeerTask {
             conn: None,
             candidate: None,
             connecting: None,
-            rib_out,
-            routes,
+            out,
             stats: Stats::new(now),
             info,
             negotiated: None,
-            out_ctx: None,
             sent_ctx: DecodeCtx::default(),
-            eor_pending: Vec::new(),
             restart_at: None,
             stopping: false,
             opens: (None, None),
@@ -176,6 +169,7 @@ impl PeerTask {
                 .as_ref()
                 .and_then(|c| c.session.poll_timeout()),
             self.restart_at,
+            self.out.deadline(),
         ]
         .into_iter()
         .flatten()
@@ -189,21 +183,21 @@ impl PeerTask {
         match command {
             PeerCommand::Announce(list) => {
                 for route in &list {
-                    if !self.routes.announce(&mut self.rib_out, route) {
+                    if !self.out.routes.announce(&mut self.out.rib, route) {
                         warn!(peer = %self.info.peer_addr, "route split too large, ignored");
                     }
                 }
             }
             PeerCommand::Withdraw(list) => {
                 for route in &list {
-                    self.routes.withdraw(&mut self.rib_out, route);
+                    self.out.routes.withdraw(&mut self.out.rib, route);
                 }
             }
             PeerCommand::Watchdog { name, announce } => {
                 if announce {
-                    self.rib_out.watchdog_announce(&name);
+                    self.out.rib.watchdog_announce(&name);
                 } else {
-                    self.rib_out.watchdog_withdraw(&name);
+                    self.out.rib.watchdog_withdraw(&name);
                 }
             }
             PeerCommand::Eor(family) => {
@@ -222,10 +216,10 @@ impl PeerTask {
                 self.session.handle_stop(Some(notification), now);
                 self.restart_at = Some(now + TEARDOWN_RESTART);
             }
-            PeerCommand::FlushOut => self.rib_out.refresh(None, false),
+            PeerCommand::FlushOut => self.out.rib.refresh(None, false),
             PeerCommand::ClearOut => {
-                self.rib_out.clear();
-                self.routes.clear();
+                self.out.rib.clear();
+                self.out.routes.clear();
             }
             PeerCommand::ClearIn => {
                 if let Some(rib_in) = &mut self.rib_in {
@@ -389,8 +383,7 @@ impl PeerTask {
                 self.sink.emit(&self.info, PeerEventKind::Down { reason });
                 self.stats.up_since = None;
                 self.stats.down_since = now;
-                self.out_ctx = None;
-                self.eor_pending.clear();
+                self.out.down();
                 if let Some(rib_in) = &mut self.rib_in {
                     rib_in.clear();
                 }
@@ -406,7 +399,9 @@ impl PeerTask {
         self.info.peer_as = negotiated.peer_as;
         if let Some(conn) = &self.conn {
             self.info.local_addr = Some(conn.local.ip());
-            self.routes.set_local(&mut self.rib_out, conn.local.ip());
+            self.out
+                .routes
+                .set_local(&mut self.out.rib, conn.local.ip());
         }
         let info = status::negotiated_info(negotiated);
         self.sink
@@ -417,21 +412,21 @@ impl PeerTask {
             Some(negotiated.sent_open.clone()),
             Some(negotiated.received_open.clone()),
         );
-        self.out_ctx = Some(OutCtx {
+        let ctx = OutCtx {
             encode: negotiated.encode.clone(),
             local_as: negotiated.local_as,
             peer_as: negotiated.peer_as,
             group_updates: self.neighbor.group_updates,
             families: negotiated.families.clone(),
-        });
-        self.sent_ctx = negotiated.sent_decode_ctx();
-        self.stats.up_since = Some((now, SystemTime::now()));
-        self.rib_out.resend_all();
-        self.eor_pending = if self.neighbor.manual_eor {
+        };
+        let eor = if self.neighbor.manual_eor {
             Vec::new()
         } else {
             negotiated.families.clone()
         };
+        self.out.established(ctx, eor);
+        self.sent_ctx = negotiated.sent_decode_ctx();
+        self.stats.up_since = Some((now, SystemTime::now()));
     }
 
     fn received(&mut self, message: Message, raw: Vec<u8>, issues: Vec<wire::message::AttrIssue>) {
@@ -447,7 +442,7 @@ impl PeerTask {
                     .negotiated
                     .as_ref()
                     .is_some_and(|n| n.refresh == RefreshKind::Enhanced);
-                self.rib_out.refresh(Some(refresh.family), enhanced);
+                self.out.rib.refresh(Some(refresh.family), enhanced);
             }
             _ => {}
         }
@@ -482,50 +477,27 @@ impl PeerTask {
         }
     }
 
-    /// Turns pending Adj-RIB-Out changes into UPDATEs, then End-of-RIB once the initial
-    /// table is out. Returns true when something was queued.
+    /// Hands the session the UPDATEs planned from the Adj-RIB-Out (within `rate-limit`),
+    /// then End-of-RIB once the initial table is out; nothing while the peer has not read
+    /// the last megabyte. Returns true when something was queued.
     fn pump_rib(&mut self, now: Instant) -> bool {
-        if self.session.state() != State::Established {
-            return false;
-        }
-        let Some(ctx) = &self.out_ctx else {
-            return false;
-        };
-        if self
-            .conn
-            .as_ref()
-            .is_some_and(|c| c.queued() > WRITE_HIGH_WATER)
+        if self.session.state() != State::Established
+            || self
+                .conn
+                .as_ref()
+                .is_some_and(|c| c.queued() > WRITE_HIGH_WATER)
         {
             return false;
         }
-        let mut queued = false;
-        if self.rib_out.has_pending() {
-            let sizer = WireSizer(&ctx.encode);
-            for outgoing in self.rib_out.plan(ctx, &sizer) {
-                let message = match outgoing {
-                    Outgoing::Update(update) => Message::Update(update),
-                    Outgoing::RefreshMarker { family, begin } => {
-                        Message::RouteRefresh(RouteRefresh {
-                            family,
-                            subtype: if begin {
-                                RefreshSubtype::Begin
-                            } else {
-                                RefreshSubtype::End
-                            },
-                        })
-                    }
-                };
-                if let Err(e) = self.session.send(&message, now) {
-                    warn!(peer = %self.info.peer_addr, error = %e, "message not sent");
-                }
-                queued = true;
-            }
-        }
-        if !self.eor_pending.is_empty() && !self.rib_out.has_pending() {
-            for family in std::mem::take(&mut self.eor_pending) {
-                if self.session.send_eor(family, now).is_ok() {
-                    queued = true;
-                }
+        let items = self.out.next(now);
+        let queued = !items.is_empty();
+        for item in items {
+            let result = match item {
+                Item::Message(message) => self.session.send(&message, now),
+                Item::Eor(family) => self.session.send_eor(family, now),
+            };
+            if let Err(e) = result {
+                warn!(peer = %self.info.peer_addr, error = %e, "message not sent");
             }
         }
         queued
@@ -575,7 +547,7 @@ impl PeerTask {
                 _ => Vec::new(),
             },
             adj_rib_out: if what.adj_rib_out {
-                status::entries(self.rib_out.routes())
+                status::entries(self.out.rib.routes())
             } else {
                 Vec::new()
             },
