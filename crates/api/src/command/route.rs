@@ -70,7 +70,7 @@ pub(super) fn parse_attributes(
             "'nlri' and the prefixes expected",
         ));
     };
-    let prefixes = cur.remaining();
+    let prefixes = statement(cur);
     if prefixes.is_empty() {
         return Err(ParseError::new(
             nlri_word,
@@ -142,7 +142,7 @@ fn read_route<R: From<Vec<Route>> + From<Route>>(
     }
     *cur = checkpoint;
 
-    let words = cur.remaining();
+    let words = statement(cur);
     let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
     let mut attrs = grammar::Cursor::new(texts);
     grammar::parse_attributes(&mut route, &mut attrs).map_err(|e| route_error(&words, e))?;
@@ -160,6 +160,16 @@ impl From<Vec<Route>> for Routes {
     fn from(routes: Vec<Route>) -> Self {
         Self::from_vec(routes)
     }
+}
+
+/// The words left, without the `;` that ends a configuration statement (accepted at the
+/// end of a command, as the configuration tokenizer does).
+fn statement<'a>(cur: &mut Cursor<'a>) -> Vec<Word<'a>> {
+    let mut words = cur.remaining();
+    if words.last().is_some_and(|w| w.text == ";") {
+        words.pop();
+    }
+    words
 }
 
 /// Maps a route-grammar error (an index into `words`) to a parse error on the line.

@@ -270,6 +270,20 @@ fn full_example_operational() {
 }
 
 #[test]
+fn a_final_semicolon_is_accepted() {
+    let routes = announced("announce route 10.0.0.0/24 next-hop 192.0.2.1 med 5;");
+    assert!(routes[0].attributes.contains(&Attribute::Med(5)));
+    assert_eq!(
+        announced("announce attributes next-hop 192.0.2.1 nlri 10.0.0.0/24 ;").len(),
+        1
+    );
+    assert_eq!(
+        error("announce route 10.0.0.0/24 next-hop 192.0.2.1 ; med 5").token,
+        ";"
+    );
+}
+
+#[test]
 fn withdraw_needs_no_next_hop() {
     match peer("withdraw route 10.0.0.0/24").1 {
         PeerCommand::Withdraw(routes) => {
