@@ -11,6 +11,23 @@
 //!   ROUTE-REFRESH, OPERATIONAL, raw `packets`, `consolidate`, and the daemon shutdown.
 //! - [`show`]: the answers of `show neighbor …` and `show adj-rib …`, from plain structs.
 //!
+//! ## Coverage of the encoders (checked against ExaBGP 5.0.15's output in `tests/`)
+//!
+//! | Part | As ExaBGP | Notes |
+//! |---|---|---|
+//! | envelope, `neighbor` object, spacing quirks | yes | `"exabgp": "5.0.0"` |
+//! | state / fsm / negotiated / signal / daemon shutdown | yes | text has no fsm, negotiated, signal |
+//! | OPEN capabilities 1, 2, 5, 6, 64, 65, 68, 69, 70, 73, 75, 128, 131, 185, unknown | yes | GR labels swapped like ExaBGP |
+//! | ORIGIN, AS_PATH (5.0 shape), MED, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR, COMMUNITIES, ORIGINATOR_ID, CLUSTER_LIST | yes | RFC 4271, 1997, 4456 |
+//! | EXTENDED COMMUNITIES (every type ExaBGP names), IPv6 extended communities, AIGP, LARGE_COMMUNITY | yes | RFC 4360, 5701, 7311, 8092 |
+//! | unknown attributes (`attribute-0xCC-0xFF`) | yes | Partial bit set on transitive ones, non-transitive dropped |
+//! | PMSI tunnel, BGP-LS, Prefix-SID attributes | no | printed as unknown attributes |
+//! | IPv4/IPv6 unicast and multicast NLRI, ADD-PATH, End-of-RIB, `api.compact` | yes | RFC 4760, 7911, 4724 |
+//! | labeled, VPN, FlowSpec, VPLS, EVPN, BGP-LS, MVPN, MUP NLRI | no | the wire crate keeps them opaque |
+//! | NOTIFICATION with the RFC 8203/9003 Shutdown Communication | yes | |
+//! | ROUTE-REFRESH (RFC 7313 subtypes), OPERATIONAL | yes | |
+//! | `packets`, `consolidate` (`header` / `body`) | yes | |
+//!
 //! What this crate does not do: read pipes, keep time or counters, decide which helper
 //! gets which event (see `herald-runtime`). The caller passes the clock, host name, pids and
 //! counter in an [`Envelope`].
