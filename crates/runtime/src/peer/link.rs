@@ -10,8 +10,8 @@
 //! | before the peer's OPEN | runs its own session (a *candidate*) until one of the two has the peer's OPEN, then [`collision::resolve`] decides |
 //!
 //! The loser is closed with Cease (6,7), Connection Collision Resolution (RFC 4486 §3). A
-//! candidate's messages and state changes are not reported; once it wins it becomes the
-//! session and reports as usual.
+//! candidate's state changes and received messages are held back; if it wins they are
+//! reported (after `Connected`) and it becomes the session; if it loses they are dropped.
 
 use std::io;
 use std::time::Instant;
@@ -37,6 +37,8 @@ pub(crate) struct Candidate {
     pub(crate) session: Session,
     /// Its connection.
     pub(crate) conn: Conn,
+    /// Events to report if it wins.
+    held: Vec<PeerEventKind>,
 }
 
 impl Candidate {
@@ -96,13 +98,25 @@ impl PeerTask {
                 ),
                 Resolution::KeepNew => {
                     let session = session_for(&self.session, &conn, now);
-                    self.promote(Candidate { session, conn }, now);
+                    let held = Vec::new();
+                    self.promote(
+                        Candidate {
+                            session,
+                            conn,
+                            held,
+                        },
+                        now,
+                    );
                 }
             }
             return;
         }
         let session = session_for(&self.session, &conn, now);
-        self.candidate = Some(Candidate { session, conn });
+        self.candidate = Some(Candidate {
+            session,
+            conn,
+            held: Vec::new(),
+        });
     }
 
     /// Bytes or write space on the candidate's connection.
@@ -137,7 +151,20 @@ impl PeerTask {
             match output {
                 Output::Send(bytes) => candidate.conn.push(bytes),
                 Output::Close | Output::Down { .. } => closed = true,
-                _ => {}
+                Output::StateChanged { to, .. } => candidate
+                    .held
+                    .push(PeerEventKind::Fsm(super::status::fsm_state(to))),
+                Output::Received {
+                    message,
+                    raw,
+                    issues,
+                } => candidate.held.push(PeerEventKind::Message {
+                    direction: crate::event::Direction::Receive,
+                    message,
+                    raw,
+                    issues,
+                }),
+                Output::Connect | Output::Established(_) => {}
             }
         }
         if closed {
@@ -220,8 +247,15 @@ impl PeerTask {
         self.info.local_addr = Some(candidate.conn.local.ip());
         self.conn = Some(candidate.conn);
         self.sink.emit(&self.info, PeerEventKind::Connected);
-        let state = super::status::fsm_state(self.session.state());
-        self.sink.emit(&self.info, PeerEventKind::Fsm(state));
+        for kind in candidate.held {
+            if let PeerEventKind::Message { message, .. } = &kind {
+                self.count_received(message);
+                if !self.wants_received() {
+                    continue;
+                }
+            }
+            self.sink.emit(&self.info, kind);
+        }
     }
 }
 

@@ -430,7 +430,7 @@ impl PeerTask {
     }
 
     fn received(&mut self, message: Message, raw: Vec<u8>, issues: Vec<wire::message::AttrIssue>) {
-        self.stats.counters.received.count(message.kind());
+        self.count_received(&message);
         match &message {
             Message::Update(update) => {
                 if let Some(rib_in) = &mut self.rib_in {
@@ -455,6 +455,16 @@ impl PeerTask {
             };
             self.sink.emit(&self.info, kind);
         }
+    }
+
+    /// Counts a received message.
+    pub(super) fn count_received(&mut self, message: &Message) {
+        self.stats.counters.received.count(message.kind());
+    }
+
+    /// True when some API binding wants received messages.
+    pub(super) fn wants_received(&self) -> bool {
+        self.want_receive
     }
 
     /// Decodes what we send, for `send { … }` API bindings.
