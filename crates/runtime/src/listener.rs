@@ -78,7 +78,8 @@ impl ListenerHandle {
         let _ = self.tx.send(Control::Unregister(peer_address));
     }
 
-    /// The addresses actually bound (with the real port when 0 was asked for).
+    /// The addresses bound when the listener started (with the real port when 0 was asked
+    /// for). Ports of neighbors registered later are bound as they come.
     pub fn local_addrs(&self) -> &[SocketAddr] {
         &self.addrs
     }
@@ -139,6 +140,8 @@ pub fn spawn(
         .map(|l| tokio::spawn(accept_loop(Arc::clone(l), tx.downgrade())))
         .collect();
     let task = Task {
+        weak: tx.downgrade(),
+        bound: addrs.to_vec(),
         rx,
         listeners,
         accept_loops,
@@ -190,6 +193,10 @@ async fn accept_loop(listener: Arc<TcpListener>, tx: mpsc::WeakUnboundedSender<C
 
 struct Task {
     rx: mpsc::UnboundedReceiver<Control>,
+    /// For the accept loops of sockets bound later.
+    weak: mpsc::WeakUnboundedSender<Control>,
+    /// Every address bound, as asked (port 0 included).
+    bound: Vec<SocketAddr>,
     listeners: Vec<Arc<TcpListener>>,
     accept_loops: Vec<JoinHandle<()>>,
     /// Neighbors with one address.
@@ -217,11 +224,13 @@ impl Task {
         while let Some(control) = self.rx.recv().await {
             match control {
                 Control::Register(handle) => {
+                    self.listen_port(&handle.neighbor);
                     self.install_key(&handle.neighbor);
                     self.peers.retain(|p| p.id != handle.id);
                     self.peers.push(handle);
                 }
                 Control::RegisterRange(neighbor) => {
+                    self.listen_port(&neighbor);
                     self.install_key(&neighbor);
                     self.ranges
                         .retain(|n| n.peer_address != neighbor.peer_address);
@@ -236,6 +245,32 @@ impl Task {
         }
         for task in &self.accept_loops {
             task.abort();
+        }
+    }
+
+    /// Binds the neighbor's own `listen` port if it is not bound yet (a neighbor added by a
+    /// reload or the API).
+    fn listen_port(&mut self, neighbor: &config::Neighbor) {
+        for addr in listen_addrs(&[], 0, std::slice::from_ref(neighbor)) {
+            let covered = self.bound.iter().any(|b| {
+                *b == addr
+                    || (b.port() == addr.port()
+                        && b.ip().is_unspecified()
+                        && b.is_ipv4() == addr.is_ipv4())
+            });
+            if covered {
+                continue;
+            }
+            match socket::listen(addr, &[]) {
+                Ok(listener) => {
+                    let listener = Arc::new(listener);
+                    let task = tokio::spawn(accept_loop(Arc::clone(&listener), self.weak.clone()));
+                    self.accept_loops.push(task);
+                    self.listeners.push(listener);
+                    self.bound.push(addr);
+                }
+                Err(e) => warn!(%addr, error = %e, "could not listen"),
+            }
         }
     }
 

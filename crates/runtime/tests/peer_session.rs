@@ -615,3 +615,44 @@ async fn a_peer_that_does_not_read_does_not_stall_the_task() {
     // Keepalives still go out while the queue is full: the client's hold timer is safe.
     drop(client);
 }
+
+#[tokio::test]
+async fn a_neighbor_listen_port_is_bound_when_it_registers() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let a = neighbor(
+        &format!(
+            "router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; \
+             passive; listen {port};"
+        ),
+        "127.0.0.2",
+    );
+    // No global listening address (exabgp.tcp.bind empty).
+    let listener = listener::spawn(&[], &[], settings(), a_tx.clone()).unwrap();
+    let handle = peer::spawn_with(Arc::new(a), settings(), a_tx);
+    listener.register(handle);
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut client = tokio::time::timeout(WAIT, async {
+        loop {
+            let socket = TcpSocket::new_v4().unwrap();
+            socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+            match socket.connect(addr).await {
+                Ok(stream) => return stream,
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+    })
+    .await
+    .unwrap();
+    wait_for(&mut a_rx, "A connected", |e| {
+        matches!(e.kind, PeerEventKind::Connected)
+    })
+    .await;
+    // A sends its OPEN at once.
+    let mut header = [0u8; 19];
+    client.read_exact(&mut header).await.unwrap();
+    assert_eq!(header[18], 1);
+}
