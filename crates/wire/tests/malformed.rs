@@ -5,7 +5,8 @@
 //! Rows left to other crates: 8 (FSM state), 12 (configured peer AS), 45 (negotiated
 //! families) are decided by `herald-session`; only their NOTIFICATION mapping is tested
 //! here. Row 35 ("ignore the routes") is reported as treat-as-withdraw: the routes are
-//! not installed, and a previous announcement of them is withdrawn (RFC 7606 §2).
+//! not installed, and a previous announcement of them is withdrawn (RFC 7606 §2); 127/8
+//! is accepted because loopback sessions use it, and "our own address" is the session's.
 
 use herald_wire::attr::{AsPath, AsSegment, Origin, SegmentType};
 use herald_wire::cap::Capability;
@@ -581,7 +582,7 @@ fn row_34_next_hop_length() {
 
 #[test]
 fn row_35_next_hop_semantically_invalid() {
-    for nh in [[0, 0, 0, 0], [127, 0, 0, 1], [224, 0, 0, 5]] {
+    for nh in [[0, 0, 0, 0], [224, 0, 0, 5], [239, 255, 255, 255]] {
         let mut a = BASE.to_vec();
         a[10..14].copy_from_slice(&nh);
         let d = decode(&update(&[], &a, &NLRI)).unwrap();
@@ -589,6 +590,10 @@ fn row_35_next_hop_semantically_invalid() {
         // Without NLRI the next hop does not matter.
         assert!(decode(&update(&[], &a, &[])).unwrap().issues.is_empty());
     }
+    // 127/8 is accepted: loopback sessions use it (encoding/api-nexthop-self.msg).
+    let mut a = BASE.to_vec();
+    a[10..14].copy_from_slice(&[127, 0, 0, 1]);
+    assert!(decode(&update(&[], &a, &NLRI)).unwrap().issues.is_empty());
 }
 
 #[test]

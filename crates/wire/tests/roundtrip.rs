@@ -87,13 +87,23 @@ fn attributes(asn4: bool, add_path: bool) -> impl Strategy<Value = Vec<Attribute
     });
     let raw = (
         200u8..=250,
-        prop::bool::ANY,
+        any::<(bool, bool, bool)>(),
         prop::collection::vec(any::<u8>(), 0..300),
     )
-        .prop_map(|(code, transitive, data)| Attribute::Raw {
-            flags: AttrFlags(if transitive { 0xc0 } else { 0x80 }),
-            code: AttrCode(code),
-            data,
+        .prop_map(|(code, (transitive, partial, extended), data)| {
+            // The Extended Length bit is kept only where the length does not imply it.
+            let mut flags = if transitive { 0xc0 } else { 0x80 };
+            if partial {
+                flags |= 0x20;
+            }
+            if extended && data.len() <= 255 {
+                flags |= 0x10;
+            }
+            Attribute::Raw {
+                flags: AttrFlags(flags),
+                code: AttrCode(code),
+                data,
+            }
         });
     (
         (

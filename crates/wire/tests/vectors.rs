@@ -332,3 +332,99 @@ fn encoding_conf_unknowncap_eor() {
     ));
     assert_eq!(u.is_end_of_rib(), Some(Family::IPV4_UNICAST));
 }
+
+/// An OPEN (version 4, AS 65533, hold 180, id 10.0.0.2) around optional parameters
+/// produced by ExaBGP 5.0.15's `Capabilities.pack()`.
+fn exabgp_open(params: &str) -> String {
+    let body = format!("04FFFD00B40A000002{params}");
+    format!("{}{:04X}01{body}", "FF".repeat(16), 19 + body.len() / 2)
+}
+
+#[test]
+fn exabgp_encoder_open_with_session_capabilities() {
+    let o = open(round_trip(
+        &exabgp_open("30020c400a80780001018000020100020a450800010103000201010208050600010001000202020200020246000202b900"),
+        true,
+        &[],
+    ));
+    assert_eq!(
+        o.capabilities,
+        vec![
+            Capability::GracefulRestart(herald_wire::cap::GracefulRestart {
+                restart_state: true,
+                restart_time: 120,
+                families: vec![(Family::IPV4_UNICAST, true), (Family::IPV6_UNICAST, false)],
+            }),
+            Capability::AddPath(vec![
+                (Family::IPV4_UNICAST, herald_wire::cap::AddPathMode::Both),
+                (Family::IPV6_UNICAST, herald_wire::cap::AddPathMode::Receive),
+            ]),
+            Capability::ExtendedNextHop(vec![(Family::IPV4_UNICAST, Afi::IPV6)]),
+            Capability::RouteRefresh,
+            Capability::EnhancedRouteRefresh,
+            Capability::Operational,
+        ]
+    );
+}
+
+#[test]
+fn exabgp_encoder_open_with_rfc9072_extended_parameters() {
+    // 69 multiprotocol capabilities: 552 octets of parameters, RFC 9072 form.
+    // ExaBGP's output is `ffff 026d` then, for SAFI 1..=0x45, `02 0006 01 04 0001 00 <safi>`.
+    let mut params = String::from("ffff026d");
+    for safi in 1..=0x45 {
+        params.push_str(&format!("0200060104000100{safi:02x}"));
+    }
+    assert!(params.starts_with("ffff026d020006010400010001020006010400010002"));
+    assert!(params.ends_with("020006010400010044020006010400010045"));
+    let o = open(round_trip(&exabgp_open(&params), true, &[]));
+    assert_eq!(o.capabilities.len(), 69);
+    assert_eq!(
+        o.capabilities[68],
+        Capability::Multiprotocol(Family::new(Afi::IPV4, Safi(0x45)))
+    );
+}
+
+#[test]
+fn generic_attribute_flagged_well_known() {
+    // encoding/conf-generic-attribute.msg lines 2 and 3: ExaBGP sends a configured
+    // attribute 0x99 with flags 0x60 (then 0x70: two-octet length). Encoding the same
+    // attribute list gives the same bytes; receiving it is (3,2) (RFC 4271 §6.3).
+    for (raw, flags, data, nh) in [
+        (
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0038:02:0000001C40010100400200400304C0A8016440050400000064609904000000642065656565",
+            0x60,
+            vec![0, 0, 0, 0x64],
+            [101, 101, 101, 101],
+        ),
+        (
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0039:02:0000001D40010100400200400304C0A80164400504000000647099000400000064206F6F6F6F",
+            0x70,
+            vec![0, 0, 0, 0x64],
+            [111, 111, 111, 111],
+        ),
+    ] {
+        let bytes = hex(raw);
+        let u = Update {
+            withdrawn: vec![],
+            attributes: vec![
+                Attribute::Origin(Origin::Igp),
+                Attribute::AsPath(AsPath::default()),
+                Attribute::NextHop(Ipv4Addr::new(192, 168, 1, 100)),
+                Attribute::LocalPref(100),
+                Attribute::Raw {
+                    flags: herald_wire::AttrFlags(flags),
+                    code: herald_wire::AttrCode(0x99),
+                    data,
+                },
+            ],
+            nlri: vec![Nlri::prefix(IpAddr::from(nh).into())],
+        };
+        let (d, e) = ctxs(true, &[]);
+        assert_eq!(hex_string(&Message::Update(u).to_bytes(&e).unwrap()), hex_string(&bytes));
+        let err = Message::decode(&bytes, &d).unwrap_err();
+        let n = herald_wire::Notification::from(&err);
+        assert_eq!((n.code, n.subcode), (3, 2));
+        assert_eq!(n.data[..2], [flags, 0x99]);
+    }
+}

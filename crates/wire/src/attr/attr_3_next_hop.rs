@@ -20,7 +20,11 @@ pub(crate) fn decode(mut r: Reader<'_>) -> Result<Ipv4Addr, AttrError> {
     Ok(Ipv4Addr::from(r.array::<4>("NEXT_HOP").map_err(taw)?))
 }
 
-/// True for next hops no route may use: 0.0.0.0, 127/8, multicast (224/4).
+/// True for next hops no route may use: 0.0.0.0 and multicast (224/4).
+///
+/// 127/8 is accepted: a peer on a loopback session (ExaBGP's own conformance corpus, the
+/// interop tests) legitimately announces itself, 127.0.0.1, as next hop. "Our own
+/// address" needs the session's local address and is the session's check.
 pub(crate) fn is_invalid(ip: Ipv4Addr) -> bool {
-    ip.is_unspecified() || ip.is_loopback() || ip.is_multicast()
+    ip.is_unspecified() || ip.is_multicast()
 }

@@ -91,6 +91,13 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
             break;
         }
         let value = r.sub(len, "attribute value")?;
+        // A raw attribute keeps the Extended Length bit only where the length does not
+        // imply it, so that it is sent back the same way.
+        let raw_flags = if len > 255 {
+            AttrFlags(flags.0 & !AttrFlags::EXTENDED_LENGTH)
+        } else {
+            flags
+        };
         let index = usize::from(code.0);
         if seen[index] {
             if code == AttrCode::MP_REACH_NLRI || code == AttrCode::MP_UNREACH_NLRI {
@@ -122,7 +129,7 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
                 ));
             }
             out.attrs.push(Attribute::Raw {
-                flags: AttrFlags(flags.0 & !AttrFlags::EXTENDED_LENGTH),
+                flags: raw_flags,
                 code,
                 data: value.peek_rest().to_vec(),
             });
@@ -139,7 +146,7 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
             );
         }
         let raw = || Attribute::Raw {
-            flags: AttrFlags(flags.0 & !AttrFlags::EXTENDED_LENGTH),
+            flags: raw_flags,
             code,
             data: value.peek_rest().to_vec(),
         };

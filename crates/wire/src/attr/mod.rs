@@ -244,7 +244,9 @@ pub enum Attribute {
     LargeCommunities(Vec<LargeCommunity>),
     /// Any other attribute, or one kept as received: flags, code and value bytes.
     Raw {
-        /// Flags as received (the extended-length bit is recomputed on encode).
+        /// Flags as received or configured. With the Extended Length bit set the length
+        /// goes out on two octets even when it fits in one (as ExaBGP does for generic
+        /// attributes); the bit is added anyway when the value exceeds 255 octets.
         flags: AttrFlags,
         /// Type code.
         code: AttrCode,
@@ -322,11 +324,11 @@ impl Attribute {
         }
     }
 
-    /// The flags the attribute is sent with (the Extended Length bit is set on encode when
-    /// the value needs it).
+    /// The flags the attribute is sent with (the Extended Length bit is also set on encode
+    /// when the value needs it).
     pub fn flags(&self) -> AttrFlags {
         match self {
-            Self::Raw { flags, .. } => AttrFlags(flags.0 & !AttrFlags::EXTENDED_LENGTH),
+            Self::Raw { flags, .. } => *flags,
             _ => AttrFlags(self.code().expected_flags().unwrap_or(AttrFlags::OPTIONAL)),
         }
     }
@@ -368,8 +370,13 @@ impl Attribute {
             Self::LargeCommunities(list) => attr_32_large_communities::encode(list, out),
             Self::Raw { data, .. } => out.extend_from_slice(data),
         }
-        // ExaBGP sends End-of-RIB's empty MP_UNREACH with a two-octet length.
-        let force_extended = matches!(self, Self::MpUnreach(mp) if mp.nlri.is_empty());
+        // ExaBGP sends End-of-RIB's empty MP_UNREACH with a two-octet length; a raw
+        // attribute keeps the length size its flags ask for.
+        let force_extended = match self {
+            Self::MpUnreach(mp) => mp.nlri.is_empty(),
+            Self::Raw { flags, .. } => flags.has(AttrFlags::EXTENDED_LENGTH),
+            _ => false,
+        };
         finish_header(out, start, force_extended)
     }
 }

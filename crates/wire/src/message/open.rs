@@ -29,7 +29,7 @@
 //! the session ([`WireErrorKind::BadPeerAs`], [`WireErrorKind::BadBgpIdentifier`]).
 //!
 //! Encoding puts each capability in its own optional parameter, as ExaBGP does, and
-//! switches to the RFC 9072 form when the parameters exceed 255 octets.
+//! switches to the RFC 9072 form when the parameters reach 255 octets (as ExaBGP).
 
 use std::net::Ipv4Addr;
 
@@ -136,13 +136,14 @@ pub(crate) fn encode(open: &Open, out: &mut Vec<u8>) -> Result<(), EncodeError> 
         caps.push(tlv);
     }
     let short_len: usize = caps.iter().map(|c| c.len() + 2).sum();
-    if short_len <= 255 {
-        // The first parameter type is 2, never the RFC 9072 marker 255.
+    // ExaBGP switches to the RFC 9072 form from 255 octets on; do the same for identical
+    // bytes.
+    if short_len < 255 {
         out.push(short_len as u8);
         for tlv in caps {
             out.push(PARAM_CAPABILITIES);
             // A capability TLV is at most 2 + 255 octets, but a short form parameter
-            // holds at most 255: `short_len <= 255` bounds every one of them.
+            // holds at most 255: `short_len < 255` bounds every one of them.
             out.push(tlv.len() as u8);
             out.extend_from_slice(&tlv);
         }
