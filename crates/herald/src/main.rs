@@ -1,1 +1,54 @@
-fn main() {}
+//! `herald`: the one binary. A thin layer over the library crates: argument parsing
+//! ([`cli`]), logging ([`logging`]) and one module per subcommand ([`cmd`]).
+//!
+//! | command | what |
+//! |---|---|
+//! | `herald CONFIG…`, `herald server CONFIG…` | run the daemon (like `exabgp server`) |
+//! | `herald validate [-n] [-r] [-v] CONFIG…` | check files; every error as file:line:col, exit 1 |
+//! | `herald env [-d] [-e]` | print the `exabgp.*` settings |
+//! | `herald version` | print the version |
+//! | `herald decode [-f "afi safi"] [--open\|--update] HEX` | print ExaBGP's JSON for a message |
+
+mod cli;
+mod cmd;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, ServerArgs};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env_file = cli.env_file.as_deref();
+    let result = match cli.command {
+        Some(Command::Server(args)) => cmd::server::run(&args, env_file),
+        Some(Command::Validate(args)) => cmd::validate::run(&args, env_file),
+        Some(Command::Env(args)) => cmd::env::run(&args, env_file),
+        Some(Command::Version) => cmd::version::run(),
+        Some(Command::Decode(args)) => cmd::decode::run(&args),
+        None if !cli.configs.is_empty() => {
+            let args = ServerArgs {
+                verbose: false,
+                debug: false,
+                signal: None,
+                once: false,
+                passive: false,
+                configs: cli.configs,
+            };
+            cmd::server::run(&args, env_file)
+        }
+        None => {
+            eprintln!("herald: give configuration files to run, or a subcommand (see --help)");
+            Ok(1)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("herald: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

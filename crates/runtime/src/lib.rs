@@ -47,4 +47,4 @@ pub mod supervisor;
 mod testutil;
 
 pub use signals::Signal;
-pub use speaker::{Control, Exit, Options, Parts, Speaker};
+pub use speaker::{Control, Exit, Options, Parts, Speaker, SpeakerHandle};

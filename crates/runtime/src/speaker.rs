@@ -95,6 +95,19 @@ pub struct Speaker {
     task: JoinHandle<Exit>,
 }
 
+/// Sends control requests to a running [`Speaker`] from anywhere.
+#[derive(Debug, Clone)]
+pub struct SpeakerHandle {
+    control: mpsc::UnboundedSender<Control>,
+}
+
+impl SpeakerHandle {
+    /// Sends a control request (ignored once the speaker has stopped).
+    pub fn control(&self, control: Control) {
+        let _ = self.control.send(control);
+    }
+}
+
 /// The parts a [`Speaker`] is built from, for embedding and tests.
 pub struct Parts {
     /// The configuration to run.
@@ -190,6 +203,13 @@ impl Speaker {
     /// Sends a control request.
     pub fn control(&self, control: Control) {
         let _ = self.control.send(control);
+    }
+
+    /// A cloneable handle that sends control requests to this speaker.
+    pub fn handle(&self) -> SpeakerHandle {
+        SpeakerHandle {
+            control: self.control.clone(),
+        }
     }
 
     /// Waits until the daemon has stopped.

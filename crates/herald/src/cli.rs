@@ -1,0 +1,111 @@
+//! The command line, after `exabgp`'s 5.x subcommands (spec §5).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Herald: a BGP speaker for applications, drop-in compatible with ExaBGP 5.
+///
+/// `herald CONFIG…` runs the daemon like `herald server CONFIG…`.
+#[derive(Debug, Parser)]
+#[command(name = "herald", version, args_conflicts_with_subcommands = true)]
+pub(crate) struct Cli {
+    /// The subcommand; without one, the arguments are configuration files to run.
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+    /// Configuration files to run (same as `herald server CONFIG…`).
+    #[arg(value_name = "CONFIG")]
+    pub(crate) configs: Vec<PathBuf>,
+    /// An INI file with `exabgp.*` settings (also `EXABGP_ENVFILE`).
+    #[arg(long = "env-file", global = true, value_name = "FILE")]
+    pub(crate) env_file: Option<PathBuf>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the BGP daemon with these configuration files.
+    Server(ServerArgs),
+    /// Check configuration files; print every error as file:line:col and exit 1.
+    Validate(ValidateArgs),
+    /// Print the `exabgp.*` environment settings.
+    Env(EnvArgs),
+    /// Print the version.
+    Version,
+    /// Decode a BGP message given in hex and print ExaBGP's JSON for it.
+    Decode(DecodeArgs),
+}
+
+/// `herald server`.
+#[derive(Debug, Args)]
+pub(crate) struct ServerArgs {
+    /// Log everything at debug level.
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
+    /// Debug mode (implies -v).
+    #[arg(short, long)]
+    pub(crate) debug: bool,
+    /// Send ourselves SIGUSR1 (reload) after this many seconds.
+    #[arg(short, long, value_name = "SECONDS")]
+    pub(crate) signal: Option<u64>,
+    /// Only one connection attempt per peer.
+    #[arg(short = '1', long)]
+    pub(crate) once: bool,
+    /// Only accept incoming connections (every peer passive).
+    #[arg(short = 'P', long)]
+    pub(crate) passive: bool,
+    /// Configuration files.
+    #[arg(required = true, value_name = "CONFIG")]
+    pub(crate) configs: Vec<PathBuf>,
+}
+
+/// `herald validate`.
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// Print the neighbors parsed.
+    #[arg(short, long)]
+    pub(crate) neighbor: bool,
+    /// Print the routes parsed.
+    #[arg(short, long)]
+    pub(crate) route: bool,
+    /// Be verbose.
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
+    /// Configuration files.
+    #[arg(required = true, value_name = "CONFIG")]
+    pub(crate) configs: Vec<PathBuf>,
+}
+
+/// `herald env`.
+#[derive(Debug, Args)]
+pub(crate) struct EnvArgs {
+    /// Only the settings that differ from the defaults.
+    #[arg(short, long)]
+    pub(crate) diff: bool,
+    /// Environment-variable form instead of INI.
+    #[arg(short, long)]
+    pub(crate) env: bool,
+}
+
+/// `herald decode`.
+#[derive(Debug, Args)]
+pub(crate) struct DecodeArgs {
+    /// The data is only the NLRI.
+    #[arg(short, long)]
+    pub(crate) nlri: bool,
+    /// The data is an UPDATE message (the default).
+    #[arg(short, long)]
+    pub(crate) update: bool,
+    /// The data is an OPEN message.
+    #[arg(short, long)]
+    pub(crate) open: bool,
+    /// The family expected, like "ipv4 unicast".
+    #[arg(short, long, value_name = "AFI SAFI")]
+    pub(crate) family: Option<String>,
+    /// Decode ADD-PATH path identifiers.
+    #[arg(short = 'i', long = "path-information")]
+    pub(crate) path_information: bool,
+    /// The message in hex (colons and spaces are ignored; the marker is optional).
+    #[arg(required = true, num_args = 1.., value_name = "HEX")]
+    pub(crate) payload: Vec<String>,
+}

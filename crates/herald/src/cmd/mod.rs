@@ -1,0 +1,7 @@
+//! One module per subcommand; each `run` returns the process exit code.
+
+pub(crate) mod decode;
+pub(crate) mod env;
+pub(crate) mod server;
+pub(crate) mod validate;
+pub(crate) mod version;

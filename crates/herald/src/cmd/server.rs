@@ -1,0 +1,86 @@
+//! `herald server CONFIG…` (and `herald CONFIG…`): the daemon, as `exabgp server` runs.
+//!
+//! The `exabgp.*` settings come from the environment and the INI file (`exabgp_tcp_port`,
+//! `exabgp_tcp_bind`, `exabgp_api_ack` …, see `herald env`). As ExaBGP runs one
+//! independent daemon per configuration file, Herald runs one [`Speaker`] per file in this
+//! process; signals reach all of them. The exit status is 0 after a normal shutdown and 1
+//! when a helper failed (`api.terminate`, or too many respawns) or a file is invalid.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use runtime::{Control, Parts, Signal, Speaker};
+
+use crate::cli::ServerArgs;
+use crate::logging::{self, LogSettings};
+
+/// Runs the daemon until it is stopped.
+pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<u8> {
+    let mut env = config::Env::from_process(env_file)?;
+    if args.once {
+        env.set("tcp", "attempts", config::env::Value::Int(1));
+    }
+    if args.passive {
+        env.set("bgp", "passive", config::env::Value::Bool(true));
+    }
+    let mut log = LogSettings::from_env(&env);
+    if args.verbose || args.debug {
+        log.verbose();
+    }
+    logging::init(&log);
+
+    let options = config::Options::from_env(&env);
+    let mut configs = Vec::new();
+    let mut failed = false;
+    for path in &args.configs {
+        match config::load_with(std::slice::from_ref(path), &options) {
+            Ok(config) => configs.push((path.clone(), config)),
+            Err(errors) => {
+                failed = true;
+                for e in errors {
+                    tracing::error!(target: "configuration", "{e}");
+                    eprintln!("{e}");
+                }
+            }
+        }
+    }
+    if failed {
+        return Ok(1);
+    }
+    let env = Arc::new(env);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the runtime")?;
+    runtime.block_on(async move {
+        let mut speakers = Vec::new();
+        for (path, config) in configs {
+            tracing::info!(target: "daemon", "starting with {}", path.display());
+            let parts = Parts::from_env(config, env.clone(), Some(loader(path, options.clone())));
+            let speaker = Speaker::start(parts);
+            speaker
+                .forward_signals()
+                .context("could not install the signal handlers")?;
+            if let Some(secs) = args.signal {
+                let handle = speaker.handle();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_secs(secs)).await;
+                    handle.control(Control::Signal(Signal::Usr1));
+                });
+            }
+            speakers.push(speaker);
+        }
+        let mut code = 0;
+        for speaker in speakers {
+            code = code.max(speaker.wait().await.code());
+        }
+        Ok(u8::try_from(code).unwrap_or(1))
+    })
+}
+
+/// Re-reads `path` on reload, with the same parser options.
+fn loader(path: PathBuf, options: config::Options) -> runtime::supervisor::ConfigLoader {
+    Speaker::loader(move || config::load_with(std::slice::from_ref(&path), &options))
+}
