@@ -35,7 +35,10 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
     let mut configs = Vec::new();
     let mut failed = false;
     for path in &args.configs {
-        match config::load_with(std::slice::from_ref(path), &options) {
+        // absolute, as ExaBGP's getconf: relative `run` programs are looked up next to
+        // the file, and reloads must find the file whatever the working directory
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        match config::load_with(std::slice::from_ref(&path), &options) {
             Ok(config) => configs.push((path.clone(), config)),
             Err(errors) => {
                 failed = true;

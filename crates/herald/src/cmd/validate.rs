@@ -10,7 +10,14 @@ use crate::cli::ValidateArgs;
 pub(crate) fn run(args: &ValidateArgs, env_file: Option<&Path>) -> anyhow::Result<u8> {
     let env = config::Env::from_process(env_file)?;
     let options = config::Options::from_env(&env);
-    match config::load_with(&args.configs, &options) {
+    // absolute, as `herald server` loads them (relative `run` programs are looked up next
+    // to the file)
+    let paths: Vec<_> = args
+        .configs
+        .iter()
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+        .collect();
+    match config::load_with(&paths, &options) {
         Ok(config) => {
             if args.neighbor || args.verbose {
                 for n in &config.neighbors {
