@@ -3,7 +3,9 @@
 //! The `exabgp.*` settings come from the environment and the INI file (`exabgp_tcp_port`,
 //! `exabgp_tcp_bind`, `exabgp_api_ack` …, see `herald env`). As ExaBGP runs one
 //! independent daemon per configuration file, Herald runs one [`Speaker`] per file in this
-//! process; signals reach all of them. The exit status is 0 after a normal shutdown and 1
+//! process; signals reach all of them. With `exabgp.debug.rotate` the files are one daemon
+//! instead: it starts with the first file and each reload moves to the next one (ExaBGP's
+//! functional tests use this for reload cases). The exit status is 0 after a normal shutdown and 1
 //! when a helper failed (`api.terminate`, or too many respawns) or a file is invalid.
 
 use std::path::{Path, PathBuf};
@@ -33,6 +35,7 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
 
     let options = config::Options::from_env(&env);
     let mut configs = Vec::new();
+    let mut rotation: Option<Vec<PathBuf>> = None;
     let mut failed = false;
     for path in &args.configs {
         // absolute, as ExaBGP's getconf: relative `run` programs are looked up next to
@@ -52,16 +55,30 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
     if failed {
         return Ok(1);
     }
+    let rotate = env.bool("debug", "rotate") && configs.len() > 1;
+    if rotate {
+        let files: Vec<PathBuf> = configs.iter().map(|(p, _)| p.clone()).collect();
+        configs.truncate(1);
+        if let Some(first) = configs.first_mut() {
+            first.0 = files.first().cloned().unwrap_or_default();
+        }
+        rotation = Some(files);
+    }
     let env = Arc::new(env);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("could not start the runtime")?;
     runtime.block_on(async move {
+        let mut rotation = rotation;
         let mut speakers = Vec::new();
         for (path, config) in configs {
             tracing::info!(target: "daemon", "starting with {}", path.display());
-            let parts = Parts::from_env(config, env.clone(), Some(loader(path, options.clone())));
+            let loader = match rotation.take() {
+                Some(files) => rotating_loader(files, options.clone()),
+                None => loader(path, options.clone()),
+            };
+            let parts = Parts::from_env(config, env.clone(), Some(loader));
             let speaker = Speaker::start(parts);
             speaker
                 .forward_signals()
@@ -80,6 +97,22 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
             code = code.max(speaker.wait().await.code());
         }
         Ok(u8::try_from(code).unwrap_or(1))
+    })
+}
+
+/// With `debug.rotate`: each reload loads the next file of `files` (after the last, the
+/// first again); the daemon started with the first.
+fn rotating_loader(
+    files: Vec<PathBuf>,
+    options: config::Options,
+) -> runtime::supervisor::ConfigLoader {
+    let mut next = 1;
+    Speaker::loader(move || {
+        let index = next % files.len().max(1);
+        next += 1;
+        let path = files.get(index).cloned().unwrap_or_default();
+        tracing::info!(target: "configuration", "rotating to {}", path.display());
+        config::load_with(std::slice::from_ref(&path), &options)
     })
 }
 
