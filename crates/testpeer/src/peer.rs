@@ -1,5 +1,9 @@
 //! The network side: listen, answer the speaker's OPEN with a mirrored OPEN, feed every
 //! message to the [`Checker`], perform the script's actions, and decide pass or fail.
+//!
+//! Like ExaBGP's test peer it answers every message with a KEEPALIVE; when the speaker
+//! sends a ROUTE-REFRESH it sends back the UPDATEs received so far on the connection (the
+//! routes it "has"), which api-rr checks.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
@@ -8,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::checker::{hex_message, Action, Checker, Verdict};
+use crate::checker::{hex_message, is_eor, Action, Checker, Verdict};
 use crate::script::{Options, Script};
 
 /// How a run is set up.
@@ -297,15 +301,28 @@ fn serve(
     if lock(shared).checker.completed() {
         lock(shared).outcome.get_or_insert(Outcome::Pass);
     }
+    // UPDATEs received on this connection, replayed when the speaker asks for a refresh.
+    let mut updates: Vec<Vec<u8>> = Vec::new();
     while let Some(message) = next_message(&mut stream, &mut buf, deadline, shared)? {
         if config.verbose || message.len() > 19 {
             println!("msg  recv  {}", hex_message(&message));
         }
         // ExaBGP's peer answers every message with a KEEPALIVE.
         stream.write_all(&keepalive())?;
-        if message.get(18) == Some(&5) && options.send_default_route {
-            // A ROUTE-REFRESH asks for our routes again.
-            stream.write_all(&default_route())?;
+        match message.get(18) {
+            Some(2) if !is_eor(&message) => updates.push(message.clone()),
+            Some(5) => {
+                // A ROUTE-REFRESH asks for our routes again: the peer "has" what it was
+                // sent, and sends it back.
+                println!("replaying {} update(s)", updates.len());
+                for update in &updates {
+                    stream.write_all(update)?;
+                }
+                if options.send_default_route {
+                    stream.write_all(&default_route())?;
+                }
+            }
+            _ => {}
         }
         let (verdict, actions, completed) = {
             let mut state = lock(shared);
