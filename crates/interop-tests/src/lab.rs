@@ -1,5 +1,6 @@
-//! A lab: one peer (BIRD 2 or GoBGP) and the speakers under test, on a loopback subnet of
-//! its own, with readback of what the peer holds from each speaker.
+//! A lab: one peer (BIRD 2, GoBGP or FRR) and the speakers under test, on a loopback subnet
+//! of its own, with readback of what the peer holds from each speaker and a route the peer
+//! can originate and withdraw.
 //!
 //! Addresses: the peer is host `.1`, speaker `i` is host `.2 + i` of the lab's [`Subnet`].
 //! The peer is passive; speakers connect to it.
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use crate::bird::{Bird, BirdConfig, BirdNeighbor};
 use crate::error::Result;
+use crate::frr::{Frr, FrrConfig};
 use crate::gobgp::{Gobgp, GobgpConfig};
 use crate::net::{free_port, Subnet};
 use crate::route::PeerRoute;
@@ -28,6 +30,8 @@ pub enum PeerKind {
     Bird,
     /// GoBGP 3.
     Gobgp,
+    /// FRR's `bgpd`, standalone.
+    Frr,
 }
 
 /// The running peer.
@@ -37,6 +41,23 @@ pub enum Peer {
     Bird(Bird),
     /// GoBGP, with one neighbor per speaker.
     Gobgp(Gobgp),
+    /// FRR, with one neighbor per speaker.
+    Frr(Frr),
+}
+
+/// An IPv4 route the peer originates, with the attributes it sets on it.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The prefix.
+    pub prefix: String,
+    /// NEXT_HOP on export (never a loopback address: GoBGP would drop it).
+    pub next_hop: Ipv4Addr,
+    /// MULTI_EXIT_DISC.
+    pub med: u32,
+    /// One community `(asn, value)`.
+    pub community: (u16, u16),
+    /// One large community `(global, local 1, local 2)`.
+    pub large_community: (u32, u32, u32),
 }
 
 /// What the lab is made of.
@@ -48,11 +69,8 @@ pub struct LabConfig {
     pub peer_as: u32,
     /// The speakers, each with its AS and optional router id.
     pub speakers: Vec<(SpeakerKind, u32, Option<Ipv4Addr>)>,
-    /// BIRD static routes (BIRD syntax) the peer originates from the start; GoBGP routes are
-    /// added with [`Gobgp::add_route`] instead.
-    pub bird_static: Vec<String>,
-    /// Statements BIRD's export filter runs on those routes (e.g. `bgp_med = 5;`).
-    pub bird_export: Vec<String>,
+    /// The route the peer can originate ([`Lab::originate`]) and withdraw.
+    pub origin: Option<Origin>,
     /// Negotiate IPv6 unicast besides IPv4 unicast on every session.
     pub ipv6: bool,
 }
@@ -66,9 +84,13 @@ pub struct Lab {
     pub peer: Peer,
     subnet: Subnet,
     ipv6: bool,
+    origin: Option<Origin>,
     // Declared last: dropped after every process has stopped.
     tmp: TempDir,
 }
+
+/// Where a peer exports routes when the lab originates none.
+const DEFAULT_NEXT_HOP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
 
 impl Lab {
     /// Starts the peer, then every speaker.
@@ -78,44 +100,92 @@ impl Lab {
         let address = subnet.host(1);
         let port = free_port(address)?;
         let speaker_addr = |i: usize| subnet.host(2 + u8::try_from(i).unwrap_or(0));
+        let neighbors: Vec<(Ipv4Addr, u32)> = config
+            .speakers
+            .iter()
+            .enumerate()
+            .map(|(i, (_, asn, _))| (speaker_addr(i), *asn))
+            .collect();
+        let next_hop = config
+            .origin
+            .as_ref()
+            .map_or(DEFAULT_NEXT_HOP, |o| o.next_hop);
         let peer = match config.peer {
-            PeerKind::Bird => Peer::Bird(Bird::start(
-                &tmp,
-                &BirdConfig {
-                    address,
-                    port,
-                    asn: config.peer_as,
-                    neighbors: config
-                        .speakers
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (_, asn, _))| BirdNeighbor {
-                            name: format!("spk{i}"),
-                            address: speaker_addr(i),
-                            asn: *asn,
-                        })
-                        .collect(),
-                    static_routes: config.bird_static.clone(),
-                    export_next_hop: Ipv4Addr::new(192, 0, 2, 254),
-                    export_statements: config.bird_export.clone(),
-                    ipv6: config.ipv6,
-                },
-            )?),
+            PeerKind::Bird => {
+                let origin = config.origin.as_ref();
+                Peer::Bird(Bird::start(
+                    &tmp,
+                    &BirdConfig {
+                        address,
+                        port,
+                        asn: config.peer_as,
+                        neighbors: neighbors
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (address, asn))| BirdNeighbor {
+                                name: format!("spk{i}"),
+                                address: *address,
+                                asn: *asn,
+                            })
+                            .collect(),
+                        static_routes: origin
+                            .map(|o| {
+                                let (a, b) = o.community;
+                                let (g, l1, l2) = o.large_community;
+                                format!(
+                                    "route {} blackhole {{ bgp_community.add(({a},{b})); \
+                                     bgp_large_community.add(({g},{l1},{l2})); }}",
+                                    o.prefix
+                                )
+                            })
+                            .into_iter()
+                            .collect(),
+                        // BIRD zeroes MED on eBGP export unless the export filter sets it.
+                        export_statements: origin
+                            .map(|o| format!("bgp_med = {};", o.med))
+                            .into_iter()
+                            .collect(),
+                        export_next_hop: next_hop,
+                        ipv6: config.ipv6,
+                    },
+                )?)
+            }
             PeerKind::Gobgp => Peer::Gobgp(Gobgp::start(
                 &tmp,
                 &GobgpConfig {
                     address,
                     port,
                     asn: config.peer_as,
-                    neighbors: config
-                        .speakers
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (_, asn, _))| (speaker_addr(i), *asn))
-                        .collect(),
+                    neighbors,
                     ipv6: config.ipv6,
                 },
             )?),
+            PeerKind::Frr => {
+                let origin = config.origin.as_ref();
+                Peer::Frr(Frr::start(
+                    &tmp,
+                    &FrrConfig {
+                        address,
+                        port,
+                        asn: config.peer_as,
+                        neighbors,
+                        networks: origin.map(|o| o.prefix.clone()).into_iter().collect(),
+                        origin_sets: origin
+                            .map(|o| {
+                                let (a, b) = o.community;
+                                let (g, l1, l2) = o.large_community;
+                                vec![
+                                    format!("set metric {}", o.med),
+                                    format!("set community {a}:{b}"),
+                                    format!("set large-community {g}:{l1}:{l2}"),
+                                ]
+                            })
+                            .unwrap_or_default(),
+                        export_next_hop: next_hop,
+                        ipv6: config.ipv6,
+                    },
+                )?)
+            }
         };
         let mut speakers = Vec::new();
         for (i, (kind, asn, router_id)) in config.speakers.iter().enumerate() {
@@ -139,6 +209,7 @@ impl Lab {
             peer,
             subnet,
             ipv6: config.ipv6,
+            origin: config.origin.clone(),
             tmp,
         })
     }
@@ -151,13 +222,12 @@ impl Lab {
     /// Waits until the peer reports the session with speaker `i` Established; fails at
     /// once if a speaker exits meanwhile.
     pub fn wait_established(&self, i: usize) -> Result<()> {
+        let alive = || self.alive();
+        let address = self.speaker_address(i);
         match &self.peer {
-            Peer::Bird(bird) => {
-                bird.wait_established(&format!("spk{i}"), SESSION_LIMIT, || self.alive())
-            }
-            Peer::Gobgp(gobgp) => {
-                gobgp.wait_established(self.speaker_address(i), SESSION_LIMIT, || self.alive())
-            }
+            Peer::Bird(bird) => bird.wait_established(&format!("spk{i}"), SESSION_LIMIT, alive),
+            Peer::Gobgp(gobgp) => gobgp.wait_established(address, SESSION_LIMIT, alive),
+            Peer::Frr(frr) => frr.wait_established(address, SESSION_LIMIT, alive),
         }
     }
 
@@ -168,15 +238,61 @@ impl Lab {
 
     /// The routes the peer holds from speaker `i` (IPv4, and IPv6 when negotiated).
     pub fn routes_from(&self, i: usize) -> Result<Vec<PeerRoute>> {
+        let address = self.speaker_address(i);
+        let mut afis = vec!["ipv4"];
+        if self.ipv6 {
+            afis.push("ipv6");
+        }
+        let mut routes = Vec::new();
         match &self.peer {
-            Peer::Bird(bird) => bird.routes(&format!("spk{i}")),
+            // One protocol holds both families.
+            Peer::Bird(bird) => routes = bird.routes(&format!("spk{i}"))?,
             Peer::Gobgp(gobgp) => {
-                let mut routes = gobgp.adj_in(self.speaker_address(i), "ipv4")?;
-                if self.ipv6 {
-                    routes.extend(gobgp.adj_in(self.speaker_address(i), "ipv6")?);
+                for afi in afis {
+                    routes.extend(gobgp.adj_in(address, afi)?);
                 }
-                Ok(routes)
             }
+            Peer::Frr(frr) => {
+                for afi in afis {
+                    routes.extend(frr.routes_from(address, afi)?);
+                }
+            }
+        }
+        Ok(routes)
+    }
+
+    /// Has the peer announce [`LabConfig::origin`] (BIRD and FRR announce it from the
+    /// start; GoBGP now, with `gobgp global rib add`).
+    pub fn originate(&self) -> Result<()> {
+        let (Peer::Gobgp(gobgp), Some(o)) = (&self.peer, &self.origin) else {
+            return Ok(());
+        };
+        let (a, b) = o.community;
+        let (g, l1, l2) = o.large_community;
+        gobgp.add_route(&[
+            &o.prefix,
+            "origin",
+            "igp",
+            "nexthop",
+            &o.next_hop.to_string(),
+            "med",
+            &o.med.to_string(),
+            "community",
+            &format!("{a}:{b}"),
+            "large-community",
+            &format!("{g}:{l1}:{l2}"),
+        ])
+    }
+
+    /// Has the peer withdraw [`LabConfig::origin`].
+    pub fn withdraw_origin(&self) -> Result<()> {
+        let Some(o) = &self.origin else {
+            return Ok(());
+        };
+        match &self.peer {
+            Peer::Bird(bird) => bird.birdc(&["disable", "s4"]).map(drop),
+            Peer::Gobgp(gobgp) => gobgp.del_route(&[&o.prefix]),
+            Peer::Frr(frr) => frr.withdraw_network(&o.prefix),
         }
     }
 
@@ -185,6 +301,7 @@ impl Lab {
         match &mut self.peer {
             Peer::Bird(bird) => bird.restart(),
             Peer::Gobgp(gobgp) => gobgp.restart(),
+            Peer::Frr(frr) => frr.restart(),
         }
     }
 
@@ -199,6 +316,7 @@ impl Lab {
         text.push_str(&match &self.peer {
             Peer::Bird(bird) => bird.log_tail(),
             Peer::Gobgp(gobgp) => gobgp.log_tail(),
+            Peer::Frr(frr) => frr.log_tail(),
         });
         for speaker in &self.speakers {
             text.push('\n');

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use crate::error::{HarnessError, Result};
 use crate::json::{announces, comparable, withdraws};
-use crate::lab::{Lab, LabConfig, Peer, PeerKind, ROUTE_LIMIT};
+use crate::lab::{Lab, LabConfig, Origin, PeerKind, ROUTE_LIMIT};
 use crate::process::{wait_until, wait_while_alive};
 use crate::route::{find, PeerRoute};
 use crate::speaker::{Speaker, SpeakerKind};
@@ -66,7 +66,7 @@ pub fn expected_plain() -> PeerRoute {
 pub const PEER_PREFIX: &str = "198.51.100.0/25";
 
 /// The NEXT_HOP the peer sets on it (a loopback next hop would make GoBGP drop it).
-pub const PEER_NEXT_HOP: &str = "192.0.2.254";
+pub const PEER_NEXT_HOP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
 
 /// Runs `body` on a freshly started lab; on failure keeps the lab's directory and adds
 /// every log to the error.
@@ -87,8 +87,7 @@ fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
         peer,
         peer_as: PEER_AS,
         speakers: vec![(kind, PEER_AS, None)],
-        bird_static: Vec::new(),
-        bird_export: Vec::new(),
+        origin: None,
         ipv6: false,
     }
 }
@@ -175,35 +174,6 @@ pub fn announce_ipv6(kind: SpeakerKind, peer: PeerKind) -> Result<(), String> {
     })
 }
 
-/// Has the peer originate [`PEER_PREFIX`] (BIRD: from its static protocol, already
-/// configured; GoBGP: `global rib add`).
-fn originate(lab: &Lab) -> Result<()> {
-    match &lab.peer {
-        Peer::Bird(_) => Ok(()),
-        Peer::Gobgp(gobgp) => gobgp.add_route(&[
-            PEER_PREFIX,
-            "origin",
-            "igp",
-            "nexthop",
-            PEER_NEXT_HOP,
-            "med",
-            "5",
-            "community",
-            "65001:7",
-            "large-community",
-            "65001:1:2",
-        ]),
-    }
-}
-
-/// Has the peer withdraw [`PEER_PREFIX`].
-fn withdraw_at_peer(lab: &Lab) -> Result<()> {
-    match &lab.peer {
-        Peer::Bird(bird) => bird.birdc(&["disable", "s4"]).map(drop),
-        Peer::Gobgp(gobgp) => gobgp.del_route(&[PEER_PREFIX]),
-    }
-}
-
 fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
     LabConfig {
         peer,
@@ -212,12 +182,13 @@ fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
             .iter()
             .map(|k| (*k, SPEAKER_AS, Some(Ipv4Addr::new(10, 0, 0, 2))))
             .collect(),
-        bird_static: vec![format!(
-            "route {PEER_PREFIX} blackhole {{ bgp_community.add((65001,7)); \
-             bgp_large_community.add((65001,1,2)); }}"
-        )],
-        // BIRD zeroes MED on eBGP export unless the export filter sets it.
-        bird_export: vec!["bgp_med = 5;".into()],
+        origin: Some(Origin {
+            prefix: PEER_PREFIX.into(),
+            next_hop: PEER_NEXT_HOP,
+            med: 5,
+            community: (65001, 7),
+            large_community: (65001, 1, 2),
+        }),
         ipv6: false,
     }
 }
@@ -255,7 +226,7 @@ fn check_announce(update: &Value) -> Result<()> {
     let next_hops = update.pointer("/neighbor/message/update/announce/ipv4 unicast");
     let next_hop_ok = next_hops
         .and_then(Value::as_object)
-        .is_some_and(|m| m.contains_key(PEER_NEXT_HOP));
+        .is_some_and(|m| m.contains_key(&PEER_NEXT_HOP.to_string()));
     if attribute == expected && next_hop_ok {
         return Ok(());
     }
@@ -269,13 +240,13 @@ fn check_announce(update: &Value) -> Result<()> {
 pub fn receive(kind: SpeakerKind, peer: PeerKind) -> Result<(), String> {
     with_lab("receive", &ebgp(peer, &[kind]), |lab| {
         lab.wait_established(0)?;
-        originate(lab)?;
+        lab.originate()?;
         let speaker = &lab.speakers[0];
         let update = wait_update(speaker, "the peer's route as JSON", |u| {
             announces(u, PEER_PREFIX)
         })?;
         check_announce(&update)?;
-        withdraw_at_peer(lab)?;
+        lab.withdraw_origin()?;
         wait_update(&lab.speakers[0], "the peer's withdraw as JSON", |u| {
             withdraws(u, PEER_PREFIX)
         })?;
@@ -290,12 +261,12 @@ pub fn receive_like_exabgp(peer: PeerKind, other: SpeakerKind) -> Result<(), Str
     with_lab("like-exabgp", &ebgp(peer, &kinds), |lab| {
         lab.wait_established(0)?;
         lab.wait_established(1)?;
-        originate(lab)?;
+        lab.originate()?;
         for speaker in &lab.speakers {
             let what = format!("{} prints the announce", speaker.kind().name());
             wait_update(speaker, &what, |u| announces(u, PEER_PREFIX))?;
         }
-        withdraw_at_peer(lab)?;
+        lab.withdraw_origin()?;
         for speaker in &lab.speakers {
             let what = format!("{} prints the withdraw", speaker.kind().name());
             wait_update(speaker, &what, |u| withdraws(u, PEER_PREFIX))?;

@@ -1,4 +1,4 @@
-//! Harness self-test: ExaBGP 5 in Herald's place, against BIRD 2 and GoBGP.
+//! Harness self-test: ExaBGP 5 in Herald's place, against BIRD 2, GoBGP and FRR.
 //!
 //! These prove the harness and every scenario work with the reference implementation, so a
 //! failure of the same scenario in `tests/herald.rs` is Herald's.
@@ -82,6 +82,37 @@ fn two_exabgps_print_the_same_json_bird() {
 fn two_exabgps_print_the_same_json_gobgp() {
     pass(scenario::receive_like_exabgp(
         PeerKind::Gobgp,
+        SpeakerKind::ExaBgp,
+    ));
+}
+
+#[test]
+fn exabgp_announces_and_withdraws_to_frr() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::ExaBgp,
+        PeerKind::Frr,
+    ));
+}
+
+#[test]
+fn exabgp_announces_ipv6_to_frr() {
+    pass(scenario::announce_ipv6(SpeakerKind::ExaBgp, PeerKind::Frr));
+}
+
+#[test]
+fn exabgp_receives_from_frr() {
+    pass(scenario::receive(SpeakerKind::ExaBgp, PeerKind::Frr));
+}
+
+#[test]
+fn exabgp_reannounces_after_frr_restart() {
+    pass(scenario::peer_restart(SpeakerKind::ExaBgp, PeerKind::Frr));
+}
+
+#[test]
+fn two_exabgps_print_the_same_json_frr() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Frr,
         SpeakerKind::ExaBgp,
     ));
 }

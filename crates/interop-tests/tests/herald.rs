@@ -84,3 +84,34 @@ fn herald_respawns_killed_helper() {
         PeerKind::Bird,
     ));
 }
+
+#[test]
+fn herald_announces_and_withdraws_to_frr() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::Herald,
+        PeerKind::Frr,
+    ));
+}
+
+#[test]
+fn herald_announces_ipv6_to_frr() {
+    pass(scenario::announce_ipv6(SpeakerKind::Herald, PeerKind::Frr));
+}
+
+#[test]
+fn herald_receives_from_frr() {
+    pass(scenario::receive(SpeakerKind::Herald, PeerKind::Frr));
+}
+
+#[test]
+fn herald_reannounces_after_frr_restart() {
+    pass(scenario::peer_restart(SpeakerKind::Herald, PeerKind::Frr));
+}
+
+#[test]
+fn herald_prints_the_json_exabgp_prints_frr() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Frr,
+        SpeakerKind::Herald,
+    ));
+}
