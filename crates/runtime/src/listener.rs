@@ -139,9 +139,11 @@ pub fn spawn(
         .iter()
         .map(|l| tokio::spawn(accept_loop(Arc::clone(l), tx.downgrade())))
         .collect();
-    let task = Task {
+    let mut task = Task {
         weak: tx.downgrade(),
         bound: addrs.to_vec(),
+        keys,
+        ttl: None,
         rx,
         listeners,
         accept_loops,
@@ -154,6 +156,9 @@ pub fn spawn(
         },
         events,
     };
+    for neighbor in neighbors {
+        task.install(neighbor);
+    }
     tokio::spawn(task.run());
     Ok(ListenerHandle { tx, addrs: bound })
 }
@@ -195,6 +200,10 @@ struct Task {
     rx: mpsc::UnboundedReceiver<Control>,
     /// For the accept loops of sockets bound later.
     weak: mpsc::WeakUnboundedSender<Control>,
+    /// TCP-MD5 keys installed, for sockets bound later.
+    keys: Vec<(IpNet, Vec<u8>)>,
+    /// TTL of the listening sockets (SYN-ACKs), when a neighbor runs GTSM.
+    ttl: Option<u8>,
     /// Every address bound, as asked (port 0 included).
     bound: Vec<SocketAddr>,
     listeners: Vec<Arc<TcpListener>>,
@@ -225,13 +234,13 @@ impl Task {
             match control {
                 Control::Register(handle) => {
                     self.listen_port(&handle.neighbor);
-                    self.install_key(&handle.neighbor);
+                    self.install(&handle.neighbor);
                     self.peers.retain(|p| p.id != handle.id);
                     self.peers.push(handle);
                 }
                 Control::RegisterRange(neighbor) => {
                     self.listen_port(&neighbor);
-                    self.install_key(&neighbor);
+                    self.install(&neighbor);
                     self.ranges
                         .retain(|n| n.peer_address != neighbor.peer_address);
                     self.ranges.push(neighbor);
@@ -261,8 +270,11 @@ impl Task {
             if covered {
                 continue;
             }
-            match socket::listen(addr, &[]) {
+            match socket::listen(addr, &self.keys) {
                 Ok(listener) => {
+                    if let Some(ttl) = self.ttl {
+                        apply_ttl(&listener, ttl);
+                    }
                     let listener = Arc::new(listener);
                     let task = tokio::spawn(accept_loop(Arc::clone(&listener), self.weak.clone()));
                     self.accept_loops.push(task);
@@ -274,24 +286,32 @@ impl Task {
         }
     }
 
-    fn install_key(&self, neighbor: &config::Neighbor) {
-        let key = match SocketOptions::for_neighbor(neighbor) {
-            Ok(options) => options.md5_key,
+    /// Installs what the neighbor needs before its SYN arrives on every listening socket:
+    /// its TCP-MD5 key, and the TTL our SYN-ACK must carry when it runs GTSM (the largest
+    /// sending TTL asked for by any neighbor; accepted connections then set their own).
+    fn install(&mut self, neighbor: &config::Neighbor) {
+        let options = match SocketOptions::for_neighbor(neighbor) {
+            Ok(options) => options,
             Err(e) => {
                 warn!(peer = %neighbor.peer_address, error = %e, "bad md5-password");
-                None
+                return;
             }
         };
-        let Some(key) = key else { return };
-        for listener in &self.listeners {
-            let v6 = listener.local_addr().map(|a| a.is_ipv6()).unwrap_or(false);
-            if v6 || neighbor.peer_address.addr().is_ipv4() {
-                if let Err(e) = socket::set_md5(listener.as_ref(), neighbor.peer_address, &key, v6)
-                {
-                    warn!(peer = %neighbor.peer_address, error = %e, "could not install TCP-MD5 key");
-                }
+        if let Some(ttl) = options
+            .sending_ttl
+            .filter(|t| self.ttl.is_none_or(|max| *t > max))
+        {
+            self.ttl = Some(ttl);
+            for listener in &self.listeners {
+                apply_ttl(listener, ttl);
             }
         }
+        let Some(key) = options.md5_key else { return };
+        for listener in &self.listeners {
+            install_key(listener, neighbor.peer_address, &key);
+        }
+        self.keys.retain(|(net, _)| *net != neighbor.peer_address);
+        self.keys.push((neighbor.peer_address, key));
     }
 
     fn find(&mut self, local: IpAddr, remote: IpAddr) -> Match {
@@ -375,6 +395,28 @@ impl Drop for Task {
     fn drop(&mut self) {
         for task in &self.accept_loops {
             task.abort();
+        }
+    }
+}
+
+/// Whether a listening socket is IPv6.
+fn is_v6(listener: &TcpListener) -> bool {
+    listener.local_addr().map(|a| a.is_ipv6()).unwrap_or(false)
+}
+
+/// Sets the sending TTL of a listening socket.
+fn apply_ttl(listener: &TcpListener, ttl: u8) {
+    if let Err(e) = socket::set_sending_ttl(listener, ttl, is_v6(listener)) {
+        warn!(error = %e, "could not set the TTL of a listening socket");
+    }
+}
+
+/// Installs a TCP-MD5 key on a listening socket (IPv4 peers also on IPv6 sockets).
+fn install_key(listener: &TcpListener, peer: IpNet, key: &[u8]) {
+    let v6 = is_v6(listener);
+    if v6 || peer.addr().is_ipv4() {
+        if let Err(e) = socket::set_md5(listener, peer, key, v6) {
+            warn!(%peer, error = %e, "could not install TCP-MD5 key");
         }
     }
 }

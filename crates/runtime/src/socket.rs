@@ -262,9 +262,8 @@ pub fn configure_stream(stream: &TcpStream, options: &SocketOptions) -> Result<(
     stream
         .set_nodelay(true)
         .map_err(SocketError::io("TCP_NODELAY"))?;
-    let sock = SockRef::from(stream);
     if let Some(ttl) = options.sending_ttl {
-        set_sending_ttl(&sock, ttl, v6)?;
+        set_sending_ttl(stream, ttl, v6)?;
     }
     if let Some(ttl) = options.min_ttl {
         set_min_ttl(stream, ttl, v6).map_err(SocketError::io("minimum TTL"))?;
@@ -272,7 +271,11 @@ pub fn configure_stream(stream: &TcpStream, options: &SocketOptions) -> Result<(
     Ok(())
 }
 
-fn set_sending_ttl(sock: &SockRef<'_>, ttl: u8, v6: bool) -> Result<(), SocketError> {
+/// Sets the TTL (IPv4 `IP_TTL`) or hop limit (IPv6 `IPV6_UNICAST_HOPS`) the socket sends
+/// with. On a listening socket it applies to the SYN-ACKs (and is inherited by accepted
+/// connections), which a GTSM peer checks before the connection exists.
+pub fn set_sending_ttl(socket: &impl AsFd, ttl: u8, v6: bool) -> Result<(), SocketError> {
+    let sock = SockRef::from(socket);
     if v6 {
         sock.set_unicast_hops_v6(u32::from(ttl))
             .map_err(SocketError::io("IPV6_UNICAST_HOPS"))
@@ -307,7 +310,7 @@ pub async fn connect(
                 .map_err(SocketError::io("TCP_MD5SIG"))?;
         }
         if let Some(ttl) = options.sending_ttl {
-            set_sending_ttl(&sock, ttl, v6)?;
+            set_sending_ttl(&socket, ttl, v6)?;
         }
         if let Some(ttl) = options.min_ttl {
             set_min_ttl(&socket, ttl, v6).map_err(SocketError::io("minimum TTL"))?;

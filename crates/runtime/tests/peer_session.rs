@@ -656,3 +656,62 @@ async fn a_neighbor_listen_port_is_bound_when_it_registers() {
     client.read_exact(&mut header).await.unwrap();
     assert_eq!(header[18], 1);
 }
+
+#[tokio::test]
+async fn ipv6_session_with_gtsm() {
+    let (a_tx, mut a_rx) = mpsc::channel(1024);
+    let (b_tx, mut b_rx) = mpsc::channel(1024);
+    // GTSM (RFC 5082): both send with hop limit 255 and accept nothing lower.
+    let gtsm = "incoming-ttl 255; family { ipv6 unicast; }";
+    let a = neighbor(
+        &format!(
+            "router-id 10.0.0.1; local-address ::1; local-as 65001; peer-as 65002; passive; {gtsm}"
+        ),
+        "::1",
+    );
+    let addr: SocketAddr = "[::1]:0".parse().unwrap();
+    let listener =
+        listener::spawn(&[addr], std::slice::from_ref(&a), settings(), a_tx.clone()).unwrap();
+    let a = peer::spawn_with(Arc::new(a), settings(), a_tx);
+    listener.register(a.clone());
+    let mut b = neighbor(
+        &format!("router-id 10.0.0.2; local-address ::1; local-as 65002; peer-as 65001; {gtsm}"),
+        "::1",
+    );
+    b.connect = listener.local_addrs()[0].port();
+    let b = peer::spawn_with(Arc::new(b), settings(), b_tx);
+    wait_for(&mut b_rx, "B up", is_up).await;
+    wait_for(&mut a_rx, "A up", is_up).await;
+    let mut r = config::Route::new(
+        Family::IPV6_UNICAST,
+        Nlri::prefix("2001:db8:7::/48".parse().unwrap()),
+    );
+    r.next_hop = config::NextHop::SelfAddr;
+    assert!(b.send(PeerCommand::Announce(vec![r])));
+    let got = wait_for(&mut a_rx, "the IPv6 route", |e| {
+        matches!(&e.kind, PeerEventKind::Message { message: Message::Update(u), .. }
+            if u.attributes.iter().any(|a| matches!(a, Attribute::MpReach(_))))
+    })
+    .await;
+    let PeerEventKind::Message {
+        message: Message::Update(update),
+        ..
+    } = got.kind
+    else {
+        unreachable!()
+    };
+    let reach = update
+        .attributes
+        .iter()
+        .find_map(|a| match a {
+            Attribute::MpReach(reach) => Some(reach),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(reach.family, Family::IPV6_UNICAST);
+    assert_eq!(reach.next_hop, vec!["::1".parse::<IpAddr>().unwrap()]);
+    assert_eq!(
+        reach.nlri,
+        vec![Nlri::prefix("2001:db8:7::/48".parse().unwrap())]
+    );
+}

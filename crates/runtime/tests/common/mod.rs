@@ -3,6 +3,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -101,29 +102,23 @@ impl Conn {
     }
 
     /// Reads UPDATEs until `pred` holds for the routes seen so far (announced minus
-    /// withdrawn), skipping KEEPALIVEs; returns the IPv4 unicast routes announced.
-    pub async fn routes_until(&mut self, routes: &mut Vec<Route>, pred: impl Fn(&[Route]) -> bool) {
+    /// withdrawn), skipping KEEPALIVEs.
+    pub async fn routes_until(&mut self, routes: &mut Routes, pred: impl Fn(&Routes) -> bool) {
         while !pred(routes) {
             let msg = self.recv_kind(UPDATE).await;
             let update = parse_update(&msg.body);
-            routes.retain(|r| !update.withdrawn.contains(&r.prefix));
+            for prefix in &update.withdrawn {
+                routes.remove(prefix);
+            }
             for prefix in update.announced {
-                routes.retain(|r| r.prefix != prefix);
-                routes.push(Route {
-                    prefix,
-                    next_hop: update.next_hop,
-                });
+                routes.insert(prefix, update.next_hop);
             }
         }
     }
 }
 
-/// An IPv4 unicast route seen by the test peer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Route {
-    pub prefix: String,
-    pub next_hop: Option<IpAddr>,
-}
+/// The IPv4 unicast routes the test peer holds: prefix (`a.b.c.d/len`) → next hop.
+pub type Routes = HashMap<String, Option<IpAddr>>;
 
 /// The IPv4 unicast content of an UPDATE body.
 #[derive(Debug, Default)]
