@@ -1,5 +1,6 @@
 //! The command line, after `exabgp`'s 5.x subcommands (spec §5).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -34,6 +35,10 @@ pub(crate) enum Command {
     Version,
     /// Decode a BGP message given in hex and print ExaBGP's JSON for it.
     Decode(DecodeArgs),
+    /// Run a check command and print announce/withdraw commands for a `process`, with the
+    /// options of `exabgp healthcheck`.
+    #[command(disable_help_flag = true)]
+    Healthcheck(HealthcheckArgs),
 }
 
 /// `herald server`.
@@ -108,4 +113,18 @@ pub(crate) struct DecodeArgs {
     /// The message in hex (colons and spaces are ignored; the marker is optional).
     #[arg(required = true, num_args = 1.., value_name = "HEX")]
     pub(crate) payload: Vec<String>,
+}
+
+/// `herald healthcheck`: recognised before this parser runs (see
+/// `cmd::healthcheck::intercept`); declared here for the help listing.
+#[derive(Debug, Args)]
+pub(crate) struct HealthcheckArgs {
+    /// The health checker's options, passed on untouched.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        num_args = 0..,
+        value_name = "OPTIONS"
+    )]
+    pub(crate) args: Vec<OsString>,
 }

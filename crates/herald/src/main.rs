@@ -8,6 +8,7 @@
 //! | `herald env [-d] [-e]` | print the `exabgp.*` settings |
 //! | `herald version` | print the version |
 //! | `herald decode [-f "afi safi"] [--open\|--update] HEX` | print ExaBGP's JSON for a message |
+//! | `herald healthcheck OPTIONS…` | the health checker of `exabgp healthcheck` (crate `healthcheck`) |
 
 mod cli;
 mod cmd;
@@ -20,6 +21,10 @@ use clap::Parser;
 use crate::cli::{Cli, Command, ServerArgs};
 
 fn main() -> ExitCode {
+    // Before clap: the checker parses its own options, ExaBGP's way.
+    if let Some(code) = cmd::healthcheck::intercept(std::env::args_os()) {
+        return ExitCode::from(code);
+    }
     let cli = Cli::parse();
     let env_file = cli.env_file.as_deref();
     let result = match cli.command {
@@ -28,6 +33,7 @@ fn main() -> ExitCode {
         Some(Command::Env(args)) => cmd::env::run(&args, env_file),
         Some(Command::Version) => cmd::version::run(),
         Some(Command::Decode(args)) => cmd::decode::run(&args),
+        Some(Command::Healthcheck(args)) => Ok(cmd::healthcheck::run(args.args)),
         None if !cli.configs.is_empty() => {
             let args = ServerArgs {
                 verbose: false,

@@ -2,6 +2,7 @@
 
 pub(crate) mod decode;
 pub(crate) mod env;
+pub(crate) mod healthcheck;
 pub(crate) mod server;
 pub(crate) mod validate;
 pub(crate) mod version;
