@@ -348,13 +348,23 @@ impl Refused {
     /// Prints the usage and reason (or the help) and returns the exit code: 2 for an
     /// error, 0 for `--help`.
     pub fn report(&self) -> i32 {
-        let _ = self.0.print();
+        if self.0.use_stderr() {
+            eprint!("{}", self.message());
+        } else {
+            let _ = self.0.print();
+        }
         self.0.exit_code()
     }
 
-    /// The message, as printed.
+    /// The message, as printed: for an error, always with the usage line (clap leaves it
+    /// out of some value errors; argparse prints it for every error).
     pub fn message(&self) -> String {
-        self.0.render().to_string()
+        let text = self.0.render().to_string();
+        if !self.0.use_stderr() || text.contains("Usage:") {
+            return text;
+        }
+        let usage = Args::command().render_usage().to_string();
+        format!("{usage}\n\n{text}")
     }
 }
 
