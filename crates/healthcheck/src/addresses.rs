@@ -215,13 +215,16 @@ impl Addresses {
         }
     }
 
-    /// Whether `host` is on `ifname`, selected by the label.
+    /// Whether `host` is on `ifname`, selected by the label. IPv6 addresses carry no
+    /// label (the kernel has none for them), so the label does not apply to them here:
+    /// ExaBGP 5.0.15 applies it and, with `--label`, leaves every IPv6 `--ip` address it
+    /// set up behind on exit (measured); Herald removes them.
     fn present(&mut self, host: &IpNet, ifname: &str) -> Result<bool, AddressError> {
         let index = self.index(ifname)?;
         Ok(self.netlink.addresses(index)?.iter().any(|a| {
             a.ip == host.addr()
                 && a.prefix_len == host.prefix_len()
-                && self.selection.selects(ifname, a.label.as_deref())
+                && (a.ip.is_ipv6() || self.selection.selects(ifname, a.label.as_deref()))
         }))
     }
 
