@@ -47,15 +47,23 @@ fn run(
         &format!("rm -f '{d}/disabled'"),
         "--execute",
         &format!("echo \"$STATE\" >> '{d}/states'"),
+        "--up-execute",
+        &format!("echo U >> '{d}/states'"),
+        "--down-execute",
+        &format!("echo D >> '{d}/states'"),
     ]);
-    all.extend(args(options));
+    for option in options {
+        // `@` stands for this program's directory (for files named in the options).
+        all.push(option.replace('@', &d.to_string()));
+    }
+    let ack = !options.contains(&"--no-ack");
     let mut checker = Checker::spawn(
         program,
         &[],
         &all,
         dir,
         program.name(),
-        true,
+        ack,
         Box::new(|_| {}),
     );
     if let Some(signal) = signal {
@@ -82,6 +90,16 @@ fn run(
 /// Runs both programs at once and asserts the same output; returns Herald's run.
 fn same_as_exabgp(label: &str, sequence: &[&str], options: &[&str], signal: Option<&str>) -> Run {
     let tmp = TempDir::new(&format!("hc-compare-{label}")).unwrap();
+    same_as_exabgp_in(&tmp, sequence, options, signal)
+}
+
+/// [`same_as_exabgp`] in `tmp` (`tmp/exabgp` and `tmp/herald`).
+fn same_as_exabgp_in(
+    tmp: &TempDir,
+    sequence: &[&str],
+    options: &[&str],
+    signal: Option<&str>,
+) -> Run {
     let (exabgp_dir, herald_dir) = (tmp.join("exabgp"), tmp.join("herald"));
     let ((exabgp, exabgp_log), (herald, herald_log)) = std::thread::scope(|s| {
         let e = s.spawn(|| run(Program::ExaBgp, &exabgp_dir, sequence, options, signal));
@@ -168,7 +186,7 @@ fn attributes_rise_fall_disable_and_sigterm_match_exabgp() {
     }
     assert_eq!(
         herald.states,
-        "RISING\nUP\nFALLING\nRISING\nUP\nFALLING\nDOWN\nRISING\nDISABLED\nINIT\nRISING\nUP\n"
+        "RISING\nU\nUP\nFALLING\nRISING\nU\nUP\nFALLING\nD\nDOWN\nRISING\nDISABLED\nINIT\nRISING\nU\nUP\n"
     );
     assert_eq!(herald.code, Some(0));
 }
@@ -242,6 +260,49 @@ fn interval_zero_announces_once_and_ends_like_exabgp() {
         ]
     );
     assert_eq!(herald.code, Some(0));
+}
+
+#[test]
+fn config_file_and_no_ack_match_exabgp() {
+    let tmp = TempDir::new("hc-compare-config").unwrap();
+    for program in ["exabgp", "herald"] {
+        tmp.write(
+            &format!("{program}/healthcheck.conf"),
+            "# options, one per line, as long options without the dashes\n\
+             rise = 1\n\
+             interval = 0\n\
+             ip = 192.0.2.50\n\
+             ip=192.0.2.51\n\
+             community = 65000:50\n\
+             debounce\n",
+        )
+        .unwrap();
+    }
+    let herald = same_as_exabgp_in(
+        &tmp,
+        &["ok"],
+        // The command line overrides the file's single values and adds to its lists.
+        &[
+            "--config",
+            "@/healthcheck.conf",
+            "--no-ack",
+            "--name",
+            "web",
+            "--ip",
+            "192.0.2.52",
+            "--community",
+            "65000:52",
+        ],
+        None,
+    );
+    assert_eq!(
+        herald.lines,
+        [
+            "neighbor * announce route 192.0.2.50/32 next-hop self med 100 community [ 65000:52 ]",
+            "neighbor * announce route 192.0.2.51/32 next-hop self med 101 community [ 65000:52 ]",
+            "neighbor * announce route 192.0.2.52/32 next-hop self med 102 community [ 65000:52 ]",
+        ]
+    );
 }
 
 /// A measured difference, kept on purpose: ExaBGP handles Ctrl-C (SIGINT) only while it
