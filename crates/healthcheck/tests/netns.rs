@@ -341,3 +341,39 @@ fn label_selects_the_addresses_of_lo_like_exabgp() {
         assert!(ns.has(&format!("192.0.2.{n}/32")), "{:?}", ns.addresses());
     }
 }
+
+/// Without `--ip`, the addresses found on lo are advertised and withdrawn, but they are
+/// the operator's: Herald leaves them on exit (ExaBGP 5.0.15 deletes them, measured).
+#[test]
+fn addresses_found_on_lo_are_kept_on_exit() {
+    let tmp = TempDir::new("hc-netns-found").unwrap();
+    let ns = Netns::new();
+    ip(&[
+        "-n",
+        &ns.name,
+        "address",
+        "add",
+        "192.0.2.77/32",
+        "dev",
+        "lo",
+    ]);
+    let options = args(&["--no-syslog", "--rise", "1", "--interval", "0.2"]);
+    let mut checker = Checker::spawn(
+        Program::Herald,
+        &ns.exec(),
+        &options,
+        tmp.path(),
+        "herald",
+        true,
+        Box::new(|_| {}),
+    );
+    checker.wait_lines("the UP announcement", LIMIT, |l| !l.is_empty());
+    checker.signal("TERM");
+    assert!(checker.wait_exit(LIMIT).success(), "{}", checker.stderr());
+    let lines = checker.lines();
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("neighbor * withdraw route 192.0.2.77/32 next-hop self")
+    );
+    assert!(ns.has("192.0.2.77/32"), "{:?}", ns.addresses());
+}
