@@ -111,6 +111,13 @@ impl HttpService {
     }
 
     fn stop(&mut self) {
+        self.terminate();
+        self.wait(false);
+    }
+
+    /// SIGTERM to `timeout`, which passes it on to the server. (SIGKILL would kill only
+    /// `timeout` and leave the server running.)
+    fn terminate(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill")
                 .arg("-TERM")
@@ -118,7 +125,6 @@ impl HttpService {
                 .status();
             let _ = child.wait();
         }
-        self.wait(false);
     }
 
     /// Waits until the port accepts connections (`up`) or refuses them.
@@ -138,10 +144,7 @@ impl HttpService {
 
 impl Drop for HttpService {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.terminate();
     }
 }
 
