@@ -231,9 +231,10 @@ impl Rig {
              family {{ ipv4 unicast; }}\n    api {{ processes [ hc-med, hc-wd ]; }}\n}}\n"
         );
         let conf = tmp.write("herald.conf", &conf).unwrap();
+        let user = interop::process::run("id", &["-un"]).unwrap();
         let env = [
             ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", "root"),
+            ("exabgp_daemon_user", user.trim()),
             ("exabgp_daemon_drop", "false"),
             ("exabgp_api_cli", "false"),
             ("exabgp_log_destination", "stdout"),
