@@ -1,5 +1,5 @@
 //! Vector tests from real bytes: ExaBGP 5.0's own conformance corpus
-//! (`/work/shared/conformance/exabgp-5.0`, `decoding/*` and the `raw` lines of
+//! (`../shared/conformance/exabgp-5.0`, `decoding/*` and the `raw` lines of
 //! `encoding/*.msg`). Each message is decoded, its fields checked, re-encoded, and the
 //! bytes compared with the original.
 
