@@ -40,6 +40,10 @@ pub(crate) fn handle_line(sup: &mut Supervisor, process: &str, line: &str) {
         }
     };
     tracing::debug!(target: "processes", process, "command from process {process} : {line}");
+    if !matches!(command, Command::Peer { .. }) {
+        // what follows may reach peers without the batch: keep the order
+        sup.flush_batch();
+    }
     match command {
         Command::Peer { selectors, command } => peer_command(sup, process, &selectors, command),
         Command::Show(what) => show::start(sup, process, what, line),
@@ -173,7 +177,7 @@ fn peer_command(sup: &mut Supervisor, process: &str, selectors: &[Selector], com
     sup.answer_done(process, false);
 }
 
-fn send_routes(sup: &Supervisor, ids: &[PeerId], routes: Vec<Route>, announce: bool) {
+fn send_routes(sup: &mut Supervisor, ids: &[PeerId], routes: Vec<Route>, announce: bool) {
     let Some((last, rest)) = ids.split_last() else {
         return;
     };
@@ -199,7 +203,7 @@ fn send_routes(sup: &Supervisor, ids: &[PeerId], routes: Vec<Route>, announce: b
 
 /// `announce|withdraw watchdog <name>`: the configured routes tagged with that watchdog, on
 /// every peer (ExaBGP switches the group in every neighbor's RIB).
-fn watchdog(sup: &Supervisor, ids: &[PeerId], name: &str, announce: bool) {
+fn watchdog(sup: &mut Supervisor, ids: &[PeerId], name: &str, announce: bool) {
     for id in ids {
         let Some(entry) = sup.peers.get(id) else {
             continue;

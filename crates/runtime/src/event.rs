@@ -90,6 +90,9 @@ pub enum PeerCommand {
         /// Announce (true) or withdraw (false) the group.
         announce: bool,
     },
+    /// Several commands from one read of a helper's output, applied in order before any
+    /// UPDATE is planned.
+    Batch(Vec<Self>),
     /// Re-send the whole Adj-RIB-Out (`flush adj-rib out`).
     FlushOut,
     /// Withdraw everything in the Adj-RIB-Out and empty it (`clear adj-rib out`).

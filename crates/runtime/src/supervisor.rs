@@ -98,6 +98,9 @@ pub(crate) struct Supervisor {
     peer_tx: mpsc::Sender<PeerEvent>,
     peer_rx: mpsc::Receiver<PeerEvent>,
     control_rx: mpsc::UnboundedReceiver<Control>,
+    /// Peer commands from the lines of one helper read, held until the read is handled
+    /// (see [`Supervisor::flush_batch`]); `None` outside such a read.
+    batch: Option<BTreeMap<PeerId, Vec<PeerCommand>>>,
     pub(crate) exit: Option<Exit>,
 }
 
@@ -131,6 +134,7 @@ impl Supervisor {
             peer_tx,
             peer_rx,
             control_rx,
+            batch: None,
             exit: None,
         }
     }
@@ -238,12 +242,18 @@ impl Supervisor {
                 if !current {
                     return;
                 }
+                // The lines of one read are one transaction for each peer, as one reactor
+                // pass is in ExaBGP: a route announced and withdrawn in the same read is
+                // never sent (ExaBGP's api-fast case).
+                self.batch = Some(BTreeMap::new());
                 for line in lines {
                     crate::dispatch::handle_line(self, &name, &line);
                     if self.exit.is_some() {
-                        return;
+                        break;
                     }
                 }
+                self.flush_batch();
+                self.batch = None;
             }
             ProcessEvent::Exited {
                 name,
@@ -389,14 +399,37 @@ impl Supervisor {
     }
 
     /// Queues a command for one peer.
-    pub(crate) fn send_to(&self, id: PeerId, command: PeerCommand) {
-        if let Some(entry) = self.peers.get(&id) {
+    pub(crate) fn send_to(&mut self, id: PeerId, command: PeerCommand) {
+        if let Some(batch) = &mut self.batch {
+            if self.peers.contains_key(&id) {
+                batch.entry(id).or_default().push(command);
+            }
+        } else if let Some(entry) = self.peers.get(&id) {
+            entry.handle.send(command);
+        }
+    }
+
+    /// Hands each peer the commands held for it, as one [`PeerCommand::Batch`], so that the
+    /// peer task applies them all before it plans UPDATEs. Called at the end of a helper's
+    /// read, and before anything that reaches peers another way (show, reload, teardown of
+    /// a neighbor), so that commands keep their order.
+    pub(crate) fn flush_batch(&mut self) {
+        let Some(batch) = &mut self.batch else { return };
+        for (id, mut commands) in std::mem::take(batch) {
+            let Some(entry) = self.peers.get(&id) else {
+                continue;
+            };
+            let command = if commands.len() == 1 {
+                commands.pop().expect("one command")
+            } else {
+                PeerCommand::Batch(commands)
+            };
             entry.handle.send(command);
         }
     }
 
     /// Queues a command, made once per peer, for each of `ids`.
-    pub(crate) fn send_each(&self, ids: &[PeerId], make: impl Fn() -> PeerCommand) {
+    pub(crate) fn send_each(&mut self, ids: &[PeerId], make: impl Fn() -> PeerCommand) {
         for id in ids {
             self.send_to(*id, make());
         }

@@ -216,6 +216,11 @@ impl PeerTask {
                 self.session.handle_stop(Some(notification), now);
                 self.restart_at = Some(now + TEARDOWN_RESTART);
             }
+            PeerCommand::Batch(commands) => {
+                for command in commands {
+                    self.command(command);
+                }
+            }
             PeerCommand::FlushOut => self.out.rib.refresh(None, false),
             PeerCommand::ClearOut => {
                 self.out.rib.clear();
