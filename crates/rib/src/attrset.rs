@@ -15,7 +15,9 @@ use wire::Attribute;
 /// MP_REACH_NLRI or MP_UNREACH_NLRI, which the RIB builds from the next hop and the NLRI).
 ///
 /// The order of `attributes` does not matter on the wire (they are sent sorted by type
-/// code), but it is part of the identity of the set, so callers should keep it stable.
+/// code); [`AttrSet::new`] sorts them by type code so that the same attributes given in
+/// another order (`local-preference 200 community X` and `community X local-preference
+/// 200`) are one set, packed into one UPDATE as ExaBGP packs them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct AttrSet {
     /// The next hop, resolved (`next-hop self` is replaced by the session's local address
@@ -27,8 +29,12 @@ pub struct AttrSet {
 }
 
 impl AttrSet {
-    /// A set with a next hop and attributes.
-    pub fn new(next_hop: Option<IpAddr>, attributes: Vec<Attribute>) -> Self {
+    /// A set with a next hop and attributes, put in type-code order (a stable sort: two
+    /// attributes of one code keep their order).
+    pub fn new(next_hop: Option<IpAddr>, mut attributes: Vec<Attribute>) -> Self {
+        if !attributes.is_sorted_by_key(crate::pack::code_of) {
+            attributes.sort_by_key(crate::pack::code_of);
+        }
         Self {
             next_hop,
             attributes,
@@ -103,6 +109,17 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b));
         assert!(!Arc::ptr_eq(&a, &c));
         assert_eq!(table.len(), 2);
+    }
+
+    #[test]
+    fn attribute_order_is_not_part_of_the_identity() {
+        use wire::attr::Community;
+        let hop = Some("10.0.255.254".parse().unwrap());
+        let communities = Attribute::Communities(vec![Community(0x7814_7814)]);
+        let a = AttrSet::new(hop, vec![Attribute::LocalPref(200), communities.clone()]);
+        let b = AttrSet::new(hop, vec![communities, Attribute::LocalPref(200)]);
+        assert_eq!(a, b);
+        assert!(matches!(a.attributes[0], Attribute::LocalPref(200)));
     }
 
     #[test]

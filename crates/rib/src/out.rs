@@ -6,8 +6,8 @@
 //! plus the hash map's slack, with no allocation of its own; attribute sets are stored once.
 //!
 //! Changes are recorded in a pending set rather than replayed from a log: announcing a
-//! prefix twice before a flush sends it once, a withdrawal cancels an announcement the peer
-//! never saw, and an announcement replaces a pending withdrawal.
+//! prefix twice before a flush sends it once, a withdrawal replaces a pending announcement
+//! (and is sent, as ExaBGP sends it), and an announcement replaces a pending withdrawal.
 //!
 //! Pending changes keep ExaBGP's order so that the UPDATEs are byte-for-byte the ones it
 //! sends: changes are grouped by attribute set (in the order each set was first used since
@@ -93,6 +93,10 @@ pub struct AdjRibOut {
     family_ranks: HashMap<(u32, u16), u32>,
     watchdogs: HashMap<String, Watchdog>,
     refresh: Option<Refresh>,
+    /// Set by [`AdjRibOut::resend_all`]: the next non-empty set of changes is the first of
+    /// a session, and its withdrawals are dropped (the peer holds nothing from us yet), as
+    /// ExaBGP leaves them out of its first UPDATE run.
+    fresh_session: bool,
 }
 
 impl AdjRibOut {
@@ -172,9 +176,10 @@ impl AdjRibOut {
         }
     }
 
-    /// Records a pending change for the route at `key` (which must be in its table). An
-    /// announcement replacing a change of the same group keeps its place, as ExaBGP
-    /// replaces a queued change in place; anything else goes to the end.
+    /// Records a pending change for the route at `key` (which must be in its table). A
+    /// change replacing one of the same group (attribute set and family) keeps its place,
+    /// as ExaBGP replaces a queued change in place, a withdrawal too (its api-fast case);
+    /// anything else goes to the end.
     fn queue(&mut self, table: u16, key: RouteKey, action: Action, set: u32) {
         let (bucket, rank) = self.ranks(set, table);
         let Some(current) = self.slots(table).get(&key).map(|r| r.pending) else {
@@ -183,7 +188,7 @@ impl AdjRibOut {
         self.sets.retain(set);
         if current != NONE {
             if let Some(Some(entry)) = self.log.get_mut(current as usize) {
-                if entry.bucket == bucket && entry.table == table && action == Action::Announce {
+                if entry.bucket == bucket && entry.table == table {
                     let old = std::mem::replace(&mut entry.set, set);
                     entry.action = action;
                     self.sets.release(old);
@@ -227,10 +232,6 @@ impl AdjRibOut {
                 }
                 if let Some(slot) = self.slots(table).get_mut(&key) {
                     slot.set = set;
-                    if !route.live() {
-                        // A withdrawal is pending: the peer still has the old version.
-                        slot.set_advertised(true);
-                    }
                 }
             }
             None => {
@@ -246,9 +247,10 @@ impl AdjRibOut {
     /// Withdraws `nlri`. `attrs` is the attribute set the withdrawal is grouped under (the
     /// attributes given with the command); `None` uses the route's own.
     ///
-    /// A route the peer never received is simply dropped with its pending announcement.
-    /// Withdrawing a prefix the table does not hold still sends a withdrawal, as ExaBGP
-    /// does (the peer may hold it from an earlier command).
+    /// The withdrawal is sent even when the peer never received the route (its pending
+    /// announcement is replaced), and for a prefix the table does not hold, as ExaBGP does
+    /// (the peer may hold it from an earlier session or command). Before a session is up
+    /// nothing is sent: [`AdjRibOut::resend_all`] drops pending withdrawals.
     pub fn withdraw(&mut self, family: Family, nlri: &Nlri, attrs: Option<Arc<AttrSet>>) {
         let table = self.table_index(family);
         let key = RouteKey::new(nlri);
@@ -273,12 +275,6 @@ impl AdjRibOut {
             Some(route) if route.live() => {
                 self.live -= 1;
                 self.sets.release(route.set);
-                if !route.advertised() {
-                    self.forget(route.pending);
-                    self.slots(table).remove(&key);
-                    self.sets.release(set);
-                    return;
-                }
                 if let Some(slot) = self.slots(table).get_mut(&key) {
                     slot.set = NONE;
                 }
@@ -320,9 +316,7 @@ impl AdjRibOut {
     pub fn resend_all(&mut self) {
         self.drop_pending();
         self.refresh = None;
-        for (_, slots) in &mut self.tables {
-            slots.for_each_mut(|route| route.set_advertised(false));
-        }
+        self.fresh_session = true;
         // Global insertion order (not family by family): ExaBGP's attribute-set buckets
         // are first used in the order the routes were configured.
         let mut all = self.ordered(None);
@@ -398,9 +392,8 @@ impl AdjRibOut {
                     if announce_queued {
                         self.forget(route.pending);
                     }
-                    if let Some(slot) = self.slots(table).get_mut(&key) {
-                        slot.set_advertised(true);
-                        if announce_queued {
+                    if announce_queued {
+                        if let Some(slot) = self.slots(table).get_mut(&key) {
                             slot.pending = NONE;
                         }
                     }
@@ -422,6 +415,7 @@ impl AdjRibOut {
         let mut entries: Vec<Pending> = log.into_iter().flatten().collect();
         // Stable: within a (set, family) group, log order.
         entries.sort_by_key(|p| (p.bucket, p.rank));
+        let first_of_session = !entries.is_empty() && std::mem::take(&mut self.fresh_session);
         let mut changes = Vec::with_capacity(entries.len());
         for entry in entries {
             let family = self.tables[usize::from(entry.table)].0;
@@ -429,13 +423,16 @@ impl AdjRibOut {
             match entry.action {
                 Action::Announce => {
                     if let Some(route) = slots.get_mut(&entry.key) {
-                        route.set_advertised(true);
                         route.pending = NONE;
                     }
                 }
                 Action::Withdraw => {
                     if slots.get(&entry.key).is_some_and(|r| !r.live()) {
                         slots.remove(&entry.key);
+                    }
+                    if first_of_session {
+                        self.sets.release(entry.set);
+                        continue;
                     }
                 }
             }

@@ -13,17 +13,13 @@ use crate::key::{RouteKey, V4Key, V6Key};
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// The advertised flag, kept in the top bit of [`Route::order_flags`].
-const ADVERTISED: u32 = 1 << 31;
-
 /// A route's value in the map: 12 octets.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Route {
     /// Attribute set id, or [`NONE`] while a withdrawal of the route is pending.
     pub(crate) set: u32,
-    /// Insertion order (low 31 bits) and the advertised flag (top bit): the peer has
-    /// some version of the route.
-    order_flags: u32,
+    /// Insertion order.
+    order: u32,
     /// Index of the pending change in the change log, or [`NONE`].
     pub(crate) pending: u32,
 }
@@ -33,33 +29,19 @@ impl Route {
     pub(crate) fn new(set: u32, order: u32) -> Self {
         Self {
             set,
-            order_flags: order & !ADVERTISED,
+            order,
             pending: NONE,
         }
     }
 
     /// Insertion order.
     pub(crate) fn order(&self) -> u32 {
-        self.order_flags & !ADVERTISED
+        self.order
     }
 
-    /// Sets the insertion order, keeping the flag.
+    /// Sets the insertion order.
     pub(crate) fn set_order(&mut self, order: u32) {
-        self.order_flags = (self.order_flags & ADVERTISED) | (order & !ADVERTISED);
-    }
-
-    /// True when the peer has some version of the route.
-    pub(crate) fn advertised(&self) -> bool {
-        self.order_flags & ADVERTISED != 0
-    }
-
-    /// Records whether the peer has the route.
-    pub(crate) fn set_advertised(&mut self, advertised: bool) {
-        if advertised {
-            self.order_flags |= ADVERTISED;
-        } else {
-            self.order_flags &= !ADVERTISED;
-        }
+        self.order = order;
     }
 
     /// True when the route is in the table (not only a pending withdrawal).
@@ -216,17 +198,6 @@ mod tests {
     #[test]
     fn route_value_is_small() {
         assert_eq!(std::mem::size_of::<Route>(), 12);
-    }
-
-    #[test]
-    fn flags_and_order_are_independent() {
-        let mut route = Route::new(3, 41);
-        assert!(!route.advertised());
-        route.set_advertised(true);
-        assert_eq!(route.order(), 41);
-        route.set_order(7);
-        assert!(route.advertised());
-        assert_eq!(route.order(), 7);
     }
 
     #[test]

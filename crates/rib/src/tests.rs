@@ -205,7 +205,7 @@ fn ipv6_is_never_grouped_and_uses_mp_reach() {
 }
 
 #[test]
-fn withdraw_cancels_unsent_announce() {
+fn withdraw_replaces_unsent_announce_and_is_sent() {
     let mut rib = AdjRibOut::new();
     rib.announce(
         Family::IPV4_UNICAST,
@@ -213,9 +213,92 @@ fn withdraw_cancels_unsent_announce() {
         attrs("1.1.1.1", vec![]),
     );
     rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
-    assert!(!rib.has_pending());
-    assert!(rib.plan(&ctx(true), &SIZER).is_empty());
+    // ExaBGP sends the withdrawal (its api-fast case): the announcement is not.
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].withdrawn, vec![net("10.0.0.0/8")]);
+    assert!(sent[0].nlri.is_empty());
     assert!(rib.is_empty());
+}
+
+#[test]
+fn first_changes_of_a_session_send_no_withdrawal() {
+    let mut rib = AdjRibOut::new();
+    // a session comes up with an empty table
+    rib.resend_all();
+    assert!(rib.plan(&ctx(true), &SIZER).is_empty());
+    // the first changes: ExaBGP leaves the withdrawals out of its first UPDATE run
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.1.0.0/16"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].withdrawn.is_empty());
+    assert_eq!(sent[0].nlri, vec![net("10.1.0.0/16")]);
+    assert_eq!(rib.len(), 1);
+    // later ones do
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.2.0.0/16"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.2.0.0/16"), None);
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].withdrawn, vec![net("10.2.0.0/16")]);
+}
+
+#[test]
+fn a_withdrawal_replacing_a_pending_announce_keeps_its_place() {
+    let mut rib = AdjRibOut::new();
+    rib.resend_all();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("1.1.0.0/25"),
+        attrs("101.1.101.1", vec![]),
+    );
+    rib.plan(&ctx(false), &SIZER);
+    // ExaBGP's api-fast: announce A, announce B, withdraw A (same attributes) in one read
+    // sends the withdrawal of A first, then B.
+    let a = attrs("101.1.101.1", vec![]);
+    rib.announce(Family::IPV4_UNICAST, &net("2.2.0.0/25"), Arc::clone(&a));
+    rib.announce(Family::IPV4_UNICAST, &net("2.2.0.0/24"), Arc::clone(&a));
+    rib.withdraw(Family::IPV4_UNICAST, &net("2.2.0.0/25"), Some(a));
+    let sent = updates(rib.plan(&ctx(false), &SIZER));
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].withdrawn, vec![net("2.2.0.0/25")]);
+    assert!(sent[0].nlri.is_empty());
+    assert_eq!(sent[1].nlri, vec![net("2.2.0.0/24")]);
+}
+
+#[test]
+fn resend_all_drops_withdrawals_of_unsent_routes() {
+    let mut rib = AdjRibOut::new();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.1.0.0/16"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
+    // a session comes up: only what the table holds is sent
+    rib.resend_all();
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].withdrawn.is_empty());
+    assert_eq!(sent[0].nlri, vec![net("10.1.0.0/16")]);
 }
 
 #[test]
