@@ -24,6 +24,22 @@ pub struct Settings {
     /// End the task when its session goes down (the dynamic peers the listener starts for
     /// addresses of a passive range).
     pub ephemeral: bool,
+    /// The text of the software-version capability (draft-abraitis-bgp-version-capability):
+    /// `Herald/<version>`, or `ExaBGP/<value>` when the environment variable
+    /// `exabgp_version` is set, which is how ExaBGP lets a run announce another version
+    /// (its own test suite sets `5.0.0-0+test`).
+    pub software_version: String,
+}
+
+/// The software version Herald announces by default.
+pub(crate) const SOFTWARE_VERSION: &str = concat!("Herald/", env!("CARGO_PKG_VERSION"));
+
+/// The software-version text for an `exabgp_version` override, if any.
+fn software_version(exabgp_version: Option<String>) -> String {
+    match exabgp_version {
+        Some(v) if !v.is_empty() => format!("ExaBGP/{v}"),
+        _ => SOFTWARE_VERSION.to_owned(),
+    }
 }
 
 impl Settings {
@@ -35,6 +51,7 @@ impl Settings {
             open_wait: Duration::from_secs(u64::from(env.bgp_openwait())),
             passive: env.bgp_passive(),
             ephemeral: false,
+            software_version: software_version(std::env::var("exabgp_version").ok()),
         }
     }
 }
@@ -47,6 +64,7 @@ impl Default for Settings {
             open_wait: session::config::DEFAULT_OPEN_WAIT,
             passive: false,
             ephemeral: false,
+            software_version: SOFTWARE_VERSION.to_owned(),
         }
     }
 }
@@ -112,7 +130,11 @@ pub(crate) fn session_config(neighbor: &Neighbor, settings: &Settings) -> Sessio
     config.peer_as = asn(neighbor.peer_as);
     config.hold_time = neighbor.hold_time;
     config.passive = neighbor.passive || settings.passive;
-    config.capabilities = capabilities(neighbor, local_as.unwrap_or_default());
+    config.capabilities = capabilities(
+        neighbor,
+        local_as.unwrap_or_default(),
+        &settings.software_version,
+    );
     config.max_attempts = (settings.attempts != 0).then_some(settings.attempts);
     config.open_wait = settings.open_wait;
     config.restarting = neighbor.capability.graceful_restart.is_some();
@@ -123,7 +145,11 @@ pub(crate) fn session_config(neighbor: &Neighbor, settings: &Settings) -> Sessio
 /// four-octet ASN, extended next hop, ADD-PATH, graceful restart, route refresh and
 /// enhanced route refresh, operational, extended message, FQDN, software version,
 /// multisession.
-pub(crate) fn capabilities(neighbor: &Neighbor, local_as: Asn) -> Vec<Capability> {
+pub(crate) fn capabilities(
+    neighbor: &Neighbor,
+    local_as: Asn,
+    software_version: &str,
+) -> Vec<Capability> {
     let caps = &neighbor.capability;
     let mut out: Vec<Capability> = neighbor
         .families
@@ -174,10 +200,7 @@ pub(crate) fn capabilities(neighbor: &Neighbor, local_as: Asn) -> Vec<Capability
         });
     }
     if caps.software_version {
-        out.push(Capability::SoftwareVersion(format!(
-            "Herald/{}",
-            env!("CARGO_PKG_VERSION")
-        )));
+        out.push(Capability::SoftwareVersion(software_version.to_owned()));
     }
     if caps.multi_session {
         // ExaBGP sends the flags octet and the Session Id code as two TLVs, for 68 and 131.
@@ -193,4 +216,20 @@ pub(crate) fn capabilities(neighbor: &Neighbor, local_as: Asn) -> Vec<Capability
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn software_version_is_herald_unless_exabgp_version_is_set() {
+        assert_eq!(software_version(None), SOFTWARE_VERSION);
+        assert!(SOFTWARE_VERSION.starts_with("Herald/"));
+        assert_eq!(software_version(Some(String::new())), SOFTWARE_VERSION);
+        assert_eq!(
+            software_version(Some("5.0.0-0+test".into())),
+            "ExaBGP/5.0.0-0+test"
+        );
+    }
 }
