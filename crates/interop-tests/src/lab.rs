@@ -1,15 +1,25 @@
-//! A lab: one peer (BIRD 2, GoBGP or FRR) and the speakers under test, on a loopback subnet
-//! of its own, with readback of what the peer holds from each speaker and a route the peer
-//! can originate and withdraw.
+//! A lab: one peer (BIRD 2, GoBGP, FRR or ExaBGP 5) and the speakers under test, on a
+//! loopback subnet of its own, with readback of what the peer holds from each speaker and a
+//! route the peer can originate and withdraw.
 //!
 //! Addresses: the peer is host `.1`, speaker `i` is host `.2 + i` of the lab's [`Subnet`].
 //! The peer is passive; speakers connect to it.
+//!
+//! How each peer is read and driven:
+//!
+//! | peer | session state | routes from a speaker | originate / withdraw |
+//! |---|---|---|---|
+//! | BIRD 2 | `birdc show protocols` | `birdc show route all protocol spk<i>` | static route from the start / `disable s4` |
+//! | GoBGP | `gobgp -j neighbor` | `gobgp -j neighbor ADDR adj-in` | `gobgp global rib add` / `del` |
+//! | FRR | `vtysh show bgp neighbors json` | `vtysh show bgp … json` | `network` from the start / `no network` |
+//! | ExaBGP 5 | its JSON helper's `state` messages | its JSON helper's updates, replayed | `announce route` / `withdraw route` on its text helper |
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use crate::bird::{Bird, BirdConfig, BirdNeighbor};
 use crate::error::Result;
+use crate::exabgp::{ExabgpPeer, ExabgpPeerConfig};
 use crate::frr::{Frr, FrrConfig};
 use crate::gobgp::{Gobgp, GobgpConfig};
 use crate::net::{free_port, Subnet};
@@ -32,6 +42,8 @@ pub enum PeerKind {
     Gobgp,
     /// FRR's `bgpd`, standalone.
     Frr,
+    /// ExaBGP 5 itself, passive, with a text helper and a JSON helper.
+    Exabgp,
 }
 
 /// The running peer.
@@ -43,6 +55,8 @@ pub enum Peer {
     Gobgp(Gobgp),
     /// FRR, with one neighbor per speaker.
     Frr(Frr),
+    /// ExaBGP 5, with one passive neighbor per speaker.
+    Exabgp(ExabgpPeer),
 }
 
 /// An IPv4 route the peer originates, with the attributes it sets on it.
@@ -186,6 +200,16 @@ impl Lab {
                     },
                 )?)
             }
+            PeerKind::Exabgp => Peer::Exabgp(ExabgpPeer::start(
+                &tmp,
+                &ExabgpPeerConfig {
+                    address,
+                    port,
+                    asn: config.peer_as,
+                    neighbors,
+                    ipv6: config.ipv6,
+                },
+            )?),
         };
         let mut speakers = Vec::new();
         for (i, (kind, asn, router_id)) in config.speakers.iter().enumerate() {
@@ -228,6 +252,7 @@ impl Lab {
             Peer::Bird(bird) => bird.wait_established(&format!("spk{i}"), SESSION_LIMIT, alive),
             Peer::Gobgp(gobgp) => gobgp.wait_established(address, SESSION_LIMIT, alive),
             Peer::Frr(frr) => frr.wait_established(address, SESSION_LIMIT, alive),
+            Peer::Exabgp(exabgp) => exabgp.wait_established(address, SESSION_LIMIT, alive),
         }
     }
 
@@ -257,31 +282,42 @@ impl Lab {
                     routes.extend(frr.routes_from(address, afi)?);
                 }
             }
+            // Replayed from the JSON helper: both families at once.
+            Peer::Exabgp(exabgp) => routes = exabgp.routes_from(address)?,
         }
         Ok(routes)
     }
 
     /// Has the peer announce [`LabConfig::origin`] (BIRD and FRR announce it from the
-    /// start; GoBGP now, with `gobgp global rib add`).
+    /// start; GoBGP now, with `gobgp global rib add`; ExaBGP now, with `announce route` on
+    /// its text helper).
     pub fn originate(&self) -> Result<()> {
-        let (Peer::Gobgp(gobgp), Some(o)) = (&self.peer, &self.origin) else {
+        let Some(o) = &self.origin else {
             return Ok(());
         };
         let (a, b) = o.community;
         let (g, l1, l2) = o.large_community;
-        gobgp.add_route(&[
-            &o.prefix,
-            "origin",
-            "igp",
-            "nexthop",
-            &o.next_hop.to_string(),
-            "med",
-            &o.med.to_string(),
-            "community",
-            &format!("{a}:{b}"),
-            "large-community",
-            &format!("{g}:{l1}:{l2}"),
-        ])
+        match &self.peer {
+            Peer::Gobgp(gobgp) => gobgp.add_route(&[
+                &o.prefix,
+                "origin",
+                "igp",
+                "nexthop",
+                &o.next_hop.to_string(),
+                "med",
+                &o.med.to_string(),
+                "community",
+                &format!("{a}:{b}"),
+                "large-community",
+                &format!("{g}:{l1}:{l2}"),
+            ]),
+            Peer::Exabgp(exabgp) => exabgp.send(&format!(
+                "announce route {} next-hop {} med {} community [{a}:{b}] \
+                 large-community [{g}:{l1}:{l2}]",
+                o.prefix, o.next_hop, o.med
+            )),
+            Peer::Bird(_) | Peer::Frr(_) => Ok(()),
+        }
     }
 
     /// Has the peer withdraw [`LabConfig::origin`].
@@ -293,6 +329,7 @@ impl Lab {
             Peer::Bird(bird) => bird.birdc(&["disable", "s4"]).map(drop),
             Peer::Gobgp(gobgp) => gobgp.del_route(&[&o.prefix]),
             Peer::Frr(frr) => frr.withdraw_network(&o.prefix),
+            Peer::Exabgp(exabgp) => exabgp.send(&format!("withdraw route {}", o.prefix)),
         }
     }
 
@@ -302,6 +339,7 @@ impl Lab {
             Peer::Bird(bird) => bird.restart(),
             Peer::Gobgp(gobgp) => gobgp.restart(),
             Peer::Frr(frr) => frr.restart(),
+            Peer::Exabgp(exabgp) => exabgp.restart(),
         }
     }
 
@@ -317,6 +355,7 @@ impl Lab {
             Peer::Bird(bird) => bird.log_tail(),
             Peer::Gobgp(gobgp) => gobgp.log_tail(),
             Peer::Frr(frr) => frr.log_tail(),
+            Peer::Exabgp(exabgp) => exabgp.log_tail(),
         });
         for speaker in &self.speakers {
             text.push('\n');

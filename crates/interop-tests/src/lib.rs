@@ -1,14 +1,16 @@
-//! Herald's interop harness: real BIRD 2, GoBGP and ExaBGP 5 daemons on loopback, and the
-//! scenarios that check Herald against them.
+//! Herald's interop harness: real BIRD 2, GoBGP, FRR and ExaBGP 5 daemons on loopback, and
+//! the scenarios that check Herald against them.
 //!
 //! The peers (BIRD 2, GoBGP, FRR) are those of `shared/spec/interop-peers.md`, installed by
-//! `scripts/install-peers`. Every daemon runs under `timeout(1)` in a per-test temporary
+//! `scripts/install-peers`; ExaBGP 5.0.15, the reference speaker, also serves as a fourth
+//! peer. Every daemon runs under `timeout(1)` in a per-test temporary
 //! directory, on a per-test loopback subnet (`127.A.B.0/24`) and free ports, and is stopped
 //! when its guard drops; only processes the harness started are ever signalled.
 //!
 //! Layout:
 //! - [`process`]: bounded child processes, control commands, polling;
-//! - [`bird`], [`gobgp`], [`frr`]: the peers and their readback into [`route::PeerRoute`];
+//! - [`bird`], [`gobgp`], [`frr`], [`exabgp`]: the peers and their readback into
+//!   [`route::PeerRoute`] (ExaBGP's by replaying the JSON its receive helper writes);
 //! - [`speaker`]: ExaBGP 5 or Herald with a command helper and a JSON receive helper;
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
 //! - [`lab`], [`scenario`]: a peer plus speakers, and the scenarios the tests run.
@@ -18,6 +20,7 @@
 
 pub mod bird;
 pub mod error;
+pub mod exabgp;
 pub mod frr;
 pub mod gobgp;
 pub mod herald;

@@ -1,5 +1,5 @@
-//! A route as a peer holds it, in one shape for every peer, so that BIRD's and GoBGP's
-//! readback compare with the same expected value.
+//! A route as a peer holds it, in one shape for every peer, so that BIRD's, GoBGP's, FRR's
+//! and ExaBGP's readback compare with the same expected value.
 
 use std::fmt;
 

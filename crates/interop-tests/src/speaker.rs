@@ -249,6 +249,6 @@ impl Speaker {
 }
 
 /// Single-quotes a path for `/bin/sh`.
-fn shell_quote(path: &Path) -> String {
+pub(crate) fn shell_quote(path: &Path) -> String {
     format!("'{}'", path.display().to_string().replace('\'', r"'\''"))
 }

@@ -1,4 +1,5 @@
-//! Harness self-test: ExaBGP 5 in Herald's place, against BIRD 2, GoBGP and FRR.
+//! Harness self-test: ExaBGP 5 in Herald's place, against BIRD 2, GoBGP, FRR and ExaBGP 5
+//! itself as the peer.
 //!
 //! These prove the harness and every scenario work with the reference implementation, so a
 //! failure of the same scenario in `tests/herald.rs` is Herald's.
@@ -113,6 +114,43 @@ fn exabgp_reannounces_after_frr_restart() {
 fn two_exabgps_print_the_same_json_frr() {
     pass(scenario::receive_like_exabgp(
         PeerKind::Frr,
+        SpeakerKind::ExaBgp,
+    ));
+}
+
+#[test]
+fn exabgp_announces_and_withdraws_to_exabgp() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::ExaBgp,
+        PeerKind::Exabgp,
+    ));
+}
+
+#[test]
+fn exabgp_announces_ipv6_to_exabgp() {
+    pass(scenario::announce_ipv6(
+        SpeakerKind::ExaBgp,
+        PeerKind::Exabgp,
+    ));
+}
+
+#[test]
+fn exabgp_receives_from_exabgp() {
+    pass(scenario::receive(SpeakerKind::ExaBgp, PeerKind::Exabgp));
+}
+
+#[test]
+fn exabgp_reannounces_after_exabgp_restart() {
+    pass(scenario::peer_restart(
+        SpeakerKind::ExaBgp,
+        PeerKind::Exabgp,
+    ));
+}
+
+#[test]
+fn two_exabgps_print_the_same_json_exabgp() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Exabgp,
         SpeakerKind::ExaBgp,
     ));
 }

@@ -1,6 +1,9 @@
 //! Herald against real peers (issue 2, item 8): the scenarios of `tests/harness.rs`, with the
 //! `herald` binary in ExaBGP's place, plus ExaBGP and Herald side by side on one peer
 //! printing the same JSON.
+//!
+//! The peers are BIRD 2, GoBGP, FRR and ExaBGP 5 itself (`*_exabgp`: ExaBGP 5.0.15 as the
+//! passive router Herald connects to, read back through its own JSON helper).
 
 use herald_interop_tests::lab::PeerKind;
 use herald_interop_tests::scenario;
@@ -112,6 +115,43 @@ fn herald_reannounces_after_frr_restart() {
 fn herald_prints_the_json_exabgp_prints_frr() {
     pass(scenario::receive_like_exabgp(
         PeerKind::Frr,
+        SpeakerKind::Herald,
+    ));
+}
+
+#[test]
+fn herald_announces_and_withdraws_to_exabgp() {
+    pass(scenario::announce_withdraw(
+        SpeakerKind::Herald,
+        PeerKind::Exabgp,
+    ));
+}
+
+#[test]
+fn herald_announces_ipv6_to_exabgp() {
+    pass(scenario::announce_ipv6(
+        SpeakerKind::Herald,
+        PeerKind::Exabgp,
+    ));
+}
+
+#[test]
+fn herald_receives_from_exabgp() {
+    pass(scenario::receive(SpeakerKind::Herald, PeerKind::Exabgp));
+}
+
+#[test]
+fn herald_reannounces_after_exabgp_restart() {
+    pass(scenario::peer_restart(
+        SpeakerKind::Herald,
+        PeerKind::Exabgp,
+    ));
+}
+
+#[test]
+fn herald_prints_the_json_exabgp_prints_exabgp() {
+    pass(scenario::receive_like_exabgp(
+        PeerKind::Exabgp,
         SpeakerKind::Herald,
     ));
 }

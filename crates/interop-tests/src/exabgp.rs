@@ -1,0 +1,586 @@
+//! ExaBGP 5 itself as the (passive) peer: configuration, start/restart, originating routes
+//! through a text helper, and readback by replaying the JSON a receive helper writes.
+//!
+//! ExaBGP has no RIB to query from outside, so the peer is given the same two helpers as a
+//! [`crate::speaker::Speaker`], in a directory of its own (`exabgp-peer/`):
+//!
+//! | file | what |
+//! |---|---|
+//! | `peer.conf` | one passive `neighbor` per speaker, both helpers on every neighbor |
+//! | `commands.txt` | what the `commands` helper sends ([`ExabgpPeer::send`] appends a line) |
+//! | `helper.sh` | `tail -n +1 -F commands.txt`: a restarted peer replays every command |
+//! | `receive.sh` | `cat >> received.<n>.jsonl`, one file per start `n` of the peer |
+//! | `exabgp.<n>.log` | the daemon's stdout and stderr for start `n` |
+//!
+//! ExaBGP 5.0.15 writes, for a route received over iBGP (`receive { parsed; update; }`):
+//!
+//! ```text
+//! { …, "type": "state", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, …, "state": "up" } }
+//! { …, "type": "update", "neighbor": { "address": { …, "peer": "127.55.0.2" }, …, "direction": "receive",
+//!   "message": { "update": { "attribute": { "origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [65010, 65020]}},
+//!   "med": 10, "local-preference": 200, "community": [ [ 65000, 1 ], [ 65000, 2 ] ],
+//!   "extended-community": [ { "value": 842122827661319, "string": "target:65000:7" } ],
+//!   "large-community": [ [ 65000, 1 , 1 ] ] },
+//!   "announce": { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "203.0.113.0/24" } ] } } } } } }
+//! { …, "message": { "update": { "withdraw": { "ipv6 unicast": [ { "nlri": "2001:db8:1::/48" } ] } } } } }
+//! { …, "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } } } }
+//! ```
+//!
+//! [`replay`] turns these into the routes the peer holds from one neighbor: an announce adds
+//! or replaces, a withdraw removes, and every `state` message of that neighbor (a session
+//! going down or coming up) empties its Adj-RIB-In, as ExaBGP does.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::net::Ipv4Addr;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::error::{HarnessError, Result};
+use crate::json::parse_lines;
+use crate::process::{run, wait_while_alive, which, Daemon};
+use crate::route::PeerRoute;
+use crate::speaker::shell_quote;
+use crate::tmp::TempDir;
+
+/// The sub-directory of the lab's directory the peer runs in.
+const DIR: &str = "exabgp-peer";
+
+/// What the ExaBGP peer runs: its address, port, AS and (passive) neighbors `(address, AS)`.
+#[derive(Debug, Clone)]
+pub struct ExabgpPeerConfig {
+    /// Router id, listen address and local address of every session.
+    pub address: Ipv4Addr,
+    /// Listen port (`exabgp_tcp_port`).
+    pub port: u16,
+    /// ExaBGP's AS.
+    pub asn: u32,
+    /// Neighbors `(address, AS)`; ExaBGP waits for them to connect.
+    pub neighbors: Vec<(Ipv4Addr, u32)>,
+    /// Negotiate IPv6 unicast besides IPv4 unicast.
+    pub ipv6: bool,
+}
+
+impl ExabgpPeerConfig {
+    /// The configuration file, with the helpers of `dir`.
+    pub fn render(&self, dir: &Path) -> String {
+        let mut conf = String::new();
+        let _ = writeln!(conf, "process commands {{");
+        let _ = writeln!(conf, "    run {};", dir.join("helper.sh").display());
+        let _ = writeln!(conf, "    encoder text;");
+        let _ = writeln!(conf, "}}");
+        let _ = writeln!(conf, "process receive {{");
+        let _ = writeln!(conf, "    run {};", dir.join("receive.sh").display());
+        let _ = writeln!(conf, "    encoder json;");
+        let _ = writeln!(conf, "}}");
+        let ipv6 = if self.ipv6 { " ipv6 unicast;" } else { "" };
+        for (address, asn) in &self.neighbors {
+            let _ = writeln!(conf, "neighbor {address} {{");
+            let _ = writeln!(conf, "    router-id {};", self.address);
+            let _ = writeln!(conf, "    local-address {};", self.address);
+            let _ = writeln!(conf, "    local-as {};", self.asn);
+            let _ = writeln!(conf, "    peer-as {asn};");
+            let _ = writeln!(conf, "    passive;");
+            let _ = writeln!(conf, "    hold-time 9;");
+            let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6} }}");
+            let _ = writeln!(conf, "    api {{");
+            let _ = writeln!(conf, "        processes [ commands, receive ];");
+            let _ = writeln!(conf, "        receive {{ parsed; update; }}");
+            let _ = writeln!(conf, "        neighbor-changes;");
+            let _ = writeln!(conf, "    }}");
+            let _ = writeln!(conf, "}}");
+        }
+        conf
+    }
+}
+
+/// A running ExaBGP peer, stopped when dropped.
+#[derive(Debug)]
+pub struct ExabgpPeer {
+    daemon: Daemon,
+    program: PathBuf,
+    dir: PathBuf,
+    conf: PathBuf,
+    env: Vec<(String, String)>,
+    /// Starts so far; start `n` writes `received.<n>.jsonl` and `exabgp.<n>.log`.
+    starts: u32,
+}
+
+impl ExabgpPeer {
+    /// Writes the configuration and helpers into `tmp/exabgp-peer/`, starts ExaBGP listening
+    /// on `config.address`:`config.port`, and waits until it has loaded the configuration.
+    pub fn start(tmp: &TempDir, config: &ExabgpPeerConfig) -> Result<Self> {
+        let program = which("exabgp")?;
+        let dir = tmp.join(DIR);
+        tmp.write(&format!("{DIR}/commands.txt"), "")?;
+        tmp.write_script(
+            &format!("{DIR}/helper.sh"),
+            &format!(
+                "#!/bin/sh\n# Sends every line of commands.txt, from the start, then follows it.\n\
+                 exec tail -n +1 -F {} 2>/dev/null\n",
+                shell_quote(&dir.join("commands.txt"))
+            ),
+        )?;
+        let conf = tmp.write(&format!("{DIR}/peer.conf"), &config.render(&dir))?;
+        let user = run("id", &["-un"])?.trim().to_owned();
+        let env = [
+            ("exabgp_tcp_bind", config.address.to_string()),
+            ("exabgp_tcp_port", config.port.to_string()),
+            ("exabgp_daemon_user", user),
+            ("exabgp_daemon_drop", "false".to_owned()),
+            ("exabgp_api_cli", "false".to_owned()),
+            ("exabgp_log_destination", "stdout".to_owned()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v))
+        .to_vec();
+        let daemon = Self::spawn(&program, &dir, &conf, &env, 0)?;
+        let this = Self {
+            daemon,
+            program,
+            dir,
+            conf,
+            env,
+            starts: 1,
+        };
+        this.wait_ready()?;
+        Ok(this)
+    }
+
+    /// Points `receive.sh` at `received.<n>.jsonl` and starts ExaBGP.
+    fn spawn(
+        program: &Path,
+        dir: &Path,
+        conf: &Path,
+        env: &[(String, String)],
+        n: u32,
+    ) -> Result<Daemon> {
+        let receive = dir.join("receive.sh");
+        let script = format!(
+            "#!/bin/sh\ncat >> {}\n",
+            shell_quote(&dir.join(format!("received.{n}.jsonl")))
+        );
+        std::fs::write(&receive, script)
+            .map_err(|e| HarnessError::io(format!("write {}", receive.display()), e))?;
+        std::fs::set_permissions(&receive, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| HarnessError::io(format!("chmod {}", receive.display()), e))?;
+        let args = ["server".to_owned(), conf.display().to_string()];
+        let log = dir.join(format!("exabgp.{n}.log"));
+        Daemon::spawn("exabgp peer", program, &args, env, dir, log)
+    }
+
+    /// Waits until ExaBGP reports its configuration loaded (it listens from then on).
+    fn wait_ready(&self) -> Result<()> {
+        wait_while_alive(
+            "ExaBGP peer configuration loaded",
+            Duration::from_secs(20),
+            || self.daemon.alive(),
+            || {
+                let log = self.daemon.log();
+                if log.contains("loaded new configuration successfully") {
+                    Ok(())
+                } else {
+                    Err(format!("log so far:\n{log}"))
+                }
+            },
+        )
+    }
+
+    /// Stops ExaBGP and starts it again with the same configuration (a peer restart); the
+    /// new process reads into a new `received.<n>.jsonl`, so nothing of the old one counts.
+    pub fn restart(&mut self) -> Result<()> {
+        self.daemon.stop();
+        self.daemon = Self::spawn(&self.program, &self.dir, &self.conf, &self.env, self.starts)?;
+        self.starts += 1;
+        self.wait_ready()
+    }
+
+    /// Has the `commands` helper send `line` (an API command such as `announce route …`).
+    pub fn send(&self, line: &str) -> Result<()> {
+        let path = self.dir.join("commands.txt");
+        let mut file = std::fs::File::options()
+            .append(true)
+            .open(&path)
+            .map_err(|e| HarnessError::io(format!("open {}", path.display()), e))?;
+        writeln!(file, "{line}")
+            .map_err(|e| HarnessError::io(format!("write {}", path.display()), e))
+    }
+
+    /// Every JSON message the current process's `receive` helper got so far, in order.
+    pub fn messages(&self) -> Result<Vec<Value>> {
+        let path = self
+            .dir
+            .join(format!("received.{}.jsonl", self.starts.saturating_sub(1)));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => parse_lines(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
+        }
+    }
+
+    /// The state ExaBGP last reported for the session with `neighbor` (`connected`, `up`,
+    /// `down`), if any.
+    pub fn state(&self, neighbor: Ipv4Addr) -> Result<Option<String>> {
+        Ok(last_state(&self.messages()?, &neighbor.to_string()))
+    }
+
+    /// Waits until ExaBGP reports the session with `neighbor` up, giving up early when
+    /// `alive` fails (a speaker has exited) or ExaBGP itself exits.
+    pub fn wait_established(
+        &self,
+        neighbor: Ipv4Addr,
+        limit: Duration,
+        mut alive: impl FnMut() -> Result<()>,
+    ) -> Result<()> {
+        let what = format!("ExaBGP peer session with {neighbor} up");
+        wait_while_alive(
+            &what,
+            limit,
+            || {
+                self.daemon.alive()?;
+                alive()
+            },
+            || match self.state(neighbor) {
+                Ok(Some(s)) if s == "up" => Ok(()),
+                Ok(s) => Err(format!("last state {s:?}")),
+                Err(e) => Err(e.to_string()),
+            },
+        )
+    }
+
+    /// The IPv4 and IPv6 unicast routes ExaBGP holds from `neighbor`.
+    pub fn routes_from(&self, neighbor: Ipv4Addr) -> Result<Vec<PeerRoute>> {
+        replay(&self.messages()?, &neighbor.to_string())
+    }
+
+    /// The last lines of ExaBGP's log and of what its receive helper got, for failure
+    /// messages.
+    pub fn log_tail(&self) -> String {
+        let received = self
+            .messages()
+            .map(|m| {
+                let start = m.len().saturating_sub(10);
+                m[start..]
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_else(|e| e.to_string());
+        format!(
+            "{}\n--- exabgp peer: last received JSON ---\n{received}",
+            self.daemon.log_tail(30)
+        )
+    }
+}
+
+/// Whether `message` is about the session with `neighbor`.
+fn from_neighbor(message: &Value, neighbor: &str) -> bool {
+    message
+        .pointer("/neighbor/address/peer")
+        .and_then(Value::as_str)
+        == Some(neighbor)
+}
+
+/// The last `state` ExaBGP reported for `neighbor` in `messages`.
+pub fn last_state(messages: &[Value], neighbor: &str) -> Option<String> {
+    messages
+        .iter()
+        .filter(|m| m.get("type").and_then(Value::as_str) == Some("state"))
+        .filter(|m| from_neighbor(m, neighbor))
+        .filter_map(|m| m.pointer("/neighbor/state").and_then(Value::as_str))
+        .next_back()
+        .map(str::to_owned)
+}
+
+/// The families whose routes are replayed.
+const FAMILIES: [&str; 2] = ["ipv4 unicast", "ipv6 unicast"];
+
+/// The prefix of one NLRI entry: `{ "nlri": "P" }` (ExaBGP 5) or a bare `"P"`.
+fn nlri_prefix(entry: &Value) -> Option<&str> {
+    entry
+        .get("nlri")
+        .and_then(Value::as_str)
+        .or_else(|| entry.as_str())
+}
+
+/// The routes held from `neighbor` after the messages in order: announces add or replace,
+/// withdraws remove, a `state` message of the neighbor empties the table.
+pub fn replay(messages: &[Value], neighbor: &str) -> Result<Vec<PeerRoute>> {
+    let mut table: BTreeMap<String, PeerRoute> = BTreeMap::new();
+    for message in messages.iter().filter(|m| from_neighbor(m, neighbor)) {
+        match message.get("type").and_then(Value::as_str) {
+            Some("state") => {
+                table.clear();
+                continue;
+            }
+            Some("update") => {}
+            _ => continue,
+        }
+        if message
+            .pointer("/neighbor/direction")
+            .and_then(Value::as_str)
+            != Some("receive")
+        {
+            continue;
+        }
+        let Some(update) = message.pointer("/neighbor/message/update") else {
+            continue; // End-of-RIB
+        };
+        for family in FAMILIES {
+            let withdrawn = update
+                .get("withdraw")
+                .and_then(|w| w.get(family))
+                .and_then(Value::as_array);
+            for prefix in withdrawn.into_iter().flatten().filter_map(nlri_prefix) {
+                table.remove(prefix);
+            }
+        }
+        let attribute = update.get("attribute").unwrap_or(&Value::Null);
+        for family in FAMILIES {
+            let by_next_hop = update
+                .get("announce")
+                .and_then(|a| a.get(family))
+                .and_then(Value::as_object);
+            for (next_hop, nlris) in by_next_hop.into_iter().flatten() {
+                let nlris = nlris.as_array().ok_or_else(|| HarnessError::Parse {
+                    what: "an announce from the ExaBGP peer".into(),
+                    reason: format!("NLRI list is not an array: {message}"),
+                })?;
+                for prefix in nlris.iter().filter_map(nlri_prefix) {
+                    let route = route(prefix, next_hop, attribute)?;
+                    table.insert(prefix.to_owned(), route);
+                }
+            }
+        }
+    }
+    Ok(table.into_values().collect())
+}
+
+/// One route from ExaBGP's `attribute` object.
+fn route(prefix: &str, next_hop: &str, attribute: &Value) -> Result<PeerRoute> {
+    let bad = |what: &str| HarnessError::Parse {
+        what: format!("attribute {what} from the ExaBGP peer"),
+        reason: attribute.to_string(),
+    };
+    let num = |key: &str| -> Result<Option<u32>> {
+        match attribute.get(key) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| bad(key)),
+        }
+    };
+    let u32s = |v: &Value| -> Option<Vec<u32>> {
+        v.as_array()?
+            .iter()
+            .map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok()))
+            .collect()
+    };
+    // Tuples of numbers, `[[65000, 1], …]`, joined with `:`.
+    let tuples = |key: &str| -> Result<Vec<String>> {
+        let Some(list) = attribute.get(key) else {
+            return Ok(Vec::new());
+        };
+        list.as_array()
+            .ok_or_else(|| bad(key))?
+            .iter()
+            .map(|t| {
+                u32s(t)
+                    .map(|parts| {
+                        parts
+                            .iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join(":")
+                    })
+                    .ok_or_else(|| bad(key))
+            })
+            .collect()
+    };
+    let as_path = match attribute.get("as-path") {
+        None => Vec::new(),
+        // `{"0": {"element": "as-sequence", "value": [..]}, "1": …}`, in segment order.
+        Some(Value::Object(segments)) => {
+            let mut ordered: Vec<(u64, &Value)> = segments
+                .iter()
+                .map(|(k, v)| k.parse().map(|k| (k, v)).map_err(|_| bad("as-path")))
+                .collect::<Result<_>>()?;
+            ordered.sort_by_key(|(k, _)| *k);
+            let mut path = Vec::new();
+            for (_, segment) in ordered {
+                let asns = segment
+                    .get("value")
+                    .and_then(u32s)
+                    .ok_or_else(|| bad("as-path"))?;
+                path.extend(asns);
+            }
+            path
+        }
+        Some(other) => u32s(other).ok_or_else(|| bad("as-path"))?,
+    };
+    let ext_communities = match attribute.get("extended-community") {
+        None => Vec::new(),
+        Some(list) => list
+            .as_array()
+            .ok_or_else(|| bad("extended-community"))?
+            .iter()
+            .map(|e| {
+                e.get("string")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad("extended-community"))
+            })
+            .collect::<Result<_>>()?,
+    };
+    Ok(PeerRoute {
+        origin: attribute
+            .get("origin")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        next_hop: Some(next_hop.to_owned()),
+        as_path,
+        med: num("med")?,
+        local_pref: num("local-preference")?,
+        communities: tuples("community")?,
+        large_communities: tuples("large-community")?,
+        ext_communities,
+        ..PeerRoute::new(prefix)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Written by ExaBGP 5.0.15 as the passive peer of another ExaBGP 5.0.15 (iBGP).
+    const RECEIVED: &str = r#"{ "exabgp": "5.0.0", "time": 1796523721.9421523, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 1, "type": "state", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "state": "connected" } }
+{ "exabgp": "5.0.0", "time": 1796523721.9575481, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 2, "type": "state", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "state": "up" } }
+{ "exabgp": "5.0.0", "time": 1796523721.9594235, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 3, "type": "update", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "direction": "receive", "message": { "update": { "attribute": { "origin": "igp", "as-path": {"0": {"element": "as-sequence", "value": [65010, 65020]}}, "med": 10, "local-preference": 200, "community": [ [ 65000, 1 ], [ 65000, 2 ] ], "extended-community": [ { "value": 842122827661319, "string": "target:65000:7" } ], "large-community": [ [ 65000, 1 , 1 ] ] }, "announce": { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "203.0.113.0/24" } ] } } } } } }
+{ "exabgp": "5.0.0", "time": 1796523721.9598076, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 4, "type": "update", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "direction": "receive", "message": { "update": { "attribute": { "origin": "egp", "local-preference": 100 }, "announce": { "ipv4 unicast": { "192.0.2.2": [ { "nlri": "198.51.100.128/25" } ] } } } } } }
+{ "exabgp": "5.0.0", "time": 1796523721.960095, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 5, "type": "update", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "direction": "receive", "message": { "update": { "attribute": { "origin": "igp", "med": 20, "local-preference": 100, "community": [ [ 65000, 6 ] ] }, "announce": { "ipv6 unicast": { "2001:db8::1": [ { "nlri": "2001:db8:1::/48" } ] } } } } } }
+{ "exabgp": "5.0.0", "time": 1796523721.9602618, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 6, "type": "update", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "direction": "receive", "message": { "eor": { "afi" : "ipv4", "safi" : "unicast" } } } }
+"#;
+
+    const WITHDRAW_V4: &str = r#"{ "exabgp": "5.0.0", "time": 1796523729.7878902, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 8, "type": "update", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "direction": "receive", "message": { "update": { "withdraw": { "ipv4 unicast": [ { "nlri": "203.0.113.0/24" } ] } } } } }
+"#;
+
+    const WITHDRAW_V6: &str = r#"{ "exabgp": "5.0.0", "time": 1796523729.828354, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 9, "type": "update", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "direction": "receive", "message": { "update": { "withdraw": { "ipv6 unicast": [ { "nlri": "2001:db8:1::/48" } ] } } } } }
+"#;
+
+    const DOWN: &str = r#"{ "exabgp": "5.0.0", "time": 1796523730.0, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 10, "type": "state", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "state": "down", "reason": "closing connection" } }
+"#;
+
+    const PEER: &str = "127.55.0.2";
+
+    fn full() -> PeerRoute {
+        PeerRoute {
+            origin: Some("igp".into()),
+            next_hop: Some("192.0.2.1".into()),
+            as_path: vec![65010, 65020],
+            med: Some(10),
+            local_pref: Some(200),
+            communities: vec!["65000:1".into(), "65000:2".into()],
+            large_communities: vec!["65000:1:1".into()],
+            ext_communities: vec!["target:65000:7".into()],
+            ..PeerRoute::new("203.0.113.0/24")
+        }
+    }
+
+    fn plain() -> PeerRoute {
+        PeerRoute {
+            origin: Some("egp".into()),
+            next_hop: Some("192.0.2.2".into()),
+            local_pref: Some(100),
+            ..PeerRoute::new("198.51.100.128/25")
+        }
+    }
+
+    fn v6() -> PeerRoute {
+        PeerRoute {
+            origin: Some("igp".into()),
+            next_hop: Some("2001:db8::1".into()),
+            med: Some(20),
+            local_pref: Some(100),
+            communities: vec!["65000:6".into()],
+            ..PeerRoute::new("2001:db8:1::/48")
+        }
+    }
+
+    fn replayed(text: &str) -> Vec<PeerRoute> {
+        let mut routes = replay(&parse_lines(text).unwrap(), PEER).unwrap();
+        routes.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+        routes
+    }
+
+    #[test]
+    fn announces_with_every_attribute() {
+        assert_eq!(replayed(RECEIVED), vec![plain(), v6(), full()]);
+        assert_eq!(
+            last_state(&parse_lines(RECEIVED).unwrap(), PEER).as_deref(),
+            Some("up")
+        );
+        assert!(replay(&parse_lines(RECEIVED).unwrap(), "127.55.0.3")
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn withdraws_remove_one_route_each() {
+        assert_eq!(
+            replayed(&format!("{RECEIVED}{WITHDRAW_V4}")),
+            vec![plain(), v6()]
+        );
+        assert_eq!(
+            replayed(&format!("{RECEIVED}{WITHDRAW_V4}{WITHDRAW_V6}")),
+            vec![plain()]
+        );
+    }
+
+    #[test]
+    fn session_down_empties_the_table() {
+        let text = format!("{RECEIVED}{DOWN}");
+        assert!(replayed(&text).is_empty());
+        assert_eq!(
+            last_state(&parse_lines(&text).unwrap(), PEER).as_deref(),
+            Some("down")
+        );
+    }
+
+    #[test]
+    fn as_path_segments_in_order() {
+        let attribute: Value = serde_json::from_str(
+            r#"{"as-path": {"1": {"element": "as-set", "value": [3, 4]}, "0": {"element": "as-sequence", "value": [1, 2]}}}"#,
+        )
+        .unwrap();
+        let r = route("10.0.0.0/8", "192.0.2.1", &attribute).unwrap();
+        assert_eq!(r.as_path, vec![1, 2, 3, 4]);
+        assert_eq!(r.local_pref, None);
+    }
+
+    #[test]
+    fn renders_one_passive_neighbor_per_speaker() {
+        let conf = ExabgpPeerConfig {
+            address: Ipv4Addr::new(127, 55, 0, 1),
+            port: 17979,
+            asn: 65001,
+            neighbors: vec![
+                (Ipv4Addr::new(127, 55, 0, 2), 65001),
+                (Ipv4Addr::new(127, 55, 0, 3), 65002),
+            ],
+            ipv6: true,
+        }
+        .render(Path::new("/tmp/x"));
+        assert_eq!(conf.matches("    passive;").count(), 2);
+        assert!(conf.contains("neighbor 127.55.0.3 {"));
+        assert!(conf.contains("    peer-as 65002;"));
+        assert!(conf.contains("    local-address 127.55.0.1;"));
+        assert!(conf.contains("family { ipv4 unicast; ipv6 unicast; }"));
+        assert!(conf.contains("run /tmp/x/receive.sh;"));
+    }
+}
