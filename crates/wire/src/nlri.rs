@@ -8,6 +8,11 @@
 //! |   Prefix (variable)       |
 //! +---------------------------+
 //! ```
+//!
+//! Labeled (RFC 8277) and VPN (RFC 4364) prefixes put a label stack and a Route
+//! Distinguisher between the Length and the prefix: see [`labeled`].
+
+pub mod labeled;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -17,6 +22,8 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use crate::error::{EncodeError, WireError, WireErrorKind};
 use crate::family::{Afi, Family, Safi};
 use crate::reader::Reader;
+
+pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -32,7 +39,7 @@ impl fmt::Display for PathId {
 /// One NLRI entry. The family is not stored here: it is known from where the entry sits
 /// (the UPDATE's own fields are IPv4 unicast; MP_REACH / MP_UNREACH name theirs).
 ///
-/// New families (labeled, VPN, FlowSpec, VPLS, EVPN …) are added as variants.
+/// New families (FlowSpec, VPLS, EVPN …) are added as variants.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Nlri {
@@ -40,6 +47,19 @@ pub enum Nlri {
     Prefix {
         /// ADD-PATH identifier, present when ADD-PATH is negotiated for the family.
         path_id: Option<PathId>,
+        /// The prefix, with host bits cleared.
+        prefix: IpNet,
+    },
+    /// A labeled prefix (RFC 8277, SAFI 4) or a VPN prefix (RFC 4364 §4.3.4, RFC 4659,
+    /// SAFI 128): label stack, Route Distinguisher for VPN families, prefix.
+    Labeled {
+        /// ADD-PATH identifier, present when ADD-PATH is negotiated for the family.
+        path_id: Option<PathId>,
+        /// MPLS labels, outermost first (the bottom-of-stack bit is set on the last one
+        /// when encoding).
+        labels: Vec<Label>,
+        /// Route Distinguisher (VPN families only).
+        rd: Option<RouteDistinguisher>,
         /// The prefix, with host bits cleared.
         prefix: IpNet,
     },
@@ -60,7 +80,7 @@ impl Nlri {
     /// The ADD-PATH identifier, if any.
     pub fn path_id(&self) -> Option<PathId> {
         match self {
-            Self::Prefix { path_id, .. } => *path_id,
+            Self::Prefix { path_id, .. } | Self::Labeled { path_id, .. } => *path_id,
             Self::Opaque(_) => None,
         }
     }
@@ -76,6 +96,13 @@ impl Nlri {
                     0
                 };
                 id + 1 + usize::from(prefix.prefix_len()).div_ceil(8)
+            }
+            Self::Labeled {
+                labels, rd, prefix, ..
+            } => {
+                let id = if add_path { 4 } else { 0 };
+                let rd = if rd.is_some() { 8 } else { 0 };
+                id + 1 + 3 * labels.len() + rd + usize::from(prefix.prefix_len()).div_ceil(8)
             }
             Self::Opaque(bytes) => bytes.len(),
         }
@@ -102,13 +129,21 @@ impl Nlri {
                 if add_path {
                     out.extend_from_slice(&path_id.unwrap_or_default().0.to_be_bytes());
                 }
-                let len = prefix.prefix_len();
-                out.push(len);
-                let bytes = usize::from(len).div_ceil(8);
-                match prefix.network() {
-                    IpAddr::V4(a) => out.extend_from_slice(&a.octets()[..bytes]),
-                    IpAddr::V6(a) => out.extend_from_slice(&a.octets()[..bytes]),
+                out.push(prefix.prefix_len());
+                write_prefix(prefix, out);
+                Ok(())
+            }
+            Self::Labeled {
+                path_id,
+                labels,
+                rd,
+                prefix,
+            } => {
+                if add_path {
+                    out.extend_from_slice(&path_id.unwrap_or_default().0.to_be_bytes());
                 }
+                labeled::encode_head(family, labels, *rd, prefix, out)?;
+                write_prefix(prefix, out);
                 Ok(())
             }
             Self::Opaque(bytes) => {
@@ -118,75 +153,118 @@ impl Nlri {
         }
     }
 
-    /// Decodes a whole NLRI field of `family` (the rest of `r`).
+    /// Decodes a whole NLRI field of `family` (the rest of `r`) that announces routes.
     ///
-    /// Prefix families give one [`Nlri::Prefix`] per entry; any other family gives one
-    /// [`Nlri::Opaque`] holding the field (nothing at all for an empty field). A prefix
-    /// length beyond the address size is (3,10) Invalid Network Field (RFC 7606 §5.3); a
-    /// truncated entry is `truncated` (withdrawn routes and MP attributes use (3,1),
-    /// the NLRI field (3,10), RFC 7606 §5.3).
+    /// Prefix families give one [`Nlri::Prefix`] per entry, labeled and VPN families one
+    /// [`Nlri::Labeled`]; any other family gives one [`Nlri::Opaque`] holding the field
+    /// (nothing at all for an empty field). A prefix length beyond the address size, or a
+    /// label stack or RD that does not fit the Length, is (3,10) Invalid Network Field
+    /// (RFC 7606 §5.3); a truncated entry is `truncated` (withdrawn routes and MP
+    /// attributes use (3,1), the NLRI field (3,10), RFC 7606 §5.3).
     pub fn decode_field(
         r: &mut Reader<'_>,
         family: Family,
         add_path: bool,
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Vec<Self>, WireError> {
-        if !is_prefix_family(family) {
-            let rest = r.rest();
-            return Ok(if rest.is_empty() {
-                Vec::new()
-            } else {
-                vec![Self::Opaque(rest.to_vec())]
-            });
-        }
-        let mut out = Vec::new();
-        while !r.is_empty() {
-            let path_id = if add_path {
-                let id = r
-                    .u32("path identifier")
-                    .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
-                Some(PathId(id))
-            } else {
-                None
-            };
-            let at = r.offset();
-            let len = r
-                .u8("prefix length")
-                .map_err(|e| WireError::new(e.offset, truncated("prefix length")))?;
-            let bytes = r
-                .take(usize::from(len).div_ceil(8), "prefix")
-                .map_err(|e| WireError::new(e.offset, truncated("prefix")));
-            let prefix = if family.afi == Afi::IPV4 {
-                if len > 32 {
-                    return Err(WireError::new(
-                        at,
-                        WireErrorKind::InvalidNetworkField("IPv4 prefix length > 32"),
-                    ));
-                }
-                let mut a = [0u8; 4];
-                copy_prefix(&mut a, bytes?);
-                IpNet::V4(Ipv4Net::new(Ipv4Addr::from(a), len).map_err(|_| {
-                    WireError::new(at, WireErrorKind::InvalidNetworkField("IPv4 prefix length"))
-                })?)
-            } else {
-                if len > 128 {
-                    return Err(WireError::new(
-                        at,
-                        WireErrorKind::InvalidNetworkField("IPv6 prefix length > 128"),
-                    ));
-                }
-                let mut a = [0u8; 16];
-                copy_prefix(&mut a, bytes?);
-                IpNet::V6(Ipv6Net::new(Ipv6Addr::from(a), len).map_err(|_| {
-                    WireError::new(at, WireErrorKind::InvalidNetworkField("IPv6 prefix length"))
-                })?)
-            };
-            out.push(Self::Prefix {
+        decode_entries(r, family, add_path, false, truncated)
+    }
+
+    /// As [`Nlri::decode_field`] for a field of withdrawn routes, where a labeled entry
+    /// may carry the RFC 3107 value 0x800000 in place of its labels (RFC 8277 §2.4).
+    pub fn decode_withdrawn(
+        r: &mut Reader<'_>,
+        family: Family,
+        add_path: bool,
+        truncated: fn(&'static str) -> WireErrorKind,
+    ) -> Result<Vec<Self>, WireError> {
+        decode_entries(r, family, add_path, true, truncated)
+    }
+}
+
+fn decode_entries(
+    r: &mut Reader<'_>,
+    family: Family,
+    add_path: bool,
+    withdraw: bool,
+    truncated: fn(&'static str) -> WireErrorKind,
+) -> Result<Vec<Nlri>, WireError> {
+    let labeled = is_labeled_family(family);
+    if !is_prefix_family(family) && !labeled {
+        let rest = r.rest();
+        return Ok(if rest.is_empty() {
+            Vec::new()
+        } else {
+            vec![Nlri::Opaque(rest.to_vec())]
+        });
+    }
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let path_id = if add_path {
+            let id = r
+                .u32("path identifier")
+                .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
+            Some(PathId(id))
+        } else {
+            None
+        };
+        let at = r.offset();
+        let len = r
+            .u8("prefix length")
+            .map_err(|e| WireError::new(e.offset, truncated("prefix length")))?;
+        if labeled {
+            let head = labeled::decode_head(r, family, len, at, withdraw, truncated)?;
+            let prefix = read_prefix(r, family.afi, head.bits, at, truncated)?;
+            out.push(Nlri::Labeled {
                 path_id,
-                prefix: prefix.trunc(),
+                labels: head.labels,
+                rd: head.rd,
+                prefix,
             });
+        } else {
+            let prefix = read_prefix(r, family.afi, len, at, truncated)?;
+            out.push(Nlri::Prefix { path_id, prefix });
         }
-        Ok(out)
+    }
+    Ok(out)
+}
+
+/// Reads the address part of a prefix of `bits` bits (`at`: where its entry started).
+fn read_prefix(
+    r: &mut Reader<'_>,
+    afi: Afi,
+    bits: u8,
+    at: usize,
+    truncated: fn(&'static str) -> WireErrorKind,
+) -> Result<IpNet, WireError> {
+    let invalid = |what| WireError::new(at, WireErrorKind::InvalidNetworkField(what));
+    if afi == Afi::IPV4 && bits > 32 {
+        return Err(invalid("IPv4 prefix length > 32"));
+    }
+    if bits > 128 {
+        return Err(invalid("IPv6 prefix length > 128"));
+    }
+    let bytes = r
+        .take(usize::from(bits).div_ceil(8), "prefix")
+        .map_err(|e| WireError::new(e.offset, truncated("prefix")))?;
+    let prefix = if afi == Afi::IPV4 {
+        let mut a = [0u8; 4];
+        copy_prefix(&mut a, bytes);
+        IpNet::V4(Ipv4Net::new(Ipv4Addr::from(a), bits).map_err(|_| invalid("IPv4 prefix length"))?)
+    } else {
+        let mut a = [0u8; 16];
+        copy_prefix(&mut a, bytes);
+        IpNet::V6(Ipv6Net::new(Ipv6Addr::from(a), bits).map_err(|_| invalid("IPv6 prefix length"))?)
+    };
+    Ok(prefix.trunc())
+}
+
+/// Appends the address octets of `prefix` (its length in bits is written by the caller).
+fn write_prefix(prefix: &IpNet, out: &mut Vec<u8>) {
+    let bytes = usize::from(prefix.prefix_len()).div_ceil(8);
+    match prefix.network() {
+        IpAddr::V4(a) => out.extend_from_slice(&a.octets()[..bytes]),
+        IpAddr::V6(a) => out.extend_from_slice(&a.octets()[..bytes]),
     }
 }
 
@@ -289,12 +367,17 @@ mod tests {
 
     #[test]
     fn other_families_stay_opaque() {
-        let fam = Family::new(Afi::IPV4, Safi::MPLS_VPN);
+        // Labeled and VPN families are decoded (`nlri/labeled.rs`); FlowSpec is not yet.
+        let fam = Family::new(Afi::IPV4, Safi::FLOW);
         let nlri = decode(&[1, 2, 3], fam, false).unwrap();
         assert_eq!(nlri, vec![Nlri::Opaque(vec![1, 2, 3])]);
         assert!(decode(&[], fam, false).unwrap().is_empty());
         assert!(Nlri::prefix("10.0.0.0/8".parse().unwrap())
             .encode(fam, false, &mut Vec::new())
+            .is_err());
+        let vpn = Family::new(Afi::IPV4, Safi::MPLS_VPN);
+        assert!(Nlri::prefix("10.0.0.0/8".parse().unwrap())
+            .encode(vpn, false, &mut Vec::new())
             .is_err());
     }
 }

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use herald_wire::{DecodeCtx, EncodeCtx, Family, Message};
+use herald_wire::{Afi, DecodeCtx, EncodeCtx, Family, Message, Safi};
 
 /// `shared/` sits beside the repository (`../shared` from its root).
 const CORPUS: &str = concat!(
@@ -51,7 +51,13 @@ fn messages() -> Vec<(String, Vec<u8>)> {
 fn contexts() -> Vec<(DecodeCtx, EncodeCtx)> {
     let mut v = Vec::new();
     for asn4 in [true, false] {
-        for add_path in [vec![], vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST]] {
+        // conf-addpath negotiates ADD-PATH for IPv4 unicast and IPv4 mpls-vpn, whose
+        // NLRI then carry path identifiers.
+        let vpn4 = Family::new(Afi::IPV4, Safi::MPLS_VPN);
+        for add_path in [
+            vec![],
+            vec![Family::IPV4_UNICAST, Family::IPV6_UNICAST, vpn4],
+        ] {
             v.push((
                 DecodeCtx {
                     asn4,

@@ -738,6 +738,67 @@ fn row_45_mp_reach_of_an_unknown_family_is_kept_opaque() {
     assert_eq!(reach.nlri, vec![Nlri::Opaque(vec![0xaa, 0xbb])]);
 }
 
+/// An MP_REACH_NLRI attribute of IPv4 `family` (SAFI) with next hop `nh` and `nlri`.
+fn mp_reach(safi: u8, nh: &[u8], nlri: &[u8]) -> Vec<u8> {
+    let mut v = vec![0x80, 0x0e, 0, 0x00, 0x01, safi, nh.len() as u8];
+    v.extend_from_slice(nh);
+    v.push(0);
+    v.extend_from_slice(nlri);
+    v[2] = (v.len() - 3) as u8;
+    v
+}
+
+#[test]
+fn row_46_labeled_unicast_without_bottom_of_stack() {
+    // Three labels, none with the S bit, then /8 (RFC 8277 §2; FRR CVE-2023-38407 class).
+    let nlri = [0x50, 0, 1, 0, 0, 2, 0, 0, 3, 0, 10];
+    let bad = mp_reach(4, &[10, 0, 0, 1], &nlri);
+    let e = decode(&update(&[], &[&BASE[..7], &bad[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+    // A prefix longer than the address once the label is taken out.
+    let nlri = [0x40, 0, 0, 0x11, 10, 0, 0, 1, 1];
+    let bad = mp_reach(4, &[10, 0, 0, 1], &nlri);
+    let e = decode(&update(&[], &[&BASE[..7], &bad[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+    // The same label with a /32 is fine.
+    let nlri = [0x38, 0, 0, 0x11, 10, 0, 0, 1];
+    let good = mp_reach(4, &[10, 0, 0, 1], &nlri);
+    let d = decode(&update(&[], &[&BASE[..7], &good[..]].concat(), &[])).unwrap();
+    assert!(d.issues.is_empty());
+}
+
+#[test]
+fn row_47_vpn_nlri_shorter_than_label_and_rd() {
+    let nh = [0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 1];
+    // Length 56 bits: a label and part of an RD, less than the RD alone.
+    let nlri = [0x38, 0, 0, 0x11, 0, 0, 0, 1];
+    let bad = mp_reach(128, &nh, &nlri);
+    let e = decode(&update(&[], &[&BASE[..7], &bad[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+    // Length 80 bits but the entry stops inside the prefix: truncated, (3,1) in an MP
+    // attribute (RFC 7606 §7.11).
+    let nlri = [0x50, 0, 0, 0x11, 0, 0, 0, 1, 0, 0];
+    let bad = mp_reach(128, &nh, &nlri);
+    let e = decode(&update(&[], &[&BASE[..7], &bad[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 1, vec![]));
+    // In a withdrawal too.
+    let unreach = [0x80, 0x0f, 0x07, 0x00, 0x01, 128, 0x38, 0, 0, 0x11];
+    let e = decode(&update(&[], &unreach, &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+}
+
+#[test]
+fn row_51_vpn_path_identifier_missing() {
+    let vpn = Family::new(Afi::IPV4, Safi::MPLS_VPN);
+    let ctx = DecodeCtx {
+        add_path: vec![vpn],
+        ..DecodeCtx::default()
+    };
+    let unreach = [0x80, 0x0f, 0x05, 0x00, 0x01, 128, 0, 0];
+    let e = decode_with(&update(&[], &unreach, &[]), &ctx).unwrap_err();
+    assert_eq!(notification(&e), (3, 1, vec![]));
+}
+
 #[test]
 fn row_51_add_path_identifier_missing() {
     let ctx = DecodeCtx {

@@ -10,6 +10,7 @@ use herald_wire::attr::{
 };
 use herald_wire::cap::Capability;
 use herald_wire::{
+    nlri::{Label, RouteDistinguisher},
     Afi, Asn, Attribute, DecodeCtx, EncodeCtx, Family, Message, Nlri, Open, PathId, Safi, Update,
 };
 
@@ -217,7 +218,7 @@ fn encoding_conf_addpath_ipv4() {
 }
 
 #[test]
-fn encoding_conf_addpath_vpn_stays_opaque() {
+fn encoding_conf_addpath_vpn() {
     let u = update(round_trip(
         "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0066:02:0000004F40010100400200400304C0A8000140050400000064C0101000020000000000000002000100000001800E240001800C0000000000000000C0A80001000000000A7004E2C100000064000000640A0000",
         true,
@@ -226,7 +227,16 @@ fn encoding_conf_addpath_vpn_stays_opaque() {
     let mp = u.mp_reach().unwrap();
     assert_eq!(mp.family, Family::new(Afi::IPV4, Safi::MPLS_VPN));
     assert_eq!(mp.next_hop, vec![IpAddr::V4(Ipv4Addr::new(192, 168, 0, 1))]);
-    assert!(matches!(mp.nlri.as_slice(), [Nlri::Opaque(b)] if b.len() == 19));
+    // RFC 7911 path identifier 10, label 20012, RD 100:100 (RFC 4364 §4.3.4).
+    assert_eq!(
+        mp.nlri,
+        vec![Nlri::Labeled {
+            path_id: Some(PathId(10)),
+            labels: vec![Label::new(20012).unwrap()],
+            rd: Some(RouteDistinguisher::asn2(100, 100)),
+            prefix: "10.0.0.0/24".parse().unwrap(),
+        }]
+    );
 }
 
 #[test]

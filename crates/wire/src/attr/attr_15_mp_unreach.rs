@@ -33,7 +33,7 @@ pub(crate) fn decode(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<MpUnreach, At
     let afi = Afi(r.u16("MP_UNREACH AFI").map_err(fatal)?);
     let safi = Safi(r.u8("MP_UNREACH SAFI").map_err(fatal)?);
     let family = Family::new(afi, safi);
-    let nlri = Nlri::decode_field(
+    let nlri = Nlri::decode_withdrawn(
         &mut r,
         family,
         ctx.add_path(family),

@@ -53,7 +53,7 @@ pub(crate) fn decode(
                 WireErrorKind::MalformedAttributeList("withdrawn routes length too large"),
             )
         })?;
-    let withdrawn = Nlri::decode_field(
+    let withdrawn = Nlri::decode_withdrawn(
         &mut withdrawn,
         v4,
         ctx.add_path(v4),
