@@ -82,13 +82,12 @@ pub(super) fn parse_attributes(
     let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
     let mut attrs = grammar::Cursor::new(texts);
     grammar::parse_attributes(&mut template, &mut attrs).map_err(|e| route_error(&words, e))?;
-    let path_id = template.nlri.path_id();
     let mut routes = Vec::with_capacity(prefixes.len());
     for word in &prefixes {
         let prefix =
             grammar::parse_prefix(word.text).map_err(|reason| ParseError::new(*word, reason))?;
         let mut route = template.clone();
-        route.nlri = Nlri::Prefix { path_id, prefix };
+        route.nlri = grammar::with_prefix(&template.nlri, prefix);
         grammar::settle_family(&mut route, None);
         routes.extend(grammar::expand_split(route));
     }

@@ -120,6 +120,44 @@ fn full_examples_path_information_split_vpn() {
     );
     assert_eq!(routes[0].labels, [200]);
     assert!(routes[0].rd.is_some());
+    assert_eq!(
+        routes[0].nlri,
+        wire::Nlri::labeled(
+            vec![wire::nlri::Label::new(200).unwrap()],
+            Some(wire::nlri::RouteDistinguisher::asn2(65001, 1)),
+            "10.5.0.0/24".parse().unwrap()
+        )
+    );
+
+    // The family named by the command; `attributes … nlri` keeps labels and RD per prefix.
+    let routes =
+        announced("announce ipv6 mpls-vpn 2001:db8::/32 next-hop ::1 rd 1.2.3.4:5 label [ 16 17 ]");
+    assert_eq!(
+        routes[0].nlri,
+        wire::Nlri::labeled(
+            vec![
+                wire::nlri::Label::new(16).unwrap(),
+                wire::nlri::Label::new(17).unwrap()
+            ],
+            Some(wire::nlri::RouteDistinguisher::ipv4(
+                "1.2.3.4".parse().unwrap(),
+                5
+            )),
+            "2001:db8::/32".parse().unwrap()
+        )
+    );
+    let routes = announced(
+        "announce attribute route-distinguisher 63333:100 label [ 110 ] next-hop 10.0.99.12 nlri 128.0.64.0/18 128.0.0.0/18",
+    );
+    let rd = Some(wire::nlri::RouteDistinguisher::asn2(63333, 100));
+    let label = vec![wire::nlri::Label::new(110).unwrap()];
+    assert_eq!(
+        routes.iter().map(|r| r.nlri.clone()).collect::<Vec<_>>(),
+        [
+            wire::Nlri::labeled(label.clone(), rd, "128.0.64.0/18".parse().unwrap()),
+            wire::Nlri::labeled(label, rd, "128.0.0.0/18".parse().unwrap()),
+        ]
+    );
 }
 
 #[test]

@@ -143,6 +143,32 @@ pub(crate) fn nlri_json(out: &mut String, nlri: &Nlri, compact: bool) {
                 let _ = write!(out, "{{ \"nlri\": \"{prefix}\" }}");
             }
         }
+        Nlri::Labeled {
+            path_id,
+            labels,
+            rd,
+            prefix,
+        } => {
+            // ExaBGP's order: path-information, label, rd.
+            let _ = write!(out, "{{ \"nlri\": \"{prefix}\"");
+            if let Some(id) = path_id {
+                let _ = write!(out, ", \"path-information\": \"{id}\"");
+            }
+            if !labels.is_empty() {
+                out.push_str(", \"label\": [ ");
+                for (i, label) in labels.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "[{label}]");
+                }
+                out.push_str(" ]");
+            }
+            if let Some(rd) = rd {
+                let _ = write!(out, ", \"rd\": \"{rd}\"");
+            }
+            out.push_str(" }");
+        }
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -152,7 +178,9 @@ pub(crate) fn nlri_json(out: &mut String, nlri: &Nlri, compact: bool) {
     }
 }
 
-/// Appends the text form of one NLRI (`10.0.0.0/24 path-information 0.0.0.1`).
+/// Appends the text form of one NLRI (`10.0.0.0/24 path-information 0.0.0.1`, for a
+/// labeled route `… label 1000` or `… label [ 16 3 ]`); a VPN route's RD comes after the
+/// next hop, see [`nlri_text_tail`].
 pub(crate) fn nlri_text(out: &mut String, nlri: &Nlri) {
     match nlri {
         Nlri::Prefix { path_id, prefix } => {
@@ -161,11 +189,42 @@ pub(crate) fn nlri_text(out: &mut String, nlri: &Nlri) {
                 let _ = write!(out, " path-information {id}");
             }
         }
+        Nlri::Labeled {
+            path_id,
+            labels,
+            prefix,
+            ..
+        } => {
+            let _ = write!(out, "{prefix}");
+            if let Some(id) = path_id {
+                let _ = write!(out, " path-information {id}");
+            }
+            match labels.as_slice() {
+                [] => {}
+                [one] => {
+                    let _ = write!(out, " label {one}");
+                }
+                many => {
+                    out.push_str(" label [");
+                    for label in many {
+                        let _ = write!(out, " {label}");
+                    }
+                    out.push_str(" ]");
+                }
+            }
+        }
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);
         }
         _ => {}
+    }
+}
+
+/// Appends what ExaBGP prints after an NLRI's next hop: ` rd <rd>` for a VPN route.
+pub(crate) fn nlri_text_tail(out: &mut String, nlri: &Nlri) {
+    if let Nlri::Labeled { rd: Some(rd), .. } = nlri {
+        let _ = write!(out, " rd {rd}");
     }
 }
 

@@ -8,7 +8,7 @@ use wire::{Attribute, Family, Nlri};
 use super::neighbor::{json_members, NeighborStatus};
 use crate::command::PeerIdentity;
 use crate::render::attr::AttrView;
-use crate::render::update::nlri_text;
+use crate::render::update::{nlri_text, nlri_text_tail};
 
 /// One route of an Adj-RIB.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +53,7 @@ pub fn adj_rib_text(out: &mut String, peer: &PeerIdentity, entries: &[RibEntry],
         if let Some(hop) = entry.next_hop {
             let _ = write!(out, " next-hop {hop}");
         }
+        nlri_text_tail(out, &entry.nlri);
         if extensive {
             AttrView::new(&entry.attributes, false, None).text(out);
         }
@@ -63,7 +64,8 @@ pub fn adj_rib_text(out: &mut String, peer: &PeerIdentity, entries: &[RibEntry],
 /// The JSON lines of `show adj-rib … json` for one peer (ExaBGP's `show-routes-format`
 /// v1): one line per prefix route, `{"<ip>": {"routes": [{"prefix": …, "family": …}]}}`,
 /// with the neighbor's `show neighbor json` members added when `status` is given
-/// (`extensive`). Other routes (FlowSpec, VPLS …) are not listed.
+/// (`extensive`); labeled and VPN routes by their prefix. Other routes (FlowSpec, VPLS …)
+/// are not listed.
 pub fn adj_rib_json(
     out: &mut String,
     peer: IpAddr,
@@ -71,7 +73,7 @@ pub fn adj_rib_json(
     status: Option<&NeighborStatus>,
 ) {
     for entry in entries {
-        let Nlri::Prefix { prefix, .. } = &entry.nlri else {
+        let (Nlri::Prefix { prefix, .. } | Nlri::Labeled { prefix, .. }) = &entry.nlri else {
             continue;
         };
         let _ = write!(

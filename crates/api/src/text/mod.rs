@@ -21,7 +21,7 @@ use crate::render::attr::AttrView;
 use crate::render::cap::CapView;
 use crate::render::notification::shown_data;
 use crate::render::operational::{Operational, OperationalKind};
-use crate::render::update::{next_hop_text, nlri_text, shape, Action, Shape};
+use crate::render::update::{next_hop_text, nlri_text, nlri_text_tail, shape, Action, Shape};
 use crate::render::{hex_upper, oneline};
 
 /// Encodes events as ExaBGP 5 text lines.
@@ -212,11 +212,13 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
                         nlri_text(out, entry.nlri);
                         out.push_str(" next-hop ");
                         next_hop_text(out, entry.next_hop);
+                        nlri_text_tail(out, entry.nlri);
                         out.push_str(&attributes);
                     }
                     (Action::Announce, None) => {
                         out.push(' ');
                         nlri_text(out, entry.nlri);
+                        nlri_text_tail(out, entry.nlri);
                         out.push(' ');
                         out.push_str(&attributes);
                     }
@@ -227,6 +229,7 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
                             out.push_str(" next-hop ");
                             next_hop_text(out, hop);
                         }
+                        nlri_text_tail(out, entry.nlri);
                     }
                 }
                 out.push('\n');

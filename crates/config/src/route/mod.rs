@@ -20,7 +20,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use thiserror::Error;
 use wire::attr::AttrCode;
-use wire::nlri::PathId;
+use wire::nlri::{is_labeled_family, Label, PathId, RouteDistinguisher};
 use wire::{Afi, Attribute, Family, Nlri, Safi};
 
 use crate::model::{NextHop, Route};
@@ -296,7 +296,7 @@ pub fn apply_attribute(route: &mut Route, word: &str, cur: &mut Cursor<'_>) -> R
         }
         "path-information" => {
             let id = v::path_information(cur.value(word)?)?;
-            if let Nlri::Prefix { path_id, .. } = &mut route.nlri {
+            if let Nlri::Prefix { path_id, .. } | Nlri::Labeled { path_id, .. } = &mut route.nlri {
                 *path_id = Some(PathId(id));
             }
             return Ok(());
@@ -355,10 +355,15 @@ pub fn parse_attributes(route: &mut Route, cur: &mut Cursor<'_>) -> Result<(), R
 }
 
 /// Sets the route's family from what was written: `rd` makes it `mpls-vpn`, `label`
-/// `nlri-mpls`, otherwise `safi` (or the prefix's default family when `None`).
+/// `nlri-mpls`, otherwise `safi` (or the prefix's default family when `None`). The NLRI of
+/// a labeled or VPN route becomes [`Nlri::Labeled`] with the route's labels and RD (RFC
+/// 8277, RFC 4364 §4.3.4).
 pub fn settle_family(route: &mut Route, safi: Option<Safi>) {
-    let prefix = match &route.nlri {
-        Nlri::Prefix { prefix, .. } => *prefix,
+    let (prefix, path_id) = match &route.nlri {
+        Nlri::Prefix { prefix, path_id }
+        | Nlri::Labeled {
+            prefix, path_id, ..
+        } => (*prefix, *path_id),
         _ => return,
     };
     let afi = match prefix {
@@ -374,6 +379,41 @@ pub fn settle_family(route: &mut Route, safi: Option<Safi>) {
     } else {
         default_family(&prefix)
     };
+    route.nlri = if is_labeled_family(route.family) {
+        let rd = (route.family.safi == Safi::MPLS_VPN)
+            .then(|| RouteDistinguisher(route.rd.unwrap_or_default()));
+        Nlri::Labeled {
+            path_id,
+            // `labels` keeps only 20-bit values (values::labels).
+            labels: route.labels.iter().filter_map(|l| Label::new(*l)).collect(),
+            rd,
+            prefix,
+        }
+    } else {
+        Nlri::Prefix { path_id, prefix }
+    };
+}
+
+/// The route's NLRI for `prefix` instead of its own (split more-specifics, the prefixes of
+/// `attributes … nlri`): the same kind, path identifier, labels and RD.
+pub fn with_prefix(nlri: &Nlri, prefix: IpNet) -> Nlri {
+    match nlri {
+        Nlri::Labeled {
+            path_id,
+            labels,
+            rd,
+            ..
+        } => Nlri::Labeled {
+            path_id: *path_id,
+            labels: labels.clone(),
+            rd: *rd,
+            prefix,
+        },
+        other => Nlri::Prefix {
+            path_id: other.path_id(),
+            prefix,
+        },
+    }
 }
 
 /// Parses one route without expanding `split`: `words[0]` is the prefix, the rest are
@@ -420,7 +460,9 @@ pub const MAX_SPLIT_ROUTES: u64 = 1 << 20;
 /// How many routes [`expand_split`] would return for `route`, saturating at `u64::MAX`.
 pub fn split_count(route: &Route) -> u64 {
     match (&route.nlri, route.split) {
-        (Nlri::Prefix { prefix, .. }, Some(len)) if len > prefix.prefix_len() => {
+        (Nlri::Prefix { prefix, .. } | Nlri::Labeled { prefix, .. }, Some(len))
+            if len > prefix.prefix_len() =>
+        {
             if len > prefix.max_prefix_len() {
                 return 0;
             }
@@ -453,8 +495,8 @@ pub fn expand_split(mut route: Route) -> Vec<Route> {
     let Some(len) = route.split.take() else {
         return vec![route];
     };
-    let (prefix, path_id) = match &route.nlri {
-        Nlri::Prefix { prefix, path_id } => (*prefix, *path_id),
+    let prefix = match &route.nlri {
+        Nlri::Prefix { prefix, .. } | Nlri::Labeled { prefix, .. } => *prefix,
         _ => return vec![route],
     };
     if prefix.prefix_len() >= len {
@@ -466,10 +508,7 @@ pub fn expand_split(mut route: Route) -> Vec<Route> {
     subnets
         .map(|net| {
             let mut r = route.clone();
-            r.nlri = Nlri::Prefix {
-                path_id,
-                prefix: net,
-            };
+            r.nlri = with_prefix(&route.nlri, net);
             r
         })
         .collect()

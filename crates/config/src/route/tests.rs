@@ -396,3 +396,42 @@ fn split_limits() {
     let e = parse_route_words(&["0.0.0.0/0", "next-hop", "1.1.1.1", "split", "/32"]).unwrap_err();
     assert_eq!((e.index, e.near.as_str()), (3, "/32"));
 }
+
+#[test]
+fn labeled_and_vpn_routes_carry_labeled_nlri() {
+    use wire::nlri::{Label, RouteDistinguisher};
+    let routes = parse_route_words(
+        &"10.0.0.0/24 rd 65000:1 next-hop 200.10.0.101 label 1000 split /25 path-information 7"
+            .split(' ')
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let rd = Some(RouteDistinguisher::asn2(65000, 1));
+    let want: Vec<Nlri> = ["10.0.0.0/25", "10.0.0.128/25"]
+        .iter()
+        .map(|p| Nlri::Labeled {
+            path_id: Some(PathId(7)),
+            labels: vec![Label::new(1000).unwrap()],
+            rd,
+            prefix: p.parse().unwrap(),
+        })
+        .collect();
+    assert_eq!(
+        routes.iter().map(|r| r.nlri.clone()).collect::<Vec<_>>(),
+        want
+    );
+    let r = route("198.51.100.100/32 next-hop 198.51.100.1 label [ 800001 ]");
+    assert_eq!(r.family, Family::new(wire::Afi::IPV4, Safi::MPLS));
+    assert_eq!(
+        r.nlri,
+        Nlri::labeled(
+            vec![Label::new(800_001).unwrap()],
+            None,
+            "198.51.100.100/32".parse().unwrap()
+        )
+    );
+    // Settling twice (static routes with a forced SAFI) keeps the NLRI.
+    let mut again = r.clone();
+    settle_family(&mut again, Some(Safi::MPLS));
+    assert_eq!(again, r);
+}

@@ -113,7 +113,9 @@ fn apply(rib: &mut AdjRibOut, route: &Route, local: Option<IpAddr>) -> bool {
 /// length (ExaBGP spec §1.5). `None` when the split would produce more than [`MAX_SPLIT`]
 /// prefixes.
 pub(crate) fn expand(route: &Route) -> Option<Vec<Nlri>> {
-    let (Some(len), Nlri::Prefix { path_id, prefix }) = (route.split, &route.nlri) else {
+    let (Some(len), Nlri::Prefix { prefix, .. } | Nlri::Labeled { prefix, .. }) =
+        (route.split, &route.nlri)
+    else {
         return Some(vec![route.nlri.clone()]);
     };
     if len <= prefix.prefix_len() || len > prefix.max_prefix_len() {
@@ -126,10 +128,7 @@ pub(crate) fn expand(route: &Route) -> Option<Vec<Nlri>> {
     Some(
         subnets
             .into_iter()
-            .map(|prefix| Nlri::Prefix {
-                path_id: *path_id,
-                prefix,
-            })
+            .map(|prefix| config::route::with_prefix(&route.nlri, prefix))
             .collect(),
     )
 }
