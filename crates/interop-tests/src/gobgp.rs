@@ -40,6 +40,9 @@ pub struct GobgpConfig {
     pub neighbors: Vec<(Ipv4Addr, u32)>,
     /// Negotiate IPv6 unicast besides IPv4 unicast.
     pub ipv6: bool,
+    /// Negotiate IPv4 VPN (RFC 4364) and IPv4 labeled unicast (RFC 8277) besides IPv4
+    /// unicast.
+    pub vpn: bool,
 }
 
 impl GobgpConfig {
@@ -62,8 +65,15 @@ impl GobgpConfig {
             let _ = writeln!(conf, "  [neighbors.timers.config]");
             let _ = writeln!(conf, "    hold-time = 9");
             let _ = writeln!(conf, "    connect-retry = 2");
-            if self.ipv6 {
-                for family in ["ipv4-unicast", "ipv6-unicast"] {
+            if self.ipv6 || self.vpn {
+                let mut families = vec!["ipv4-unicast"];
+                if self.ipv6 {
+                    families.push("ipv6-unicast");
+                }
+                if self.vpn {
+                    families.extend(["l3vpn-ipv4-unicast", "ipv4-labelled-unicast"]);
+                }
+                for family in families {
                     let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
                     let _ = writeln!(conf, "    [neighbors.afi-safis.config]");
                     let _ = writeln!(conf, "      afi-safi-name = \"{family}\"");
@@ -252,6 +262,9 @@ pub fn parse_rib(text: &str) -> Result<Vec<PeerRoute>> {
             continue;
         };
         let mut route = PeerRoute::new(prefix);
+        if let Some(nlri) = path.get("nlri") {
+            apply_nlri(&mut route, nlri);
+        }
         for attr in path
             .get("attrs")
             .and_then(Value::as_array)
@@ -263,6 +276,26 @@ pub fn parse_rib(text: &str) -> Result<Vec<PeerRoute>> {
         routes.push(route);
     }
     Ok(routes)
+}
+
+/// Labels and RD of a labeled or VPN path: `{"prefix":…,"labels":[300],
+/// "rd":{"type":0,"admin":65001,"assigned":9}}`.
+fn apply_nlri(route: &mut PeerRoute, nlri: &Value) {
+    route.labels = nlri
+        .get("labels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.as_u64().and_then(|n| u32::try_from(n).ok()))
+        .collect();
+    route.rd = nlri.get("rd").map(|rd| {
+        let part = |k: &str| match rd.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => "?".into(),
+        };
+        format!("{}:{}", part("admin"), part("assigned"))
+    });
 }
 
 fn apply_attr(route: &mut PeerRoute, attr: &Value) {
@@ -392,6 +425,26 @@ mod tests {
         );
     }
 
+    // GoBGP 3.10's global RIB for `gobgp global rib -a vpnv4 add 198.51.100.0/25 label 300
+    // rd 65001:9 rt 65001:9 nexthop 192.0.2.254`.
+    const RIB_VPN: &str = r#"{"65001:9:198.51.100.0/25":[{"nlri":{"prefix":"198.51.100.0/25","labels":[300],"rd":{"type":0,"admin":65001,"assigned":9}},"age":1796524671,"best":true,"attrs":[{"type":1,"value":2},{"type":16,"value":[{"type":0,"subtype":2,"value":"65001:9"}]},{"type":14,"nexthop":"192.0.2.254","afi":1,"safi":128,"value":[{"prefix":"198.51.100.0/25","labels":[300],"rd":{"type":0,"admin":65001,"assigned":9}}]}],"stale":false}]}"#;
+
+    #[test]
+    fn parses_vpn_labels_and_rd() {
+        let routes = parse_rib(RIB_VPN).unwrap();
+        assert_eq!(
+            routes,
+            vec![PeerRoute {
+                origin: Some("incomplete".into()),
+                next_hop: Some("192.0.2.254".into()),
+                ext_communities: vec!["target:65001:9".into()],
+                labels: vec![300],
+                rd: Some("65001:9".into()),
+                ..PeerRoute::new("65001:9:198.51.100.0/25")
+            }]
+        );
+    }
+
     #[test]
     fn empty_rib_is_empty() {
         assert!(parse_rib("{}\n").unwrap().is_empty());
@@ -406,11 +459,13 @@ mod tests {
             asn: 65001,
             neighbors: vec![(Ipv4Addr::new(127, 0, 8, 2), 65002)],
             ipv6: true,
+            vpn: true,
         }
         .render();
         assert!(conf.contains("neighbor-address = \"127.0.8.2\""));
         assert!(conf.contains("passive-mode = true"));
         assert!(conf.contains("port = 21180"));
         assert!(conf.contains("afi-safi-name = \"ipv6-unicast\""));
+        assert!(conf.contains("afi-safi-name = \"l3vpn-ipv4-unicast\""));
     }
 }

@@ -87,6 +87,8 @@ pub struct LabConfig {
     pub origin: Option<Origin>,
     /// Negotiate IPv6 unicast besides IPv4 unicast on every session.
     pub ipv6: bool,
+    /// Negotiate IPv4 VPN and labeled unicast besides IPv4 unicast (GoBGP peers only).
+    pub vpn: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -98,6 +100,7 @@ pub struct Lab {
     pub peer: Peer,
     subnet: Subnet,
     ipv6: bool,
+    vpn: bool,
     origin: Option<Origin>,
     // Declared last: dropped after every process has stopped.
     tmp: TempDir,
@@ -172,6 +175,7 @@ impl Lab {
                     asn: config.peer_as,
                     neighbors,
                     ipv6: config.ipv6,
+                    vpn: config.vpn,
                 },
             )?),
             PeerKind::Frr => {
@@ -225,6 +229,7 @@ impl Lab {
                     peer_as: config.peer_as,
                     peer_port: port,
                     ipv6: config.ipv6,
+                    vpn: config.vpn,
                 },
             )?);
         }
@@ -233,6 +238,7 @@ impl Lab {
             peer,
             subnet,
             ipv6: config.ipv6,
+            vpn: config.vpn,
             origin: config.origin.clone(),
             tmp,
         })
@@ -267,6 +273,9 @@ impl Lab {
         let mut afis = vec!["ipv4"];
         if self.ipv6 {
             afis.push("ipv6");
+        }
+        if self.vpn {
+            afis.extend(["vpnv4", "ipv4-mpls"]);
         }
         let mut routes = Vec::new();
         match &self.peer {

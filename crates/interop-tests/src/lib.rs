@@ -13,7 +13,8 @@
 //!   [`route::PeerRoute`] (ExaBGP's by replaying the JSON its receive helper writes);
 //! - [`speaker`]: ExaBGP 5 or Herald with a command helper and a JSON receive helper;
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
-//! - [`lab`], [`scenario`]: a peer plus speakers, and the scenarios the tests run.
+//! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
+//!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`).
 //!
 //! This crate does not speak BGP itself and does not depend on Herald's crates: Herald is
 //! exercised only as the `herald` binary, exactly as users run it.
@@ -30,6 +31,7 @@ pub mod net;
 pub mod process;
 pub mod route;
 pub mod scenario;
+pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;
 

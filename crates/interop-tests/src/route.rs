@@ -28,6 +28,10 @@ pub struct PeerRoute {
     pub large_communities: Vec<String>,
     /// EXTENDED_COMMUNITIES, e.g. `target:65000:7`.
     pub ext_communities: Vec<String>,
+    /// MPLS labels of a labeled or VPN route (RFC 8277), outermost first.
+    pub labels: Vec<u32>,
+    /// Route distinguisher of a VPN route (RFC 4364 §4.2), e.g. `65000:1`.
+    pub rd: Option<String>,
 }
 
 impl PeerRoute {

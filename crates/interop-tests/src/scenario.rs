@@ -70,7 +70,7 @@ pub const PEER_NEXT_HOP: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 254);
 
 /// Runs `body` on a freshly started lab; on failure keeps the lab's directory and adds
 /// every log to the error.
-fn with_lab(
+pub(crate) fn with_lab(
     label: &str,
     config: &LabConfig,
     body: impl FnOnce(&mut Lab) -> Result<()>,
@@ -82,18 +82,19 @@ fn with_lab(
     })
 }
 
-fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
+pub(crate) fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
     LabConfig {
         peer,
         peer_as: PEER_AS,
         speakers: vec![(kind, PEER_AS, None)],
         origin: None,
         ipv6: false,
+        vpn: false,
     }
 }
 
 /// Waits until the routes the peer holds from speaker `i` satisfy `check`.
-fn wait_routes(
+pub(crate) fn wait_routes(
     lab: &Lab,
     i: usize,
     what: &str,
@@ -109,7 +110,7 @@ fn wait_routes(
     })
 }
 
-fn holds(routes: &[PeerRoute], expected: &PeerRoute) -> bool {
+pub(crate) fn holds(routes: &[PeerRoute], expected: &PeerRoute) -> bool {
     find(routes, &expected.prefix) == Some(expected)
 }
 
@@ -174,7 +175,7 @@ pub fn announce_ipv6(kind: SpeakerKind, peer: PeerKind) -> Result<(), String> {
     })
 }
 
-fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
+pub(crate) fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
     LabConfig {
         peer,
         peer_as: PEER_AS,
@@ -190,11 +191,16 @@ fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
             large_community: (65001, 1, 2),
         }),
         ipv6: false,
+        vpn: false,
     }
 }
 
 /// Waits until speaker `i`'s JSON helper has an update satisfying `check`.
-fn wait_update(speaker: &Speaker, what: &str, check: impl Fn(&Value) -> bool) -> Result<Value> {
+pub(crate) fn wait_update(
+    speaker: &Speaker,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Result<Value> {
     wait_while_alive(
         what,
         ROUTE_LIMIT,

@@ -68,6 +68,8 @@ pub struct SpeakerConfig {
     pub peer_port: u16,
     /// Also negotiate IPv6 unicast.
     pub ipv6: bool,
+    /// Also negotiate IPv4 `mpls-vpn` and `nlri-mpls`.
+    pub vpn: bool,
 }
 
 impl SpeakerConfig {
@@ -91,7 +93,12 @@ impl SpeakerConfig {
         let _ = writeln!(conf, "    hold-time 9;");
         let _ = writeln!(conf, "    connect {};", self.peer_port);
         let ipv6 = if self.ipv6 { " ipv6 unicast;" } else { "" };
-        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6} }}");
+        let vpn = if self.vpn {
+            " ipv4 mpls-vpn; ipv4 nlri-mpls;"
+        } else {
+            ""
+        };
+        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn} }}");
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");

@@ -154,3 +154,10 @@ fn two_exabgps_print_the_same_json_exabgp() {
         SpeakerKind::ExaBgp,
     ));
 }
+
+#[test]
+fn exabgp_announces_vpn_and_labeled_to_gobgp() {
+    pass(herald_interop_tests::scenario_vpn::announce_vpn(
+        SpeakerKind::ExaBgp,
+    ));
+}

@@ -6,8 +6,8 @@
 //! passive router Herald connects to, read back through its own JSON helper).
 
 use herald_interop_tests::lab::PeerKind;
-use herald_interop_tests::scenario;
 use herald_interop_tests::speaker::SpeakerKind;
+use herald_interop_tests::{scenario, scenario_vpn};
 
 fn pass(result: Result<(), String>) {
     if let Err(e) = result {
@@ -154,4 +154,14 @@ fn herald_prints_the_json_exabgp_prints_exabgp() {
         PeerKind::Exabgp,
         SpeakerKind::Herald,
     ));
+}
+
+#[test]
+fn herald_announces_vpn_and_labeled_to_gobgp() {
+    pass(scenario_vpn::announce_vpn(SpeakerKind::Herald));
+}
+
+#[test]
+fn herald_prints_the_vpn_json_exabgp_prints_gobgp() {
+    pass(scenario_vpn::receive_vpn_like_exabgp(SpeakerKind::Herald));
 }
