@@ -216,10 +216,10 @@ pub enum NextHop {
 
 /// One route, from `static`, `announce`, or an API command (spec §1.5).
 ///
-/// IP routes of every SAFI carry [`Nlri::Prefix`] (with the ADD-PATH path-id from
+/// Unicast and multicast routes carry [`Nlri::Prefix`] (with the ADD-PATH path-id from
 /// `path-information`). Labeled (`nlri-mpls`, RFC 8277) and VPN (`mpls-vpn`, RFC 4364)
-/// routes keep their label stack and route distinguisher in `labels` and `rd` until the
-/// wire crate has NLRI variants for them; `family` tells them apart from unicast.
+/// routes carry [`Nlri::Labeled`], built from `labels` and `rd` when the family is settled
+/// (`route::settle_family`); `labels` and `rd` stay as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Route {
     /// Address family of the NLRI.

@@ -139,13 +139,22 @@ pub fn code_of(attr: &Attribute) -> AttrCode {
 }
 
 /// ExaBGP's NLRI order (its `NLRI.index()`): "no-pi" or the path identifier octets, then
-/// the prefix length and prefix octets; other NLRI by their own order.
+/// the prefix length and prefix octets; for a VPN route the length counts the RD's 64 bits
+/// and the RD comes before the prefix (labels are not part of it); other NLRI by their own
+/// order.
 pub fn cmp_nlri(a: &Nlri, b: &Nlri) -> Ordering {
-    fn index(nlri: &Nlri) -> Option<([u8; 22], usize)> {
-        let Nlri::Prefix { path_id, prefix } = nlri else {
-            return None;
+    fn index(nlri: &Nlri) -> Option<([u8; 30], usize)> {
+        let (path_id, rd, prefix) = match nlri {
+            Nlri::Prefix { path_id, prefix } => (path_id, None, prefix),
+            Nlri::Labeled {
+                path_id,
+                rd,
+                prefix,
+                ..
+            } => (path_id, rd.as_ref(), prefix),
+            _ => return None,
         };
-        let mut buf = [0u8; 22];
+        let mut buf = [0u8; 30];
         let mut at = match path_id {
             None => {
                 buf[..5].copy_from_slice(b"no-pi");
@@ -157,8 +166,16 @@ pub fn cmp_nlri(a: &Nlri, b: &Nlri) -> Ordering {
             }
         };
         let len = prefix.prefix_len();
-        buf[at] = len;
+        buf[at] = if rd.is_some() {
+            len.wrapping_add(64)
+        } else {
+            len
+        };
         at += 1;
+        if let Some(rd) = rd {
+            buf[at..at + 8].copy_from_slice(&rd.0);
+            at += 8;
+        }
         let octets = usize::from(len).div_ceil(8);
         match prefix {
             IpNet::V4(net) => {
@@ -392,4 +409,40 @@ fn mp_chunks(
         out.push(current);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use wire::nlri::{Label, RouteDistinguisher};
+
+    use super::*;
+
+    fn vpn(rd: u16, prefix: &str, label: u32) -> Nlri {
+        Nlri::labeled(
+            vec![Label::new(label).unwrap()],
+            Some(RouteDistinguisher::asn2(rd, 1)),
+            prefix.parse().unwrap(),
+        )
+    }
+
+    /// ExaBGP's index of a VPN route: length with the RD's bits, RD, prefix; no labels.
+    #[test]
+    fn vpn_routes_sort_by_length_then_rd_then_prefix() {
+        let mut list = vec![
+            vpn(1, "10.0.0.0/25", 1),
+            vpn(2, "10.0.0.0/24", 1),
+            vpn(1, "10.0.1.0/24", 1),
+            vpn(1, "10.0.0.0/24", 9),
+        ];
+        list.sort_by(cmp_nlri);
+        assert_eq!(
+            list,
+            [
+                vpn(1, "10.0.0.0/24", 9),
+                vpn(1, "10.0.1.0/24", 1),
+                vpn(2, "10.0.0.0/24", 1),
+                vpn(1, "10.0.0.0/25", 1),
+            ]
+        );
+    }
 }
