@@ -237,3 +237,85 @@ async fn reload_sends_the_route_difference_without_resetting() {
     .await;
     stop(speaker).await;
 }
+
+/// Reads messages until a NOTIFICATION; returns its (code, subcode).
+async fn notification(conn: &mut common::Conn) -> (u8, u8) {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(30), conn.recv())
+            .await
+            .expect("no NOTIFICATION in time")
+            .expect("connection closed without a NOTIFICATION");
+        if msg.kind == common::NOTIFICATION {
+            return (msg.body[0], msg.body[1]);
+        }
+    }
+}
+
+/// `neighbor IP create { … }` starts a peer that no configuration file names, routes reach
+/// it, and `neighbor IP delete` closes the session with a Cease NOTIFICATION; a bad block
+/// is an `error` and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn neighbors_created_and_deleted_from_the_api() {
+    let peer = TestPeer::bind().await;
+    let dir = Scratch::new("create");
+    let acks = dir.path("acks.txt");
+    let go = dir.path("go");
+    let block = format!(
+        "router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65001; \
+         connect {}; family {{ ipv4 unicast; }} api {{ processes [ ctl ]; }}",
+        peer.port
+    );
+    let script = dir.script(
+        "ctl.sh",
+        &format!(
+            "#!/bin/sh\nexec 3> {acks}\n\
+             echo 'neighbor 127.0.0.1 create {{ local-as 1; }}'\n\
+             echo 'neighbor 127.0.0.1 create {{ {block} }}'\n\
+             echo 'neighbor 127.0.0.1 announce route 192.0.2.5/32 next-hop 198.51.100.5'\n\
+             while [ ! -e {go} ]; do sleep 0.05; done\n\
+             echo 'neighbor 127.0.0.1 delete'\n\
+             exec cat >&3\n",
+            acks = acks.display(),
+            go = go.display(),
+        ),
+    );
+    let conf = dir.file("herald.conf", &process("ctl", &script, "text"));
+    let speaker = start(&conf, peer.port);
+    let mut conn = peer.accept().await;
+    let mut routes = Routes::new();
+    conn.routes_until(&mut routes, |r| has(r, "192.0.2.5/32", "198.51.100.5"))
+        .await;
+    std::fs::write(&go, "").unwrap();
+    // Cease (6), subcode 3 "Peer De-configured" (RFC 4486)
+    assert_eq!(notification(&mut conn).await, (6, 3));
+    let text = common::wait_file(&acks, |t| t.lines().count() >= 4).await;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[..4], ["error", "done", "done", "done"]);
+    stop(speaker).await;
+}
+
+/// Shutting the daemon down (SIGTERM, `shutdown`) closes each session with a Cease.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_sends_a_cease() {
+    let peer = TestPeer::bind().await;
+    let dir = Scratch::new("cease");
+    let script = dir.script(
+        "announce.sh",
+        "#!/bin/sh\necho 'announce route 192.0.2.6/32 next-hop 198.51.100.6'\nexec cat >/dev/null\n",
+    );
+    let conf = dir.file(
+        "herald.conf",
+        &(process("a", &script, "text") + &neighbor(peer.port, "a", "")),
+    );
+    let speaker = start(&conf, peer.port);
+    let mut conn = peer.accept().await;
+    let mut routes = Routes::new();
+    conn.routes_until(&mut routes, |r| has(r, "192.0.2.6/32", "198.51.100.6"))
+        .await;
+    speaker.shutdown();
+    let (code, _) = notification(&mut conn).await;
+    assert_eq!(code, 6);
+    tokio::time::timeout(Duration::from_secs(15), speaker.wait())
+        .await
+        .expect("the daemon did not stop");
+}
