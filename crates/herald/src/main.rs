@@ -14,6 +14,7 @@
 mod cli;
 mod cmd;
 mod logging;
+mod sdnotify;
 mod syslog;
 
 use std::process::ExitCode;

@@ -15,7 +15,7 @@
 //! answer belongs to the request before it, and commands pipelined on one connection are
 //! answered in order. When the daemon stops, a waiting client gets `shutdown`.
 //!
-//! Paths: the socket is `exabgp.api.socket` when set, else [`default_socket_path`] (a
+//! Paths: the socket is `HERALD_SOCKET` when set, else [`default_socket_path`] (a
 //! per-user runtime directory, so `herald cli` finds the daemon the same user started);
 //! the pipes are looked up as ExaBGP looks them up ([`find_pipes`]).
 
@@ -81,7 +81,7 @@ pub fn default_socket_path() -> PathBuf {
     PathBuf::from(format!("/tmp/herald-{uid}/herald.sock"))
 }
 
-/// The socket path from the `exabgp.api.socket` setting (empty: the default path; `off`,
+/// The socket path from the `HERALD_SOCKET` setting (empty: the default path; `off`,
 /// `false` or `none`: no socket).
 pub fn socket_from_setting(value: &str) -> Option<PathBuf> {
     match value.trim() {

@@ -1,5 +1,5 @@
 //! The opt-in Prometheus endpoint (`herald server --metrics ADDR:PORT`, or the
-//! `exabgp.api.metrics` setting): `GET /metrics` answers the text exposition format 0.0.4.
+//! `HERALD_METRICS` environment variable): `GET /metrics` answers the text exposition format 0.0.4.
 //!
 //! Values are pulled at scrape time: the HTTP task asks the supervisor
 //! ([`ClientEvent::Metrics`]), which reads its own counters ([`Stats`]) and the helpers'

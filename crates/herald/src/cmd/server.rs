@@ -128,6 +128,10 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
             }
             speakers.push(speaker);
         }
+        // systemd (Type=notify): the daemons run and serve their sockets
+        if let Err(e) = crate::sdnotify::notify("READY=1") {
+            tracing::warn!(target: "daemon", "could not notify systemd: {e}");
+        }
         let mut code = 0;
         for speaker in speakers {
             code = code.max(speaker.wait().await.code());
