@@ -9,6 +9,8 @@
 //!   ExaBGP 5.0.15 (JSON format version `5.0.0`): state, fsm, negotiated, signal, OPEN,
 //!   UPDATE (End-of-RIB included), NOTIFICATION (RFC 9003 text), KEEPALIVE,
 //!   ROUTE-REFRESH, OPERATIONAL, raw `packets`, `consolidate`, and the daemon shutdown.
+//! - [`cli`]: the operator's command line: `exabgp cli`'s abbreviations, the end of an
+//!   answer, `--json`, completion words.
 //! - [`show`]: the answers of `show neighbor …` and `show adj-rib …`, from plain structs.
 //!
 //! ## Coverage of the encoders (checked against ExaBGP 5.0.15's output in `tests/`)
@@ -32,6 +34,7 @@
 //! gets which event (see `herald-runtime`). The caller passes the clock, host name, pids and
 //! counter in an [`Envelope`].
 
+pub mod cli;
 pub mod command;
 pub mod event;
 pub mod json;

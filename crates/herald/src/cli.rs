@@ -35,6 +35,9 @@ pub(crate) enum Command {
     Version,
     /// Decode a BGP message given in hex and print ExaBGP's JSON for it.
     Decode(DecodeArgs),
+    /// Send a command to the running daemon and print the answer (like `exabgp cli`);
+    /// without a command, an interactive prompt.
+    Cli(CliArgs),
     /// Run a check command and print announce/withdraw commands for a `process`, with the
     /// options of `exabgp healthcheck`.
     #[command(disable_help_flag = true)]
@@ -59,9 +62,48 @@ pub(crate) struct ServerArgs {
     /// Only accept incoming connections (every peer passive).
     #[arg(short = 'P', long)]
     pub(crate) passive: bool,
+    /// Serve Prometheus metrics on ADDR:PORT at /metrics (also `HERALD_METRICS`).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub(crate) metrics: Option<std::net::SocketAddr>,
+    /// Log line format.
+    #[arg(long = "log-format", value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
     /// Configuration files.
     #[arg(required = true, value_name = "CONFIG")]
     pub(crate) configs: Vec<PathBuf>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `herald cli`.
+#[derive(Debug, Args)]
+pub(crate) struct CliArgs {
+    /// Use ExaBGP's named pipes NAME.in / NAME.out (default name: exabgp.api.pipename).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) pipename: Option<String>,
+    /// The daemon's control socket (default: HERALD_SOCKET, else the per-user path).
+    #[arg(long, value_name = "PATH", conflicts_with = "pipename")]
+    pub(crate) socket: Option<PathBuf>,
+    /// Ask `show` commands for JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Seconds to wait for an answer.
+    #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+    pub(crate) timeout: f64,
+    /// The command; ExaBGP's abbreviations are expanded (`s a o e`). None: interactive.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub(crate) command: Vec<String>,
 }
 
 /// `herald validate`.

@@ -5,15 +5,19 @@
 //! `statistics` (on by default) and `packets`, `rib`, `message`, `timers`, `routes`,
 //! `parser` (off by default, at debug level when on). `log.all` enables every topic;
 //! `log.level` (syslog names: DEBUG, INFO, NOTICE, WARNING, ERR, CRIT …) is the threshold;
-//! `log.destination` is `stdout` (default), `stderr`, or a file name (`file:<path>` too);
-//! syslog destinations fall back to stderr with a warning. `log.enable=false` silences all.
+//! `log.destination` is `stdout` (default), `stderr`, `syslog` (the local `/dev/log`,
+//! which journald also reads), or a file name (`file:<path>` too); `host:<addr>` falls back
+//! to stderr. `log.enable=false` silences all. `herald server --log-format json` writes
+//! one JSON object per event (`timestamp`, `level`, `target` = the topic, `fields`).
 
 use std::fs::OpenOptions;
 use std::sync::Mutex;
 
 use tracing::level_filters::LevelFilter;
 use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 use tracing_subscriber::prelude::*;
+use tracing_subscriber::Layer;
 
 /// Topics on unless switched off.
 const DEFAULT_ON: [&str; 6] = [
@@ -123,41 +127,45 @@ impl LogSettings {
     }
 }
 
-/// Installs the global subscriber.
-pub(crate) fn init(settings: &LogSettings) {
+/// Installs the global subscriber: human lines, or one JSON object per line with `json`.
+pub(crate) fn init(settings: &LogSettings, json: bool) {
     let targets = settings.targets();
     let destination = settings.destination.as_str();
     let file = destination.strip_prefix("file:").unwrap_or(destination);
-    let layer = tracing_subscriber::fmt::layer()
-        .with_target(true)
-        .with_ansi(false);
-    let result = match destination {
-        "stdout" | "" => tracing_subscriber::registry()
-            .with(layer.with_writer(std::io::stdout).with_filter(targets))
-            .try_init(),
-        "stderr" => tracing_subscriber::registry()
-            .with(layer.with_writer(std::io::stderr).with_filter(targets))
-            .try_init(),
-        d if d == "syslog" || d.starts_with("host:") => {
-            let r = tracing_subscriber::registry()
-                .with(layer.with_writer(std::io::stderr).with_filter(targets))
-                .try_init();
-            tracing::warn!(target: "daemon", "log destination {d} is not supported, logging to stderr");
-            r
+    let writer = match destination {
+        "stdout" | "" => BoxMakeWriter::new(std::io::stdout),
+        "stderr" => BoxMakeWriter::new(std::io::stderr),
+        "syslog" => match crate::syslog::Syslog::connect() {
+            Ok(syslog) => BoxMakeWriter::new(syslog),
+            Err(e) => {
+                eprintln!("could not reach syslog (/dev/log): {e}; logging to stderr");
+                BoxMakeWriter::new(std::io::stderr)
+            }
+        },
+        d if d.starts_with("host:") => {
+            eprintln!("log destination {d} is not supported, logging to stderr");
+            BoxMakeWriter::new(std::io::stderr)
         }
         _ => match OpenOptions::new().create(true).append(true).open(file) {
-            Ok(f) => tracing_subscriber::registry()
-                .with(layer.with_writer(Mutex::new(f)).with_filter(targets))
-                .try_init(),
+            Ok(f) => BoxMakeWriter::new(Mutex::new(f)),
             Err(e) => {
                 eprintln!("could not open log file {file}: {e}; logging to stderr");
-                tracing_subscriber::registry()
-                    .with(layer.with_writer(std::io::stderr).with_filter(targets))
-                    .try_init()
+                BoxMakeWriter::new(std::io::stderr)
             }
         },
     };
-    if let Err(e) = result {
+    // syslog stamps its own time and host
+    let timed = destination != "syslog";
+    let layer = tracing_subscriber::fmt::layer()
+        .with_target(true)
+        .with_ansi(false)
+        .with_writer(writer);
+    let layer: Box<dyn Layer<_> + Send + Sync> = match (json, timed) {
+        (true, _) => Box::new(layer.json().with_filter(targets)),
+        (false, true) => Box::new(layer.with_filter(targets)),
+        (false, false) => Box::new(layer.without_time().with_filter(targets)),
+    };
+    if let Err(e) = tracing_subscriber::registry().with(layer).try_init() {
         eprintln!("logging already initialised: {e}");
     }
 }

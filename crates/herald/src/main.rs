@@ -7,12 +7,15 @@
 //! | `herald validate [-n] [-r] [-v] CONFIG…` | check files; every error as file:line:col, exit 1 |
 //! | `herald env [-d] [-e]` | print the `exabgp.*` settings |
 //! | `herald version` | print the version |
+//! | `herald cli [COMMAND…]` | send a command to the running daemon (like `exabgp cli`) |
 //! | `herald decode [-f "afi safi"] [--open\|--update] HEX` | print ExaBGP's JSON for a message |
 //! | `herald healthcheck OPTIONS…` | the health checker of `exabgp healthcheck` (crate `healthcheck`) |
 
 mod cli;
 mod cmd;
 mod logging;
+mod sdnotify;
+mod syslog;
 
 use std::process::ExitCode;
 
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some(Command::Env(args)) => cmd::env::run(&args, env_file),
         Some(Command::Version) => cmd::version::run(),
         Some(Command::Decode(args)) => cmd::decode::run(&args),
+        Some(Command::Cli(args)) => cmd::cli::run(&args, env_file),
         Some(Command::Healthcheck(args)) => Ok(cmd::healthcheck::run(args.args)),
         None if !cli.configs.is_empty() => {
             let args = ServerArgs {
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
                 signal: None,
                 once: false,
                 passive: false,
+                metrics: None,
+                log_format: cli::LogFormat::Text,
                 configs: cli.configs,
             };
             cmd::server::run(&args, env_file)

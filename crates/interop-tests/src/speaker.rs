@@ -13,6 +13,11 @@
 //!
 //! The speaker does not listen (`exabgp_tcp_bind=''`): it connects to the peer, which is
 //! passive, on `connect <port>`.
+//!
+//! Herald also serves, for the operator tests: its control socket `herald.sock` in that
+//! directory (`HERALD_SOCKET`), ExaBGP's named pipes `run/<pipename>.in` / `.out` under
+//! that directory as install root (`EXABGP_ROOT`, `exabgp.api.cli`, a per-lab pipe name),
+//! and Prometheus metrics on the speaker's own loopback address, port [`METRICS_PORT`].
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -109,12 +114,16 @@ impl SpeakerConfig {
     }
 }
 
+/// The port of Herald's metrics endpoint, on the speaker's lab-unique address.
+pub const METRICS_PORT: u16 = 9180;
+
 /// A running speaker, stopped when dropped.
 #[derive(Debug)]
 pub struct Speaker {
     kind: SpeakerKind,
     daemon: Daemon,
     dir: PathBuf,
+    address: Ipv4Addr,
 }
 
 impl Speaker {
@@ -145,14 +154,43 @@ impl Speaker {
         args.push("server".to_owned());
         args.push(conf.display().to_string());
         let user = run("id", &["-un"])?.trim().to_owned();
-        let env = [
+        let herald = config.kind == SpeakerKind::Herald;
+        let mut env: Vec<(String, String)> = [
             ("exabgp_tcp_bind", ""),
             ("exabgp_daemon_user", user.as_str()),
             ("exabgp_daemon_drop", "false"),
-            ("exabgp_api_cli", "false"),
+            ("exabgp_api_cli", if herald { "true" } else { "false" }),
             ("exabgp_log_destination", "stdout"),
         ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .into();
+        if herald {
+            let run_dir = dir.join("run");
+            std::fs::create_dir_all(&run_dir)
+                .map_err(|e| HarnessError::io(format!("create {}", run_dir.display()), e))?;
+            let name = pipename(config.address);
+            for end in ["in", "out"] {
+                run(
+                    "mkfifo",
+                    &[&run_dir.join(format!("{name}.{end}")).display().to_string()],
+                )?;
+            }
+            env.extend(
+                [
+                    (
+                        "HERALD_SOCKET",
+                        dir.join("herald.sock").display().to_string(),
+                    ),
+                    ("EXABGP_ROOT", dir.display().to_string()),
+                    ("exabgp_api_pipename", name),
+                    (
+                        "HERALD_METRICS",
+                        format!("{}:{METRICS_PORT}", config.address),
+                    ),
+                ]
+                .map(|(k, v)| (k.to_owned(), v)),
+            );
+        }
         let daemon = Daemon::spawn(
             config.kind.name(),
             &program,
@@ -165,7 +203,28 @@ impl Speaker {
             kind: config.kind,
             daemon,
             dir,
+            address: config.address,
         })
+    }
+
+    /// Herald's control socket.
+    pub fn control_socket(&self) -> PathBuf {
+        self.dir.join("herald.sock")
+    }
+
+    /// The install root under which Herald's named pipes are (`EXABGP_ROOT` for a CLI).
+    pub fn pipe_root(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The base name of Herald's named pipes.
+    pub fn pipename(&self) -> String {
+        pipename(self.address)
+    }
+
+    /// Herald's metrics endpoint.
+    pub fn metrics_addr(&self) -> std::net::SocketAddrV4 {
+        std::net::SocketAddrV4::new(self.address, METRICS_PORT)
     }
 
     /// ExaBGP or Herald.
@@ -253,6 +312,11 @@ impl Speaker {
     pub fn log_tail(&self) -> String {
         self.daemon.log_tail(40)
     }
+}
+
+/// The lab-unique pipe name of the speaker at `address`.
+fn pipename(address: Ipv4Addr) -> String {
+    format!("herald-{address}")
 }
 
 /// Single-quotes a path for `/bin/sh`.

@@ -31,6 +31,7 @@ pub const VERSION_ANSWER: &str = "exabgp 5.0.15";
 
 /// Runs one command line from helper `process`.
 pub(crate) fn handle_line(sup: &mut Supervisor, process: &str, line: &str) {
+    sup.stats.command();
     let command = match api::parse(line) {
         Ok(command) => command,
         Err(e) => {
@@ -70,8 +71,13 @@ pub(crate) fn handle_line(sup: &mut Supervisor, process: &str, line: &str) {
             sup.answer_done(process, false);
             sup.exit = Some(Exit::Normal);
         }
-        // drops this helper's queued work: Herald queues none, and ExaBGP answers nothing
-        Command::Reset => {}
+        // drops this helper's queued work: Herald queues none, and ExaBGP answers nothing;
+        // a control client waits for an answer, so it gets `done`
+        Command::Reset => {
+            if sup.is_client(process) {
+                sup.answer_done(process, true);
+            }
+        }
         Command::Crash => {
             tracing::warn!(target: "api", process, "crash: not supported by Herald");
             sup.answer_error(process);
@@ -80,10 +86,12 @@ pub(crate) fn handle_line(sup: &mut Supervisor, process: &str, line: &str) {
             sup.set_ack(process, true);
             sup.answer_done(process, false);
         }
+        // a control client always gets its answers (it waits for them)
         Command::DisableAck => {
             sup.set_ack(process, false);
             sup.answer_done(process, true);
         }
+        Command::SilenceAck if sup.is_client(process) => sup.answer_done(process, true),
         Command::SilenceAck => sup.set_ack(process, false),
         Command::Comment => {
             tracing::debug!(target: "processes", process, "{}", line.trim_start().trim_start_matches('#').trim());
@@ -181,6 +189,7 @@ fn send_routes(sup: &mut Supervisor, ids: &[PeerId], routes: Vec<Route>, announc
     let Some((last, rest)) = ids.split_last() else {
         return;
     };
+    count_routes(sup, ids, &routes, announce);
     for id in rest {
         sup.send_to(
             *id,
@@ -199,6 +208,25 @@ fn send_routes(sup: &mut Supervisor, ids: &[PeerId], routes: Vec<Route>, announc
             PeerCommand::Withdraw(routes)
         },
     );
+}
+
+/// Adds `routes` to the announced / withdrawn counters of each peer of `ids` (metrics).
+fn count_routes(sup: &mut Supervisor, ids: &[PeerId], routes: &[Route], announce: bool) {
+    let mut per_family: Vec<(wire::Family, u64)> = Vec::new();
+    for route in routes {
+        match per_family.iter_mut().find(|(f, _)| *f == route.family) {
+            Some((_, n)) => *n += 1,
+            None => per_family.push((route.family, 1)),
+        }
+    }
+    for id in ids {
+        let Some(peer) = sup.peers.get(id).map(|e| e.key.peer.addr().to_string()) else {
+            continue;
+        };
+        for (family, n) in &per_family {
+            sup.stats.routes(&peer, *family, *n, announce);
+        }
+    }
 }
 
 /// `announce|withdraw watchdog <name>`: the configured routes tagged with that watchdog, on

@@ -31,10 +31,12 @@
 //! [`event`] (channel types) and the peer tasks.
 
 pub mod bindings;
+pub mod control;
 pub mod dispatch;
 pub mod encode;
 pub mod event;
 pub mod listener;
+pub mod metrics;
 pub mod pattern;
 pub mod peer;
 pub mod process;

@@ -1,6 +1,7 @@
 //! [`Speaker`]: the daemon as a library. `herald server` is a thin wrapper around it.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use config::{Config, ConfigError, Env, Neighbor};
@@ -93,6 +94,12 @@ impl Exit {
 pub struct Speaker {
     control: mpsc::UnboundedSender<Control>,
     task: JoinHandle<Exit>,
+    /// The control socket served, removed when the daemon stops.
+    socket: Option<PathBuf>,
+    /// The address the metrics endpoint listens on.
+    metrics: Option<SocketAddr>,
+    /// Control socket, pipes and metrics tasks, ended with the daemon.
+    servers: Vec<JoinHandle<()>>,
 }
 
 /// Sends control requests to a running [`Speaker`] from anywhere.
@@ -122,6 +129,12 @@ pub struct Parts {
     pub listen: Vec<SocketAddr>,
     /// Settings of the peers started for the addresses of passive ranges.
     pub peer_settings: crate::peer::Settings,
+    /// Serve the control socket at this path (see [`crate::control`]).
+    pub control_socket: Option<PathBuf>,
+    /// Serve ExaBGP's named pipes: the directory holding them and their base name.
+    pub cli_pipes: Option<(PathBuf, String)>,
+    /// Serve the Prometheus endpoint on this address (see [`crate::metrics`]).
+    pub metrics: Option<SocketAddr>,
 }
 
 impl Parts {
@@ -142,6 +155,9 @@ impl Parts {
             spawner,
             listen,
             peer_settings,
+            control_socket: None,
+            cli_pipes: None,
+            metrics: None,
         }
     }
 }
@@ -152,6 +168,44 @@ impl Speaker {
     /// [`Speaker::forward_signals`], or the `shutdown` API command.
     pub fn start(parts: Parts) -> Self {
         let (control, control_rx) = mpsc::unbounded_channel();
+        let (client_tx, client_rx) = mpsc::channel(256);
+        let mut servers = Vec::new();
+        let mut socket = None;
+        if let Some(path) = &parts.control_socket {
+            match crate::control::bind_socket(path) {
+                Ok(listener) => {
+                    tracing::info!(target: "daemon", "control socket {}", path.display());
+                    servers.push(crate::control::serve_socket(listener, client_tx.clone()));
+                    socket = Some(path.clone());
+                }
+                Err(e) => {
+                    tracing::error!(target: "daemon", "control socket {}: {e}", path.display())
+                }
+            }
+        }
+        if let Some((dir, name)) = &parts.cli_pipes {
+            match crate::control::serve_pipes(dir, name, client_tx.clone()) {
+                Ok(task) => {
+                    tracing::info!(target: "daemon", "named pipes for the cli: {}/{name}.in and .out", dir.display());
+                    servers.push(task);
+                }
+                Err(e) => {
+                    tracing::error!(target: "daemon", "named pipes {}/{name}.{{in,out}}: {e}", dir.display())
+                }
+            }
+        }
+        let mut metrics = None;
+        if let Some(addr) = parts.metrics {
+            match crate::metrics::serve(addr, client_tx.clone()) {
+                Ok((task, local)) => {
+                    tracing::info!(target: "daemon", "metrics on http://{local}/metrics");
+                    servers.push(task);
+                    metrics = Some(local);
+                }
+                Err(e) => tracing::error!(target: "daemon", "metrics endpoint {addr}: {e}"),
+            }
+        }
+        drop(client_tx);
         let supervisor = Supervisor::new(
             parts.config,
             parts.options,
@@ -159,10 +213,19 @@ impl Speaker {
             parts.spawner,
             parts.listen,
             parts.peer_settings,
-            control_rx,
+            crate::supervisor::Inputs {
+                control: control_rx,
+                clients: client_rx,
+            },
         );
         let task = tokio::spawn(supervisor.run());
-        Self { control, task }
+        Self {
+            control,
+            task,
+            socket,
+            metrics,
+            servers,
+        }
     }
 
     /// A spawner that runs the given function for every neighbor (for tests and embedders
@@ -212,14 +275,32 @@ impl Speaker {
         }
     }
 
-    /// Waits until the daemon has stopped.
+    /// The control socket this daemon serves, if any.
+    pub fn control_socket(&self) -> Option<&std::path::Path> {
+        self.socket.as_deref()
+    }
+
+    /// The address of the metrics endpoint, if it runs.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
+    }
+
+    /// Waits until the daemon has stopped; then ends the control and metrics servers and
+    /// removes the control socket.
     pub async fn wait(self) -> Exit {
-        match self.task.await {
+        let exit = match self.task.await {
             Ok(exit) => exit,
             Err(e) => {
                 tracing::error!(target: "reactor", "supervisor task failed: {e}");
                 Exit::HelperFailed
             }
+        };
+        for server in &self.servers {
+            server.abort();
         }
+        if let Some(path) = &self.socket {
+            let _ = std::fs::remove_file(path);
+        }
+        exit
     }
 }

@@ -17,10 +17,11 @@ use config::{Config, ConfigError, Neighbor, Process};
 use tokio::sync::mpsc;
 
 use crate::bindings::{bound_processes, Subscription};
+use crate::control::ClientEvent;
 use crate::event::{PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, PeerInfo};
 use crate::listener::{self, ListenerHandle};
 use crate::process::respawn::{RespawnBudget, Verdict};
-use crate::process::{Encoding, Helper, HelperSpec, ProcessEvent};
+use crate::process::{Encoding, Helper, HelperSpec, OutQueue, ProcessEvent};
 use crate::reload::{self, NeighborKey};
 use crate::{Control, Exit, Options};
 
@@ -47,6 +48,14 @@ pub(crate) enum Origin {
     Accepted,
     /// Created by the API (`neighbor IP create { … }`); kept across reloads.
     Api,
+}
+
+/// The supervisor's inputs from outside the daemon.
+pub(crate) struct Inputs {
+    /// Signals and the embedding application.
+    pub(crate) control: mpsc::UnboundedReceiver<Control>,
+    /// Control clients and the metrics endpoint.
+    pub(crate) clients: mpsc::Receiver<ClientEvent>,
 }
 
 /// What the supervisor keeps per peer task.
@@ -98,6 +107,12 @@ pub(crate) struct Supervisor {
     peer_tx: mpsc::Sender<PeerEvent>,
     peer_rx: mpsc::Receiver<PeerEvent>,
     control_rx: mpsc::UnboundedReceiver<Control>,
+    /// Control clients (socket, named pipes) and the metrics endpoint.
+    client_rx: mpsc::Receiver<ClientEvent>,
+    /// The connected control clients: pseudo-helpers answered through their queue.
+    pub(crate) clients: BTreeMap<String, Arc<OutQueue>>,
+    /// Counters for the metrics endpoint.
+    pub(crate) stats: crate::metrics::Stats,
     /// Peer commands from the lines of one helper read, held until the read is handled
     /// (see [`Supervisor::flush_batch`]); `None` outside such a read.
     batch: Option<BTreeMap<PeerId, Vec<PeerCommand>>>,
@@ -112,7 +127,7 @@ impl Supervisor {
         spawner: PeerSpawner,
         listen: Vec<SocketAddr>,
         peer_settings: crate::peer::Settings,
-        control_rx: mpsc::UnboundedReceiver<Control>,
+        inputs: Inputs,
     ) -> Self {
         let (proc_tx, proc_rx) = mpsc::channel(256);
         let (peer_tx, peer_rx) = mpsc::channel(options.peer_event_capacity.max(1));
@@ -133,7 +148,10 @@ impl Supervisor {
             proc_rx,
             peer_tx,
             peer_rx,
-            control_rx,
+            control_rx: inputs.control,
+            client_rx: inputs.clients,
+            clients: BTreeMap::new(),
+            stats: crate::metrics::Stats::default(),
             batch: None,
             exit: None,
         }
@@ -156,6 +174,7 @@ impl Supervisor {
                 Some(event) = self.proc_rx.recv() => self.on_process_event(event),
                 Some(event) = self.peer_rx.recv() => self.on_peer_event(event),
                 Some(control) = self.control_rx.recv() => self.on_control(control),
+                Some(event) = self.client_rx.recv() => self.on_client_event(event),
                 else => {
                     // every input closed: nothing can ever happen again
                     self.exit.get_or_insert(Exit::Normal);
@@ -242,18 +261,7 @@ impl Supervisor {
                 if !current {
                     return;
                 }
-                // The lines of one read are one transaction for each peer, as one reactor
-                // pass is in ExaBGP: a route announced and withdrawn in the same read is
-                // never sent (ExaBGP's api-fast case).
-                self.batch = Some(BTreeMap::new());
-                for line in lines {
-                    crate::dispatch::handle_line(self, &name, &line);
-                    if self.exit.is_some() {
-                        break;
-                    }
-                }
-                self.flush_batch();
-                self.batch = None;
+                self.run_lines(&name, &lines);
             }
             ProcessEvent::Exited {
                 name,
@@ -261,6 +269,54 @@ impl Supervisor {
                 status,
             } => self.on_helper_exit(&name, generation, &status),
         }
+    }
+
+    /// Runs the lines of one read from a helper or a control client. They are one
+    /// transaction for each peer, as one reactor pass is in ExaBGP: a route announced and
+    /// withdrawn in the same read is never sent (ExaBGP's api-fast case).
+    fn run_lines(&mut self, name: &str, lines: &[String]) {
+        self.batch = Some(BTreeMap::new());
+        for line in lines {
+            crate::dispatch::handle_line(self, name, line);
+            if self.exit.is_some() {
+                break;
+            }
+        }
+        self.flush_batch();
+        self.batch = None;
+    }
+
+    fn on_client_event(&mut self, event: ClientEvent) {
+        match event {
+            ClientEvent::Line { name, queue, line } => {
+                tracing::debug!(target: "processes", client = %name, "command from the cli: {line}");
+                self.clients.insert(name.to_string(), queue);
+                self.run_lines(&name, &[line]);
+            }
+            ClientEvent::Closed { name } => {
+                self.clients.remove(&*name);
+            }
+            ClientEvent::Metrics { reply } => crate::metrics::start(self, reply),
+        }
+    }
+
+    /// Peer events waiting to be handled.
+    pub(crate) fn peer_event_backlog(&self) -> usize {
+        self.peer_rx.len()
+    }
+
+    /// Whether `name` is a control client rather than a helper.
+    pub(crate) fn is_client(&self, name: &str) -> bool {
+        self.clients.contains_key(name)
+    }
+
+    /// Where answers to helper or client `name` go, and whether it wants `done`/`error`.
+    pub(crate) fn answer_queue(&self, name: &str) -> Option<(Arc<OutQueue>, bool)> {
+        if let Some(queue) = self.clients.get(name) {
+            return Some((queue.clone(), true));
+        }
+        let slot = self.helpers.get(name)?;
+        Some((slot.running.as_ref()?.queue(), slot.ack))
     }
 
     fn on_helper_exit(&mut self, name: &str, generation: u64, status: &str) {
@@ -289,6 +345,7 @@ impl Supervisor {
             .map_or(0, |d| d.as_secs());
         match self.budget.record(name, now) {
             Verdict::Respawn => {
+                self.stats.helper_restarts += 1;
                 tracing::info!(target: "processes", process = %name, "process ended, restarting it");
                 self.start_helper(name);
             }
@@ -304,30 +361,39 @@ impl Supervisor {
         }
     }
 
-    /// Sends `line` to helper `name` (if it runs); never blocks.
+    /// Sends `line` to helper or control client `name` (if it is there); never blocks.
     pub(crate) fn write(&self, name: &str, line: &str) {
-        if let Some(helper) = self.helpers.get(name).and_then(|s| s.running.as_ref()) {
+        if let Some(queue) = self.clients.get(name) {
+            queue.push(format!("{line}\n").into());
+        } else if let Some(helper) = self.helpers.get(name).and_then(|s| s.running.as_ref()) {
             helper.send_line(line);
         }
     }
 
-    /// Sends text that already ends with `\n` to helper `name` (if it runs).
+    /// Sends text that already ends with `\n` to helper or client `name` (if it is there).
     pub(crate) fn write_raw(&self, name: &str, text: &str) {
-        if let Some(helper) = self.helpers.get(name).and_then(|s| s.running.as_ref()) {
+        if let Some(queue) = self.clients.get(name) {
+            queue.push(bytes::Bytes::copy_from_slice(text.as_bytes()));
+        } else if let Some(helper) = self.helpers.get(name).and_then(|s| s.running.as_ref()) {
             helper.send_raw(bytes::Bytes::copy_from_slice(text.as_bytes()));
         }
     }
 
-    /// Answers `done` (when acks are on for that helper, or `force`).
+    fn acks(&self, name: &str) -> bool {
+        self.is_client(name) || self.helpers.get(name).is_some_and(|s| s.ack)
+    }
+
+    /// Answers `done` (when acks are on for that helper, or `force`; always to clients).
     pub(crate) fn answer_done(&self, name: &str, force: bool) {
-        if force || self.helpers.get(name).is_some_and(|s| s.ack) {
+        if force || self.acks(name) {
             self.write(name, "done");
         }
     }
 
-    /// Answers `error` (when acks are on for that helper).
+    /// Answers `error` (when acks are on for that helper; always to clients).
     pub(crate) fn answer_error(&self, name: &str) {
-        if self.helpers.get(name).is_some_and(|s| s.ack) {
+        self.stats.error();
+        if self.acks(name) {
             self.write(name, "error");
         }
     }
@@ -778,5 +844,9 @@ impl Supervisor {
             }
         }
         self.helpers.clear();
+        for queue in std::mem::take(&mut self.clients).into_values() {
+            queue.push("shutdown\n".into());
+            queue.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each `run` returns the process exit code.
 
+pub(crate) mod cli;
 pub(crate) mod decode;
 pub(crate) mod env;
 pub(crate) mod healthcheck;

@@ -7,6 +7,12 @@
 //! instead: it starts with the first file and each reload moves to the next one (ExaBGP's
 //! functional tests use this for reload cases). The exit status is 0 after a normal shutdown and 1
 //! when a helper failed (`api.terminate`, or too many respawns) or a file is invalid.
+//!
+//! Operators reach the daemon through its control socket (`HERALD_SOCKET`, else the
+//! per-user default path; `HERALD_SOCKET=off` disables it), ExaBGP's named pipes when
+//! `exabgp.api.cli` is on and they exist, and, with `--metrics ADDR:PORT` (or
+//! `HERALD_METRICS`), a Prometheus endpoint. When several files are given, these serve
+//! the first one's daemon.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +23,9 @@ use runtime::{Control, Parts, Signal, Speaker};
 
 use crate::cli::ServerArgs;
 use crate::logging::{self, LogSettings};
+
+/// The environment variable with the metrics address (like `--metrics`).
+const METRICS_ENV: &str = "HERALD_METRICS";
 
 /// Runs the daemon until it is stopped.
 pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<u8> {
@@ -31,7 +40,30 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
     if args.verbose || args.debug {
         log.verbose();
     }
-    logging::init(&log);
+    logging::init(&log, args.log_format == crate::cli::LogFormat::Json);
+    let metrics = match (args.metrics, std::env::var(METRICS_ENV)) {
+        (Some(addr), _) => Some(addr),
+        (None, Ok(text)) if !text.trim().is_empty() => Some(
+            text.trim()
+                .parse()
+                .with_context(|| format!("{METRICS_ENV}={text}: not an ADDR:PORT"))?,
+        ),
+        _ => None,
+    };
+    let mut control_socket = runtime::control::socket_from_setting(
+        &std::env::var(crate::cmd::cli::SOCKET_ENV).unwrap_or_default(),
+    );
+    let mut cli_pipes = if env.api_cli() {
+        let name = env.api_pipename().to_owned();
+        let dir = runtime::control::find_pipes(&runtime::control::install_root(), &name);
+        if dir.is_none() {
+            tracing::debug!(target: "daemon", "no named pipes {name}.in / {name}.out: the pipe cli is off");
+        }
+        dir.map(|dir| (dir, name))
+    } else {
+        None
+    };
+    let mut metrics = metrics;
 
     let options = config::Options::from_env(&env);
     let mut configs = Vec::new();
@@ -78,7 +110,11 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
                 Some(files) => rotating_loader(files, options.clone()),
                 None => loader(path, options.clone()),
             };
-            let parts = Parts::from_env(config, env.clone(), Some(loader));
+            let mut parts = Parts::from_env(config, env.clone(), Some(loader));
+            // the control socket, the pipes and the metrics belong to the first daemon
+            parts.control_socket = control_socket.take();
+            parts.cli_pipes = cli_pipes.take();
+            parts.metrics = metrics.take();
             let speaker = Speaker::start(parts);
             speaker
                 .forward_signals()
@@ -91,6 +127,10 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
                 });
             }
             speakers.push(speaker);
+        }
+        // systemd (Type=notify): the daemons run and serve their sockets
+        if let Err(e) = crate::sdnotify::notify("READY=1") {
+            tracing::warn!(target: "daemon", "could not notify systemd: {e}");
         }
         let mut code = 0;
         for speaker in speakers {

@@ -28,15 +28,9 @@ struct Target {
 
 /// Starts answering `what` for helper `process`.
 pub(crate) fn start(sup: &Supervisor, process: &str, what: Show, line: &str) {
-    let Some(queue) = sup
-        .helpers
-        .get(process)
-        .and_then(|s| s.running.as_ref())
-        .map(|h| h.queue())
-    else {
+    let Some((queue, ack)) = sup.answer_queue(process) else {
         return;
     };
-    let ack = sup.helpers.get(process).is_some_and(|s| s.ack);
     let json_word = line.split_whitespace().any(|w| w == "json");
     let targets: Vec<Target> = sup
         .peers
