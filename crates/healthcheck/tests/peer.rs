@@ -194,6 +194,7 @@ impl Rig {
                         asn: AS,
                         neighbors: vec![(speaker, AS)],
                         ipv6: false,
+                        vpn: false,
                     },
                 )
                 .unwrap(),

@@ -90,6 +90,7 @@ fn herald_cli_and_metrics_against_bird() {
             large_community: (65001, 7, 7),
         }),
         ipv6: false,
+        vpn: false,
     };
     let lab = Lab::start("operate-bird", &config).expect("lab");
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&lab)));
