@@ -32,7 +32,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::net::Ipv4Addr;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -44,7 +43,7 @@ use crate::error::{HarnessError, Result};
 use crate::json::parse_lines;
 use crate::process::{run, wait_while_alive, which, Daemon};
 use crate::route::PeerRoute;
-use crate::speaker::shell_quote;
+use crate::speaker::{append_line, shell_quote};
 use crate::tmp::TempDir;
 
 /// The sub-directory of the lab's directory the peer runs in.
@@ -200,13 +199,7 @@ impl ExabgpPeer {
 
     /// Has the `commands` helper send `line` (an API command such as `announce route …`).
     pub fn send(&self, line: &str) -> Result<()> {
-        let path = self.dir.join("commands.txt");
-        let mut file = std::fs::File::options()
-            .append(true)
-            .open(&path)
-            .map_err(|e| HarnessError::io(format!("open {}", path.display()), e))?;
-        writeln!(file, "{line}")
-            .map_err(|e| HarnessError::io(format!("write {}", path.display()), e))
+        append_line(&self.dir.join("commands.txt"), line)
     }
 
     /// Every JSON message the current process's `receive` helper got so far, in order.

@@ -117,6 +117,16 @@ impl SpeakerConfig {
 /// The port of Herald's metrics endpoint, on the speaker's lab-unique address.
 pub const METRICS_PORT: u16 = 9180;
 
+/// Appends `line` and a newline to the file at `path` (a helper's `commands.txt`, which
+/// the helper follows with `tail -F`).
+pub(crate) fn append_line(path: &Path, line: &str) -> Result<()> {
+    let mut file = std::fs::File::options()
+        .append(true)
+        .open(path)
+        .map_err(|e| HarnessError::io(format!("open {}", path.display()), e))?;
+    writeln!(file, "{line}").map_err(|e| HarnessError::io(format!("write {}", path.display()), e))
+}
+
 /// A running speaker, stopped when dropped.
 #[derive(Debug)]
 pub struct Speaker {
@@ -234,13 +244,7 @@ impl Speaker {
 
     /// Has the `commands` helper send `line` (an API command such as `announce route …`).
     pub fn send(&self, line: &str) -> Result<()> {
-        let path = self.dir.join("commands.txt");
-        let mut file = std::fs::File::options()
-            .append(true)
-            .open(&path)
-            .map_err(|e| HarnessError::io(format!("open {}", path.display()), e))?;
-        writeln!(file, "{line}")
-            .map_err(|e| HarnessError::io(format!("write {}", path.display()), e))
+        append_line(&self.dir.join("commands.txt"), line)
     }
 
     /// Every JSON message the `receive` helper got so far, in order.
