@@ -272,7 +272,7 @@ async fn neighbors_created_and_deleted_from_the_api() {
              echo 'neighbor 127.0.0.1 create {{ local-as 1; }}'\n\
              echo 'neighbor 127.0.0.1 create {{ {block} }}'\n\
              echo 'neighbor 127.0.0.1 announce route 192.0.2.5/32 next-hop 198.51.100.5'\n\
-             while [ ! -e {go} ]; do sleep 0.05; done\n\
+             n=0; while [ ! -e {go} ] && [ $n -lt 600 ]; do sleep 0.05; n=$((n+1)); done  # at most 30 s\n\
              echo 'neighbor 127.0.0.1 delete'\n\
              exec cat >&3\n",
             acks = acks.display(),
