@@ -35,6 +35,8 @@ pub(crate) enum Command {
     Version,
     /// Decode a BGP message given in hex and print ExaBGP's JSON for it.
     Decode(DecodeArgs),
+    /// Print the UPDATE messages (hex) that API commands make, as a session would send them.
+    Encode(EncodeArgs),
     /// Send a command to the running daemon and print the answer (like `exabgp cli`);
     /// without a command, an interactive prompt.
     Cli(CliArgs),
@@ -132,6 +134,36 @@ pub(crate) struct EnvArgs {
     /// Environment-variable form instead of INI.
     #[arg(short, long)]
     pub(crate) env: bool,
+}
+
+/// `herald encode`.
+#[derive(Debug, Args)]
+pub(crate) struct EncodeArgs {
+    /// Our AS.
+    #[arg(long, default_value_t = 65533, value_name = "ASN")]
+    pub(crate) local_as: u32,
+    /// The peer's AS (iBGP when equal to --local-as).
+    #[arg(long, default_value_t = 65533, value_name = "ASN")]
+    pub(crate) peer_as: u32,
+    /// Two-octet AS numbers (no four-octet ASN capability, RFC 6793).
+    #[arg(long)]
+    pub(crate) no_asn4: bool,
+    /// ADD-PATH path identifiers (RFC 7911) for every family.
+    #[arg(short = 'i', long = "path-information")]
+    pub(crate) path_information: bool,
+    /// Extended messages (RFC 8654): UPDATEs up to 65535 octets.
+    #[arg(long)]
+    pub(crate) extended_message: bool,
+    /// One prefix per UPDATE (ExaBGP's `group-updates false`).
+    #[arg(long)]
+    pub(crate) no_group_updates: bool,
+    /// The session's local address, used for `next-hop self`.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub(crate) local_address: std::net::IpAddr,
+    /// One API command (`announce route …`, `withdraw route …`, `announce attributes …`);
+    /// `-` reads commands from standard input, one per line, applied as one batch.
+    #[arg(required = true, num_args = 1.., value_name = "COMMAND")]
+    pub(crate) command: Vec<String>,
 }
 
 /// `herald decode`.

@@ -9,6 +9,7 @@
 //! | `herald version` | print the version |
 //! | `herald cli [COMMAND…]` | send a command to the running daemon (like `exabgp cli`) |
 //! | `herald decode [-f "afi safi"] [--open\|--update] HEX` | print ExaBGP's JSON for a message |
+//! | `herald encode [OPTIONS] COMMAND…` | print the UPDATEs (hex) an API command makes |
 //! | `herald healthcheck OPTIONS…` | the health checker of `exabgp healthcheck` (crate `healthcheck`) |
 
 mod cli;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Some(Command::Env(args)) => cmd::env::run(&args, env_file),
         Some(Command::Version) => cmd::version::run(),
         Some(Command::Decode(args)) => cmd::decode::run(&args),
+        Some(Command::Encode(args)) => cmd::encode::run(&args),
         Some(Command::Cli(args)) => cmd::cli::run(&args, env_file),
         Some(Command::Healthcheck(args)) => Ok(cmd::healthcheck::run(args.args)),
         None if !cli.configs.is_empty() => {

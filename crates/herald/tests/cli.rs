@@ -104,3 +104,37 @@ fn version_names_both() {
     assert!(text.starts_with("Herald : "), "{text}");
     assert!(text.contains("5.0.15"), "{text}");
 }
+
+/// `herald encode` prints what ExaBGP's encoder wrote for the same route (conformance
+/// corpus, conf-new-v4.msg), and `herald decode` reads its output back.
+#[test]
+fn encode_prints_exabgps_bytes_and_decode_reads_them_back() {
+    let out = herald()
+        .args(["encode", "announce route 10.0.3.0/24 next-hop 10.0.255.254"])
+        .args(["community", "[", "30740:30740", "30740:0", "]"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let hex = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        hex.trim(),
+        "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:003B:02:00000020400101004002004003040A00FFFE\
+         40050400000064C008087814000078147814180A0003"
+    );
+    let out = herald().arg("decode").arg(hex.trim()).output().unwrap();
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        json.contains(r#""10.0.255.254": [ { "nlri": "10.0.3.0/24" } ]"#),
+        "{json}"
+    );
+}
+
+#[test]
+fn encode_refuses_what_makes_no_update() {
+    let out = herald()
+        .args(["encode", "show", "neighbor"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only announce and withdraw"));
+}

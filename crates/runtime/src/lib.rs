@@ -37,6 +37,7 @@ pub mod encode;
 pub mod event;
 pub mod listener;
 pub mod metrics;
+pub mod offline;
 pub mod pattern;
 pub mod peer;
 pub mod process;

@@ -33,7 +33,7 @@ mod build;
 mod conn;
 mod link;
 mod outbound;
-mod routes;
+pub(crate) mod routes;
 mod sink;
 mod status;
 mod task;
