@@ -592,7 +592,18 @@ async fn a_peer_that_does_not_read_does_not_stall_the_task() {
         })
         .collect();
     assert!(a.send(PeerCommand::Announce(routes)));
-    // The task still answers, promptly, with the session up.
+    // Once the announce is applied (seconds for 150k routes in a debug build on a loaded
+    // machine: not what this test measures), the task still answers promptly, with the
+    // session up, while its writes find no room.
+    let (reply, answer) = oneshot::channel();
+    assert!(a.send(PeerCommand::Show {
+        what: ShowWhat::default(),
+        reply
+    }));
+    tokio::time::timeout(Duration::from_secs(60), answer)
+        .await
+        .expect("the task never answered after the announce")
+        .unwrap();
     for _ in 0..3 {
         let (reply, answer) = oneshot::channel();
         let started = std::time::Instant::now();
