@@ -51,6 +51,16 @@ impl AdjRibIn {
         }
     }
 
+    /// Number of routes held per family, in first-use order (families with none left
+    /// out), without copying the routes.
+    pub fn counts(&self) -> Vec<(Family, usize)> {
+        self.tables
+            .iter()
+            .map(|(family, table)| (*family, table.len()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
     /// Removes a route; true when it was there.
     pub fn withdraw(&mut self, family: Family, nlri: &Nlri) -> bool {
         let old = self.table(family).remove(&RouteKey::new(nlri));

@@ -479,6 +479,16 @@ impl AdjRibOut {
         self.live == 0
     }
 
+    /// Number of routes held per family, in first-use order (families with none left
+    /// out), without copying the routes: what metrics need.
+    pub fn counts(&self) -> Vec<(Family, usize)> {
+        self.tables
+            .iter()
+            .map(|(family, slots)| (*family, slots.live_len()))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
     /// Families that have held routes, in first-use order.
     pub fn families(&self) -> impl Iterator<Item = Family> + '_ {
         self.tables.iter().map(|(f, _)| *f)

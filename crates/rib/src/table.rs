@@ -104,6 +104,14 @@ impl Slots {
         out
     }
 
+    /// Number of routes in the table (pending withdrawals left out).
+    pub(crate) fn live_len(&self) -> usize {
+        let live = |r: &&Route| r.live();
+        self.v4.values().filter(live).count()
+            + self.v6.values().filter(live).count()
+            + self.other.values().filter(live).count()
+    }
+
     /// Applies `f` to every entry.
     pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(&mut Route)) {
         self.v4.values_mut().for_each(&mut f);

@@ -222,6 +222,26 @@ fn withdraw_replaces_unsent_announce_and_is_sent() {
 }
 
 #[test]
+fn counts_leave_out_pending_withdrawals() {
+    let mut rib = AdjRibOut::new();
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.1.0.0/16"),
+        attrs("1.1.1.1", vec![]),
+    );
+    rib.plan(&ctx(true), &SIZER);
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.0.0.0/8"), None);
+    assert_eq!(rib.counts(), [(Family::IPV4_UNICAST, 1)]);
+    rib.withdraw(Family::IPV4_UNICAST, &net("10.1.0.0/16"), None);
+    assert!(rib.counts().is_empty());
+}
+
+#[test]
 fn first_changes_of_a_session_send_no_withdrawal() {
     let mut rib = AdjRibOut::new();
     // a session comes up with an empty table

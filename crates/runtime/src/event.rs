@@ -123,6 +123,8 @@ pub struct ShowWhat {
     pub adj_rib_in: bool,
     /// Include the Adj-RIB-Out entries.
     pub adj_rib_out: bool,
+    /// Include the number of routes per family of both tables (cheap: no route copied).
+    pub counts: bool,
 }
 
 /// A peer's state and tables at one moment, for `show neighbor` and `show adj-rib`.
@@ -136,6 +138,11 @@ pub struct PeerSnapshot {
     pub adj_rib_in: Vec<RibEntry>,
     /// Routes we announce (empty unless asked for).
     pub adj_rib_out: Vec<RibEntry>,
+    /// Routes held per family in the Adj-RIB-Out (empty unless `counts` was asked for).
+    pub count_out: Vec<(Family, usize)>,
+    /// Routes held per family in the Adj-RIB-In (empty unless `counts` was asked for and
+    /// `adj-rib-in` is enabled).
+    pub count_in: Vec<(Family, usize)>,
 }
 
 /// Session state and statistics of one peer.

@@ -156,9 +156,10 @@ pub(crate) fn start(sup: &Supervisor, reply: oneshot::Sender<String>) {
         .map(|e| e.handle.clone())
         .collect();
     tokio::spawn(async move {
+        // counts only: a scrape must not copy a million-route table per peer
         let what = ShowWhat {
-            adj_rib_in: true,
-            adj_rib_out: true,
+            counts: true,
+            ..ShowWhat::default()
         };
         let mut pending = Vec::new();
         for handle in &handles {
@@ -178,11 +179,11 @@ pub(crate) fn start(sup: &Supervisor, reply: oneshot::Sender<String>) {
 
 fn peer_metrics(s: &PeerSnapshot) -> PeerMetrics {
     let mut held: BTreeMap<Family, (u64, u64)> = BTreeMap::new();
-    for e in &s.adj_rib_out {
-        held.entry(e.family).or_default().0 += 1;
+    for (family, n) in &s.count_out {
+        held.entry(*family).or_default().0 += *n as u64;
     }
-    for e in &s.adj_rib_in {
-        held.entry(e.family).or_default().1 += 1;
+    for (family, n) in &s.count_in {
+        held.entry(*family).or_default().1 += *n as u64;
     }
     let established = s.status.state == FsmState::Established;
     PeerMetrics {

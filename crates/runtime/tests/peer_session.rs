@@ -221,9 +221,14 @@ async fn two_peers_exchange_routes_and_resend_after_a_reconnect() {
     let what = ShowWhat {
         adj_rib_in: true,
         adj_rib_out: true,
+        counts: true,
     };
     assert!(a.send(PeerCommand::Show { what, reply }));
     let snapshot = answer.await.unwrap();
+    assert_eq!(
+        snapshot.count_in,
+        [(Family::IPV4_UNICAST, snapshot.adj_rib_in.len())]
+    );
     assert_eq!(snapshot.adj_rib_in.len(), 2, "{:?}", snapshot.adj_rib_in);
     assert_eq!(snapshot.status.state.name(), "ESTABLISHED");
     assert!(snapshot.status.counters.received.update >= 1);
@@ -232,6 +237,7 @@ async fn two_peers_exchange_routes_and_resend_after_a_reconnect() {
     assert!(b.send(PeerCommand::Show { what, reply }));
     let snapshot = answer.await.unwrap();
     assert_eq!(snapshot.adj_rib_out.len(), 2);
+    assert_eq!(snapshot.count_out, [(Family::IPV4_UNICAST, 2)]);
     assert_eq!(
         snapshot.adj_rib_out[1].next_hop,
         Some("127.0.0.2".parse::<IpAddr>().unwrap()),

@@ -106,6 +106,7 @@ pub(crate) fn start(sup: &Supervisor, process: &str, what: Show, line: &str) {
                 let what = ShowWhat {
                     adj_rib_in: side == RibSide::In,
                     adj_rib_out: side == RibSide::Out,
+                    counts: false,
                 };
                 for (neighbor, snapshot) in collect(&targets, what).await {
                     let rib = match side {

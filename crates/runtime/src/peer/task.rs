@@ -566,6 +566,15 @@ impl PeerTask {
             } else {
                 Vec::new()
             },
+            count_out: if what.counts {
+                self.out.rib.counts()
+            } else {
+                Vec::new()
+            },
+            count_in: match (&self.rib_in, what.counts) {
+                (Some(rib_in), true) => rib_in.counts(),
+                _ => Vec::new(),
+            },
         }
     }
 }
