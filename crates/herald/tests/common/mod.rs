@@ -36,7 +36,12 @@ pub struct TestPeer {
 
 impl TestPeer {
     pub fn bind() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        Self::bind_on("127.0.0.1")
+    }
+
+    /// Listens on `address`:0 (any loopback address).
+    pub fn bind_on(address: &str) -> Self {
+        let listener = TcpListener::bind((address, 0)).unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
         Self { listener, port }
@@ -45,6 +50,12 @@ impl TestPeer {
     /// Accepts the daemon's connection (within [`LIMIT`]) and completes OPEN/KEEPALIVE by
     /// answering with a copy of its OPEN (router id + 1).
     pub fn accept(&self) -> Conn {
+        self.accept_as(None)
+    }
+
+    /// [`TestPeer::accept`], answering as AS `asn` (eBGP) when given: the OPEN's AS field
+    /// and its 4-octet AS capability are set to it.
+    pub fn accept_as(&self, asn: Option<u16>) -> Conn {
         let deadline = Instant::now() + LIMIT;
         let stream = loop {
             match self.listener.accept() {
@@ -63,10 +74,34 @@ impl TestPeer {
         let mut answer = open.body;
         // version(1) asn(2) hold(2) router-id(4)
         answer[8] = answer[8].wrapping_add(1);
+        if let Some(asn) = asn {
+            answer[1..3].copy_from_slice(&asn.to_be_bytes());
+            set_as4(&mut answer, u32::from(asn));
+        }
         conn.send(OPEN, &answer);
         conn.send(KEEPALIVE, &[]);
         conn.recv_kind(KEEPALIVE);
         conn
+    }
+}
+
+/// Sets the value of the 4-octet AS capability (65) in an OPEN body.
+fn set_as4(open: &mut [u8], asn: u32) {
+    let end = 10 + usize::from(open[9]);
+    let mut at = 10;
+    while at + 2 <= end {
+        let (kind, len) = (open[at], usize::from(open[at + 1]));
+        if kind == 2 {
+            let mut cap = at + 2;
+            while cap + 2 <= at + 2 + len {
+                let (code, clen) = (open[cap], usize::from(open[cap + 1]));
+                if code == 65 && clen == 4 {
+                    open[cap + 2..cap + 6].copy_from_slice(&asn.to_be_bytes());
+                }
+                cap += 2 + clen;
+            }
+        }
+        at += 2 + len;
     }
 }
 
@@ -358,6 +393,7 @@ impl Daemon {
             .env("exabgp_tcp_bind", "")
             .env("exabgp_tcp_port", port.to_string())
             .env("exabgp_api_cli", "false")
+            .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
             .stderr(out);
