@@ -10,6 +10,7 @@
 //! | `herald cli [COMMAND…]` | send a command to the running daemon (like `exabgp cli`) |
 //! | `herald decode [-f "afi safi"] [--open\|--update] HEX` | print ExaBGP's JSON for a message |
 //! | `herald healthcheck OPTIONS…` | the health checker of `exabgp healthcheck` (crate `healthcheck`) |
+//! | `herald completions SHELL`, `herald man` | completion script, manual page (from the clap definition) |
 
 mod cli;
 mod cmd;
@@ -38,6 +39,8 @@ fn main() -> ExitCode {
         Some(Command::Decode(args)) => cmd::decode::run(&args),
         Some(Command::Cli(args)) => cmd::cli::run(&args, env_file),
         Some(Command::Healthcheck(args)) => Ok(cmd::healthcheck::run(args.args)),
+        Some(Command::Completions(args)) => cmd::docs::completions(args.shell),
+        Some(Command::Man) => cmd::docs::man(),
         None if !cli.configs.is_empty() => {
             let args = ServerArgs {
                 verbose: false,
