@@ -44,6 +44,18 @@ pub(crate) enum Command {
     /// options of `exabgp healthcheck`.
     #[command(disable_help_flag = true)]
     Healthcheck(HealthcheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; `herald man | man -l -`).
+    Man,
+}
+
+/// `herald completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// `herald server`.

@@ -8,7 +8,9 @@
 //! `log.destination` is `stdout` (default), `stderr`, `syslog` (the local `/dev/log`,
 //! which journald also reads), or a file name (`file:<path>` too); `host:<addr>` falls back
 //! to stderr. `log.enable=false` silences all. `herald server --log-format json` writes
-//! one JSON object per event (`timestamp`, `level`, `target` = the topic, `fields`).
+//! one JSON object per event, its fields at the top level (`timestamp`, `level`,
+//! `target` = the topic, `message`, and the event's own fields such as `peer`, `process`),
+//! which log shippers take as they are.
 
 use std::fs::OpenOptions;
 use std::sync::Mutex;
@@ -161,7 +163,7 @@ pub(crate) fn init(settings: &LogSettings, json: bool) {
         .with_ansi(false)
         .with_writer(writer);
     let layer: Box<dyn Layer<_> + Send + Sync> = match (json, timed) {
-        (true, _) => Box::new(layer.json().with_filter(targets)),
+        (true, _) => Box::new(layer.json().flatten_event(true).with_filter(targets)),
         (false, true) => Box::new(layer.with_filter(targets)),
         (false, false) => Box::new(layer.without_time().with_filter(targets)),
     };

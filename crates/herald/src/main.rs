@@ -11,6 +11,7 @@
 //! | `herald decode [-f "afi safi"] [--open\|--update] HEX` | print ExaBGP's JSON for a message |
 //! | `herald encode [OPTIONS] COMMAND…` | print the UPDATEs (hex) an API command makes |
 //! | `herald healthcheck OPTIONS…` | the health checker of `exabgp healthcheck` (crate `healthcheck`) |
+//! | `herald completions SHELL`, `herald man` | completion script, manual page (from the clap definition) |
 
 mod cli;
 mod cmd;
@@ -40,6 +41,8 @@ fn main() -> ExitCode {
         Some(Command::Encode(args)) => cmd::encode::run(&args),
         Some(Command::Cli(args)) => cmd::cli::run(&args, env_file),
         Some(Command::Healthcheck(args)) => Ok(cmd::healthcheck::run(args.args)),
+        Some(Command::Completions(args)) => cmd::docs::completions(args.shell),
+        Some(Command::Man) => cmd::docs::man(),
         None if !cli.configs.is_empty() => {
             let args = ServerArgs {
                 verbose: false,

@@ -2,6 +2,7 @@
 
 pub(crate) mod cli;
 pub(crate) mod decode;
+pub(crate) mod docs;
 pub(crate) mod encode;
 pub(crate) mod env;
 pub(crate) mod healthcheck;

@@ -361,6 +361,7 @@ impl PeerTask {
                 }
             }
             Output::Send(bytes) => {
+                log_packet(self.info.peer_addr, ">>", &bytes);
                 self.stats.count_sent(&bytes);
                 if self.want_send {
                     self.emit_sent(&bytes);
@@ -383,8 +384,12 @@ impl PeerTask {
                 message,
                 raw,
                 issues,
-            } => self.received(message, raw, issues),
+            } => {
+                log_packet(self.info.peer_addr, "<<", &raw);
+                self.received(message, raw, issues);
+            }
             Output::Down { reason } => {
+                tracing::info!(target: "network", peer = %self.info.peer_addr, "session down: {reason}");
                 self.sink.emit(&self.info, PeerEventKind::Down { reason });
                 self.stats.up_since = None;
                 self.stats.down_since = now;
@@ -400,6 +405,7 @@ impl PeerTask {
     }
 
     fn established(&mut self, negotiated: &session::Negotiated, now: Instant) {
+        tracing::info!(target: "network", peer = %self.info.peer_addr, "session established");
         self.info.local_as = negotiated.local_as;
         self.info.peer_as = negotiated.peer_as;
         if let Some(conn) = &self.conn {
@@ -592,5 +598,18 @@ async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
         None => std::future::pending().await,
+    }
+}
+
+/// With `exabgp.log.packets` (target `packets`, debug): every message sent (`>>`) or
+/// received (`<<`) in hex, as ExaBGP's packet log; nothing is formatted when it is off.
+fn log_packet(peer: std::net::IpAddr, direction: &str, bytes: &[u8]) {
+    if tracing::enabled!(target: "packets", tracing::Level::DEBUG) {
+        use std::fmt::Write;
+        let mut hex = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            let _ = write!(hex, "{b:02X}");
+        }
+        tracing::debug!(target: "packets", %peer, "{direction} {hex}");
     }
 }

@@ -1,0 +1,122 @@
+//! `examples/blackhole` (remote-triggered blackholing) run as it is by Herald — only the
+//! addresses and the port are rewritten to the lab's — against a real GoBGP, which must
+//! hold each listed address as a /32 with the BLACKHOLE community 65535:666, NO_EXPORT and
+//! the discard next hop, and drop it when the line is removed from the list.
+
+use herald_interop_tests::gobgp::{Gobgp, GobgpConfig};
+use herald_interop_tests::herald::{herald_binary, workspace_root};
+use herald_interop_tests::lab::{ROUTE_LIMIT, SESSION_LIMIT};
+use herald_interop_tests::net::{free_port, Subnet};
+use herald_interop_tests::process::{run, wait_while_alive, Daemon};
+use herald_interop_tests::route::{find, PeerRoute};
+use herald_interop_tests::tmp::TempDir;
+
+/// The example's ASes: Herald 65002, the router 65003.
+const SPEAKER_AS: u32 = 65002;
+const ROUTER_AS: u32 = 65003;
+
+/// NO_EXPORT (RFC 1997) as GoBGP's readback writes it.
+const NO_EXPORT: &str = "65535:65281";
+
+#[test]
+fn blackhole_example_reaches_gobgp_with_the_blackhole_community() {
+    let tmp = TempDir::new("example-blackhole").unwrap();
+    let subnet = Subnet::next();
+    let (router, speaker) = (subnet.host(1), subnet.host(2));
+    let port = free_port(router).unwrap();
+    let gobgp = Gobgp::start(
+        &tmp,
+        &GobgpConfig {
+            address: router,
+            port,
+            asn: ROUTER_AS,
+            neighbors: vec![(speaker, SPEAKER_AS)],
+            ipv6: false,
+            vpn: false,
+        },
+    )
+    .unwrap();
+
+    let example = workspace_root().join("examples/blackhole");
+    let conf = std::fs::read_to_string(example.join("herald.conf"))
+        .unwrap()
+        .replace("127.0.0.3", &router.to_string())
+        .replace("127.0.0.2", &speaker.to_string())
+        .replace("connect 1790;", &format!("connect {port};"));
+    tmp.write("herald.conf", &conf).unwrap();
+    let helper = std::fs::read_to_string(example.join("rtbh.sh")).unwrap();
+    tmp.write_script("rtbh.sh", &helper).unwrap();
+    let list = tmp.join("blocklist.txt");
+    std::fs::write(&list, "# attacked hosts\n203.0.113.66\n").unwrap();
+
+    let user = run("id", &["-un"]).unwrap();
+    let env = [
+        ("exabgp_tcp_bind", ""),
+        ("exabgp_daemon_user", user.trim()),
+        ("exabgp_daemon_drop", "false"),
+        ("exabgp_api_cli", "false"),
+        ("HERALD_SOCKET", "off"),
+        ("RTBH_INTERVAL", "0.2"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let herald = Daemon::spawn(
+        "herald",
+        &herald_binary().unwrap(),
+        &["server".to_owned(), "herald.conf".to_owned()],
+        &env,
+        tmp.path(),
+        tmp.join("herald.log"),
+    )
+    .unwrap();
+    let diagnostics = || {
+        tmp.keep();
+        format!("{}\n{}", herald.log_tail(40), gobgp.log_tail())
+    };
+    gobgp
+        .wait_established(speaker, SESSION_LIMIT, || herald.alive())
+        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()));
+
+    let wait = |what: &str, done: &dyn Fn(&[PeerRoute]) -> bool| {
+        wait_while_alive(
+            what,
+            ROUTE_LIMIT,
+            || herald.alive(),
+            || {
+                let routes = gobgp.adj_in(speaker, "ipv4").map_err(|e| e.to_string())?;
+                if done(&routes) {
+                    Ok(routes)
+                } else {
+                    Err(format!("{routes:?}"))
+                }
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()))
+    };
+    let blackholed = |routes: &[PeerRoute], prefix: &str| {
+        find(routes, prefix).is_some_and(|r| {
+            r.next_hop.as_deref() == Some("192.0.2.1")
+                && r.communities.iter().any(|c| c == "65535:666")
+                && r.communities.iter().any(|c| c == NO_EXPORT)
+        })
+    };
+
+    let routes = wait("203.0.113.66/32 blackholed", &|r| {
+        blackholed(r, "203.0.113.66/32")
+    });
+    assert_eq!(routes.len(), 1, "{routes:?}");
+    assert_eq!(
+        find(&routes, "203.0.113.66/32").unwrap().as_path,
+        [SPEAKER_AS]
+    );
+
+    // a second address, then the first one removed from the list
+    std::fs::write(&list, "203.0.113.66\n198.51.100.77\n").unwrap();
+    wait("198.51.100.77/32 blackholed", &|r| {
+        blackholed(r, "198.51.100.77/32") && blackholed(r, "203.0.113.66/32")
+    });
+    std::fs::write(&list, "198.51.100.77\n").unwrap();
+    let routes = wait("203.0.113.66/32 withdrawn", &|r| {
+        find(r, "203.0.113.66/32").is_none()
+    });
+    assert!(blackholed(&routes, "198.51.100.77/32"), "{routes:?}");
+}
