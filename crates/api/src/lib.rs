@@ -25,7 +25,9 @@
 //! | unknown attributes (`attribute-0xCC-0xFF`) | yes | Partial bit set on transitive ones, non-transitive dropped |
 //! | PMSI tunnel, BGP-LS, Prefix-SID attributes | no | printed as unknown attributes |
 //! | IPv4/IPv6 unicast and multicast NLRI, ADD-PATH, End-of-RIB, `api.compact` | yes | RFC 4760, 7911, 4724 |
-//! | labeled, VPN, FlowSpec, VPLS, EVPN, BGP-LS, MVPN, MUP NLRI | no | the wire crate keeps them opaque |
+//! | labeled and VPN NLRI | yes | RFC 8277, 4364, 4659 |
+//! | FlowSpec NLRI (flow, flow-vpn; every component, `string`, `next-hop`, `rd`) | yes | RFC 8955, 8956 |
+//! | VPLS, EVPN, BGP-LS, MVPN, MUP NLRI | no | the wire crate keeps them opaque |
 //! | NOTIFICATION with the RFC 8203/9003 Shutdown Communication | yes | |
 //! | ROUTE-REFRESH (RFC 7313 subtypes), OPERATIONAL | yes | |
 //! | `packets`, `consolidate` (`header` / `body`) | yes | |

@@ -219,7 +219,9 @@ pub enum NextHop {
 /// Unicast and multicast routes carry [`Nlri::Prefix`] (with the ADD-PATH path-id from
 /// `path-information`). Labeled (`nlri-mpls`, RFC 8277) and VPN (`mpls-vpn`, RFC 4364)
 /// routes carry [`Nlri::Labeled`], built from `labels` and `rd` when the family is settled
-/// (`route::settle_family`); `labels` and `rd` stay as written.
+/// (`route::settle_family`); `labels` and `rd` stay as written. FlowSpec routes (`flow {
+/// }`, `announce flow route …`, RFC 8955/8956) carry [`Nlri::Flow`], their actions as
+/// extended communities and the redirect address as next hop (`route::flow`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Route {
     /// Address family of the NLRI.
@@ -263,12 +265,12 @@ impl Route {
     }
 }
 
-/// A block of a family the typed model does not cover yet (`flow`, `l2vpn`, `operational`,
-/// and `announce` lines for MVPN, MUP, FlowSpec, VPLS): kept as its statements so that the
+/// A block of a family the typed model does not cover yet (`l2vpn`, `operational`, and
+/// `announce` lines for MVPN, MUP, FlowSpec, VPLS): kept as its statements so that the
 /// file validates and the families work can build on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RawSection {
-    /// `flow`, `l2vpn`, `operational` or `announce`.
+    /// `l2vpn`, `operational` or `announce`.
     pub kind: String,
     /// The family the section announces, when it is known from the syntax.
     pub family: Option<Family>,
@@ -343,7 +345,7 @@ pub struct Neighbor {
     pub api: Vec<ApiBinding>,
     /// Routes from `static { }` and `announce { }`.
     pub routes: Vec<Route>,
-    /// `flow`, `l2vpn`, `operational` blocks and `announce` lines of families without a
+    /// `l2vpn`, `operational` blocks and `announce` lines of families without a
     /// typed model yet.
     pub raw: Vec<RawSection>,
     /// Where the neighbor section starts.

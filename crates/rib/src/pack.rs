@@ -252,11 +252,16 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let unicast_or_multicast = family.safi == Safi::UNICAST || family.safi == Safi::MULTICAST;
     let withdraw_only_mp = mp_withdraws && !mp_announces && unicast_or_multicast;
     let carries = native_any || !withdraw_only_mp;
-    let attributes = if carries {
+    let mut attributes = if carries {
         wire_attributes(attrs, ctx)
     } else {
         Vec::new()
     };
+    // A flow's next hop (redirect / copy, spec §1.7) travels in MP_REACH_NLRI only, as
+    // ExaBGP sends it (conf-flow).
+    if wire::nlri::is_flow_family(family) {
+        attributes.retain(|a| !matches!(a, Attribute::NextHop(_)));
+    }
     let attr_len = if carries {
         sizer.attributes_len(&attributes)
     } else {

@@ -10,8 +10,10 @@
 //! ```
 //!
 //! Labeled (RFC 8277) and VPN (RFC 4364) prefixes put a label stack and a Route
-//! Distinguisher between the Length and the prefix: see [`labeled`].
+//! Distinguisher between the Length and the prefix: see [`labeled`]. FlowSpec NLRI
+//! (RFC 8955, 8956) are lists of match components: see [`flow`].
 
+pub mod flow;
 pub mod labeled;
 
 use std::fmt;
@@ -23,6 +25,7 @@ use crate::error::{EncodeError, WireError, WireErrorKind};
 use crate::family::{Afi, Family, Safi};
 use crate::reader::Reader;
 
+pub use flow::{is_flow_family, Flow};
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
@@ -63,8 +66,11 @@ pub enum Nlri {
         /// The prefix, with host bits cleared.
         prefix: IpNet,
     },
+    /// A flow specification (RFC 8955, RFC 8956; SAFI 133 and 134).
+    Flow(Flow),
     /// The whole undecoded NLRI field of a family this crate does not parse, kept so that
-    /// it can be shown (as hex) and re-encoded unchanged.
+    /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec family, one
+    /// malformed entry (length and value) whose UPDATE is treated as withdraw.
     Opaque(Vec<u8>),
 }
 
@@ -81,6 +87,7 @@ impl Nlri {
     pub fn path_id(&self) -> Option<PathId> {
         match self {
             Self::Prefix { path_id, .. } | Self::Labeled { path_id, .. } => *path_id,
+            Self::Flow(flow) => flow.path_id,
             Self::Opaque(_) => None,
         }
     }
@@ -104,6 +111,7 @@ impl Nlri {
                 let rd = if rd.is_some() { 8 } else { 0 };
                 id + 1 + 3 * labels.len() + rd + usize::from(prefix.prefix_len()).div_ceil(8)
             }
+            Self::Flow(flow) => flow.encoded_len(add_path),
             Self::Opaque(bytes) => bytes.len(),
         }
     }
@@ -145,6 +153,14 @@ impl Nlri {
                 labeled::encode_head(family, labels, *rd, prefix, out)?;
                 write_prefix(prefix, out);
                 Ok(())
+            }
+            Self::Flow(flow) => {
+                if !is_flow_family(family) || (family.safi == Safi::FLOW_VPN) != flow.rd.is_some() {
+                    return Err(EncodeError::Unencodable(
+                        "flow specification in a family of another kind",
+                    ));
+                }
+                flow.encode(add_path, out)
             }
             Self::Opaque(bytes) => {
                 out.extend_from_slice(bytes);
@@ -190,7 +206,8 @@ fn decode_entries(
     truncated: fn(&'static str) -> WireErrorKind,
 ) -> Result<Vec<Nlri>, WireError> {
     let labeled = is_labeled_family(family);
-    if !is_prefix_family(family) && !labeled {
+    let flow = is_flow_family(family);
+    if !is_prefix_family(family) && !labeled && !flow {
         let rest = r.rest();
         return Ok(if rest.is_empty() {
             Vec::new()
@@ -208,6 +225,10 @@ fn decode_entries(
         } else {
             None
         };
+        if flow {
+            out.push(flow::decode_one(r, family, path_id)?);
+            continue;
+        }
         let at = r.offset();
         let len = r
             .u8("prefix length")
@@ -367,8 +388,8 @@ mod tests {
 
     #[test]
     fn other_families_stay_opaque() {
-        // Labeled and VPN families are decoded (`nlri/labeled.rs`); FlowSpec is not yet.
-        let fam = Family::new(Afi::IPV4, Safi::FLOW);
+        // Labeled, VPN and FlowSpec families are decoded; VPLS is not yet.
+        let fam = Family::new(Afi::L2VPN, Safi::VPLS);
         let nlri = decode(&[1, 2, 3], fam, false).unwrap();
         assert_eq!(nlri, vec![Nlri::Opaque(vec![1, 2, 3])]);
         assert!(decode(&[], fam, false).unwrap().is_empty());

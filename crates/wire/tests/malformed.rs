@@ -788,6 +788,36 @@ fn row_47_vpn_nlri_shorter_than_label_and_rd() {
 }
 
 #[test]
+fn row_48_flowspec_malformed_component_is_treat_as_withdraw() {
+    // Framing intact, value malformed: no component (FRR CVE-2023-38406), a repeated
+    // type, types out of order, an unknown type, a value too large for its field.
+    for value in [
+        &[][..],
+        &[0x03, 0x81, 0x06, 0x03, 0x81, 0x11][..],
+        &[0x05, 0x81, 0x50, 0x03, 0x81, 0x06][..],
+        &[0x0e, 0x81, 0x00][..],
+        &[0x03, 0x91, 0x01, 0x06][..],
+    ] {
+        let mut nlri = vec![value.len() as u8];
+        nlri.extend_from_slice(value);
+        let reach = mp_reach(133, &[], &nlri);
+        let d = decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[])).unwrap();
+        assert!(d.treat_as_withdraw(), "{value:02x?}");
+    }
+    // The 0xf0 extended length boundary: 0xf0 0x06 is a 6-octet value.
+    let reach = mp_reach(133, &[], &[0xf0, 0x07, 0x01, 0x20, 10, 0, 0, 1]);
+    let e = decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+    let reach = mp_reach(133, &[], &[0xf0, 0x06, 0x01, 0x20, 10, 0, 0, 1]);
+    let d = decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[])).unwrap();
+    assert!(!d.treat_as_withdraw() && d.issues.is_empty());
+    // The length overruns the NLRI field: framing lost, (3,10).
+    let reach = mp_reach(133, &[], &[0x09, 0x01, 0x20, 10, 0, 0, 1]);
+    let e = decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+}
+
+#[test]
 fn row_51_vpn_path_identifier_missing() {
     let vpn = Family::new(Afi::IPV4, Safi::MPLS_VPN);
     let ctx = DecodeCtx {

@@ -7,7 +7,8 @@ use super::{operational, route, Cursor, ParseError, PeerCommand};
 
 /// Parses what follows `announce` (`announce` true) or `withdraw`.
 pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand, ParseError> {
-    let what = cur.expect("route | attributes | ipv4 | ipv6 | eor | route-refresh | watchdog")?;
+    let what =
+        cur.expect("route | attributes | ipv4 | ipv6 | flow | eor | route-refresh | watchdog")?;
     let command = match what.text {
         "route" => route::parse_route(cur, announce)?,
         "attribute" | "attributes" => route::parse_attributes(cur, announce)?,
@@ -26,7 +27,8 @@ pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand,
             }
         }
         "operational" if announce => operational::parse(cur)?,
-        "flow" | "vpls" => return Err(ParseError::unsupported(what)),
+        "flow" => route::parse_flow(cur, announce, None)?,
+        "vpls" => return Err(ParseError::unsupported(what)),
         _ => return Err(ParseError::new(what, "unknown announce/withdraw command")),
     };
     cur.finish()?;

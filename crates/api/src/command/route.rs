@@ -1,6 +1,7 @@
 //! The route-carrying commands: `announce|withdraw route <prefix> <attributes…>`,
-//! `… attributes <attributes…> nlri <prefix>…` and `… ipv4|ipv6 <safi> <prefix> <attributes…>`.
-//! The attribute words are the configuration's (spec §1.5, `config::route`).
+//! `… attributes <attributes…> nlri <prefix>…`, `… ipv4|ipv6 <safi> <prefix> <attributes…>`
+//! and `… flow route …` (one line, or the `{ match { … } then { … } }` block; also `ipv4
+//! flow …`). The words are the configuration's (spec §1.5, §1.7, `config::route`).
 
 use config::route::{self as grammar, RouteError};
 use config::{NextHop, Route};
@@ -31,9 +32,15 @@ pub(super) fn parse_family(
         "multicast" => Safi::MULTICAST,
         "nlri-mpls" | "labeled-unicast" => Safi::MPLS,
         "mpls-vpn" => Safi::MPLS_VPN,
-        "mcast-vpn" | "flow" | "flow-vpn" | "mup" => {
-            return Err(ParseError::unsupported(safi_word))
+        "flow" | "flow-vpn" => {
+            let safi = if safi_word.text == "flow" {
+                Safi::FLOW
+            } else {
+                Safi::FLOW_VPN
+            };
+            return parse_flow(cur, announce, Some((safi_word, Family::new(afi, safi))));
         }
+        "mcast-vpn" | "mup" => return Err(ParseError::unsupported(safi_word)),
         _ => return Err(ParseError::new(safi_word, "unknown SAFI")),
     };
     let routes: Routes = read_route(cur, Some(Family::new(afi, safi)))?;
@@ -48,6 +55,29 @@ pub(super) fn parse_family(
         return Err(ParseError::new(safi_word, reason));
     }
     Ok(wrap(routes, announce))
+}
+
+/// `flow route <components…> <actions…>` or `flow route { [rd …;] match { … } then { … } }`
+/// (spec §2.3); `family` is the one named by `ipv4 flow …`, which the route must agree
+/// with (an `rd` makes it flow-vpn, an IPv6 prefix IPv6).
+pub(super) fn parse_flow(
+    cur: &mut Cursor<'_>,
+    announce: bool,
+    family: Option<(Word<'_>, Family)>,
+) -> Result<PeerCommand, ParseError> {
+    cur.eat("route");
+    let words = statement(cur);
+    let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
+    let route = grammar::flow::parse_flow(&texts).map_err(|e| route_error(&words, e))?;
+    if let Some((word, family)) = family {
+        if route.family != family {
+            return Err(ParseError::new(
+                word,
+                format!("the flow route is {} (rd makes flow-vpn)", route.family),
+            ));
+        }
+    }
+    Ok(wrap(Routes::from(route), announce))
 }
 
 /// `attributes <attributes…> nlri <prefix> <prefix>…`.

@@ -242,16 +242,49 @@ fn family_commands() {
 #[test]
 fn unsupported_families_say_so() {
     for (line, token) in [
-        ("announce flow route destination 198.51.100.1/32 source-port >1024 discard", "flow"),
         ("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 127.0.0.1", "vpls"),
         ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999 next-hop 127.0.0.1", "mcast-vpn"),
         ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 127.0.0.1", "mup"),
-        ("announce ipv4 flow-vpn rd 65000:1 destination 10.0.0.0/8", "flow-vpn"),
     ] {
         let e = error(line);
         assert_eq!(e.token, token, "{line}");
         assert!(e.reason.contains("not supported yet"), "{line}: {e}");
     }
+}
+
+#[test]
+fn flow_routes_in_both_forms() {
+    use wire::{Afi, Family, Safi};
+    let one =
+        announced("announce flow route destination 198.51.100.1/32 source-port >1024 discard");
+    assert_eq!(one[0].family, Family::new(Afi::IPV4, Safi::FLOW));
+    let Nlri::Flow(flow) = &one[0].nlri else {
+        panic!("{:?}", one[0].nlri)
+    };
+    assert_eq!(
+        flow.text(Afi::IPV4, None),
+        "flow destination-ipv4 198.51.100.1/32 source-port >1024"
+    );
+    let block = announced(
+        "announce flow route { match { destination 198.51.100.1/32; source-port >1024; } then { discard; } }",
+    );
+    assert_eq!(block, one);
+    let v6 = announced("announce flow route destination-ipv6 2001:db8:2::/64/0 next-header tcp flow-label >100 traffic-class 10 discard");
+    assert_eq!(v6[0].family, Family::new(Afi::IPV6, Safi::FLOW));
+    let vpn = announced("announce ipv4 flow-vpn rd 65000:1 destination 10.0.0.0/8 discard");
+    assert_eq!(vpn[0].family, Family::new(Afi::IPV4, Safi::FLOW_VPN));
+    match peer("withdraw flow route { match { source 10.0.0.1/32; } }").1 {
+        PeerCommand::Withdraw(routes) => assert_eq!(routes.into_vec().len(), 1),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        error("announce ipv4 flow rd 65000:1 destination 10.0.0.0/8").token,
+        "flow"
+    );
+    assert_eq!(
+        error("announce flow route destination 10.0.0.0/8 protocol bogus").token,
+        "bogus"
+    );
 }
 
 #[test]

@@ -178,7 +178,7 @@ fn update_json(enc: &JsonEncoder, out: &mut String, update: &Update, treat_as_wi
                     if k > 0 {
                         out.push_str(", ");
                     }
-                    nlri_json(out, e.nlri, enc.compact);
+                    nlri_json(out, e, enc.compact);
                 }
                 out.push_str(" ]");
             }
@@ -210,7 +210,7 @@ fn update_json(enc: &JsonEncoder, out: &mut String, update: &Update, treat_as_wi
                 if k > 0 {
                     out.push_str(", ");
                 }
-                nlri_json(out, e.nlri, enc.compact);
+                nlri_json(out, e, enc.compact);
             }
             out.push_str(" ]");
         }

@@ -9,9 +9,11 @@
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use wire::{Attribute, Family, Nlri, Update};
+use wire::nlri::flow::text::component_name;
+use wire::nlri::Flow;
+use wire::{Afi, Attribute, Family, Nlri, Update};
 
-use super::hex_bare_upper;
+use super::{hex_bare_upper, json_str};
 
 /// Whether a route is announced or withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,9 +123,11 @@ pub(crate) fn shape(update: &Update, treat_as_withdraw: bool) -> Shape<'_> {
 }
 
 /// Appends the JSON object of one NLRI (`{ "nlri": "10.0.0.0/24" }`, or the bare string in
-/// compact mode when there is no path identifier).
-pub(crate) fn nlri_json(out: &mut String, nlri: &Nlri, compact: bool) {
-    match nlri {
+/// compact mode when there is no path identifier); a flow as ExaBGP prints it, see
+/// [`flow_json`].
+pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
+    match entry.nlri {
+        Nlri::Flow(flow) => flow_json(out, flow, entry.family.afi, entry.next_hop),
         Nlri::Prefix {
             path_id: Some(id),
             prefix,
@@ -179,10 +183,11 @@ pub(crate) fn nlri_json(out: &mut String, nlri: &Nlri, compact: bool) {
 }
 
 /// Appends the text form of one NLRI (`10.0.0.0/24 path-information 0.0.0.1`, for a
-/// labeled route `… label 1000` or `… label [ 16 3 ]`); a VPN route's RD comes after the
-/// next hop, see [`nlri_text_tail`].
-pub(crate) fn nlri_text(out: &mut String, nlri: &Nlri) {
+/// labeled route `… label 1000` or `… label [ 16 3 ]`, for a flow `flow destination-ipv4
+/// … [rd …]`); a VPN route's RD comes after the next hop, see [`nlri_text_tail`].
+pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
     match nlri {
+        Nlri::Flow(flow) => out.push_str(&flow.text(family.afi, None)),
         Nlri::Prefix { path_id, prefix } => {
             let _ = write!(out, "{prefix}");
             if let Some(id) = path_id {
@@ -226,6 +231,31 @@ pub(crate) fn nlri_text_tail(out: &mut String, nlri: &Nlri) {
     if let Nlri::Labeled { rd: Some(rd), .. } = nlri {
         let _ = write!(out, " rd {rd}");
     }
+}
+
+/// Appends a flow's JSON object as ExaBGP 5 prints it: one member per component (values
+/// ORed, ANDed pairs joined), `rd`, `next-hop` of an announced route, and `string`.
+pub(crate) fn flow_json(out: &mut String, flow: &Flow, afi: Afi, next_hop: Option<IpAddr>) {
+    out.push_str("{ ");
+    for c in &flow.components {
+        let _ = write!(out, "\"{}\": [ ", component_name(c.kind(), afi));
+        for (i, v) in c.values().iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            json_str(out, v);
+        }
+        out.push_str(" ], ");
+    }
+    if let Some(rd) = &flow.rd {
+        let _ = write!(out, "\"rd\": \"{rd}\", ");
+    }
+    if let Some(ip) = next_hop {
+        let _ = write!(out, "\"next-hop\": \"{ip}\", ");
+    }
+    out.push_str("\"string\": ");
+    json_str(out, &flow.text(afi, next_hop));
+    out.push_str(" }");
 }
 
 /// Appends the next hop as ExaBGP names it.

@@ -49,7 +49,7 @@ pub fn adj_rib_text(out: &mut String, peer: &PeerIdentity, entries: &[RibEntry],
     };
     for entry in entries {
         let _ = write!(out, "{name} {} ", entry.family);
-        nlri_text(out, &entry.nlri);
+        nlri_text(out, entry.family, &entry.nlri);
         if let Some(hop) = entry.next_hop {
             let _ = write!(out, " next-hop {hop}");
         }

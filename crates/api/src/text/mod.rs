@@ -209,22 +209,27 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
                 match (entry.action, entry.next_hop) {
                     (Action::Announce, Some(_)) => {
                         out.push_str(" announced ");
-                        nlri_text(out, entry.nlri);
+                        nlri_text(out, entry.family, entry.nlri);
                         out.push_str(" next-hop ");
                         next_hop_text(out, entry.next_hop);
                         nlri_text_tail(out, entry.nlri);
                         out.push_str(&attributes);
                     }
+                    (Action::Announce, None) if matches!(entry.nlri, wire::Nlri::Flow(_)) => {
+                        out.push_str(" announced ");
+                        nlri_text(out, entry.family, entry.nlri);
+                        out.push_str(&attributes);
+                    }
                     (Action::Announce, None) => {
                         out.push(' ');
-                        nlri_text(out, entry.nlri);
+                        nlri_text(out, entry.family, entry.nlri);
                         nlri_text_tail(out, entry.nlri);
                         out.push(' ');
                         out.push_str(&attributes);
                     }
                     (Action::Withdraw, hop) => {
                         out.push_str(" withdrawn ");
-                        nlri_text(out, entry.nlri);
+                        nlri_text(out, entry.family, entry.nlri);
                         if hop.is_some() {
                             out.push_str(" next-hop ");
                             next_hop_text(out, hop);

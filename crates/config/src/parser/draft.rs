@@ -234,7 +234,8 @@ fn key(ctx: &mut Ctx, n: &Node, d: &mut Draft, processes: &mut Vec<Process>) {
         "process" => process_v3(ctx, n, d, processes),
         "static" => routes::static_block(ctx, n, &mut d.routes),
         "announce" => routes::announce_block(ctx, n, &mut d.routes, &mut d.raw),
-        "flow" | "l2vpn" | "operational" => routes::raw_block(ctx, n, &mut d.raw),
+        "flow" => routes::flow_block(ctx, n, &mut d.routes),
+        "l2vpn" | "operational" => routes::raw_block(ctx, n, &mut d.raw),
         "route" => routes::static_route(ctx, n, &mut d.routes),
         other => ctx.err_node(n, format!("unknown neighbor key '{other}'")),
     }

@@ -1,6 +1,7 @@
 //! Route blocks of a neighbor: `static { route … }` (one-line and block forms),
-//! `announce { ipv4 { unicast … } … }` (spec §1.5, §1.6), and the blocks kept raw for the
-//! families without a typed model yet (`flow`, `l2vpn`, `operational`, spec §1.7–§1.9).
+//! `announce { ipv4 { unicast … } … }` (spec §1.5, §1.6), `flow { route … }` (§1.7), and
+//! the blocks kept raw for the families without a typed model yet (`l2vpn`,
+//! `operational`, spec §1.8–§1.9).
 
 use wire::{Afi, Family, Safi};
 
@@ -124,7 +125,38 @@ fn flow_family(words: &[String]) -> Family {
     Family::new(afi, if vpn { Safi::FLOW_VPN } else { Safi::FLOW })
 }
 
-/// `flow { }`, `l2vpn { }`, `operational { }`: one [`RawSection`] per statement or block.
+/// `flow { route <name> { rd …; next-hop …; match { … } scope { … } then { … } } }` (spec
+/// §1.7): one typed route per `route`, parsed by [`route::flow::parse_flow`].
+pub(crate) fn flow_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+    ctx.no_extra(node, 1);
+    for child in node.children.iter().flatten() {
+        let Some(first) = child.words.first() else {
+            continue;
+        };
+        if child.keyword() != "route" {
+            ctx.err_node(child, format!("unknown flow option '{}'", child.keyword()));
+            continue;
+        }
+        let mut words = Vec::new();
+        flatten(child, &mut words);
+        let name = child
+            .words
+            .get(1)
+            .map(|t| t.text.clone())
+            .filter(|_| child.children.is_some());
+        let skip = if name.is_some() { 2 } else { 1 };
+        let refs: Vec<&str> = words.iter().skip(skip).map(String::as_str).collect();
+        match route::flow::parse_flow(&refs) {
+            Ok(mut r) => {
+                r.name = name;
+                out.push((r, ctx.loc(first)));
+            }
+            Err(e) => ctx.err(first, e.to_string()),
+        }
+    }
+}
+
+/// `l2vpn { }`, `operational { }`: one [`RawSection`] per statement or block.
 pub(crate) fn raw_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<RawSection>) {
     let kind = node.keyword().to_owned();
     ctx.no_extra(node, 1);

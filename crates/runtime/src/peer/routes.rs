@@ -46,16 +46,20 @@ impl Routes {
     pub(crate) fn withdraw(&mut self, rib: &mut AdjRibOut, route: &Route) {
         self.self_routes
             .retain(|r| !(r.family == route.family && r.nlri == route.nlri));
-        let attrs = if route.attributes.is_empty() && !matches!(route.next_hop, NextHop::Ip(_)) {
-            None
-        } else {
-            let next_hop = match route.next_hop {
-                NextHop::Ip(ip) => Some(ip),
-                NextHop::SelfAddr => self.local,
-                NextHop::None => None,
+        // A flow's withdrawal carries the command's own attributes, as ExaBGP sends it
+        // (api-flow, api-broken-flow); other families reuse the announced ones.
+        let own = wire::nlri::is_flow_family(route.family);
+        let attrs =
+            if !own && route.attributes.is_empty() && !matches!(route.next_hop, NextHop::Ip(_)) {
+                None
+            } else {
+                let next_hop = match route.next_hop {
+                    NextHop::Ip(ip) => Some(ip),
+                    NextHop::SelfAddr => self.local,
+                    NextHop::None => None,
+                };
+                Some(Arc::new(AttrSet::new(next_hop, route.attributes.clone())))
             };
-            Some(Arc::new(AttrSet::new(next_hop, route.attributes.clone())))
-        };
         let Some(nlris) = expand(route) else {
             return;
         };

@@ -205,7 +205,12 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
             _ => Ok(Some(raw())),
         };
         match decoded {
-            Ok(Some(attr)) => out.attrs.push(attr),
+            Ok(Some(attr)) => {
+                if let Some(reason) = malformed_flow(&attr) {
+                    out.issue(code, Rfc7606Action::TreatAsWithdraw, reason);
+                }
+                out.attrs.push(attr)
+            }
             Ok(None) => {}
             Err(e) if e.action == Rfc7606Action::SessionReset => return Err(e.error),
             Err(e) => out.issue(code, e.action, e.error.to_string()),
@@ -340,4 +345,24 @@ fn check_first_as(out: &mut Parsed, peer: Asn, asn4: bool) {
             ),
         );
     }
+}
+
+/// A FlowSpec NLRI whose framing held but whose value is malformed is kept opaque; its
+/// UPDATE is treated as withdraw (RFC 8955 §10, RFC 7606 §2; malformed row 48).
+fn malformed_flow(attr: &Attribute) -> Option<String> {
+    let (family, nlri) = match attr {
+        Attribute::MpReach(mp) => (mp.family, &mp.nlri),
+        Attribute::MpUnreach(mp) => (mp.family, &mp.nlri),
+        _ => return None,
+    };
+    if !crate::nlri::is_flow_family(family) {
+        return None;
+    }
+    nlri.iter().find_map(|n| match n {
+        crate::Nlri::Opaque(bytes) => Some(format!(
+            "malformed FlowSpec NLRI {} in {family}",
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        )),
+        _ => None,
+    })
 }
