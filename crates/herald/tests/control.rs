@@ -255,3 +255,46 @@ fn two_clients_at_once_each_get_their_own_answers() {
     assert_eq!(got[1], "done");
     assert!(got[2].contains("10.1.0.0/24"), "{got:?}");
 }
+
+/// `herald cli` with no command, on a real terminal (`script(1)` gives it a pty): TAB
+/// completes `ver` to `version`, the answer is printed, the line is kept in the history
+/// file, and `quit` leaves.
+#[test]
+fn interactive_prompt_completes_answers_and_keeps_history() {
+    let dir = scratch("interactive");
+    let daemon = Daemon::start(&dir);
+    let state = dir.join("state");
+    let mut child = Command::new("timeout")
+        .arg("20")
+        .args(["script", "-qfec"])
+        .arg(format!("{} cli", env!("CARGO_BIN_EXE_herald")))
+        .arg("/dev/null")
+        .env("HERALD_SOCKET", &daemon.socket)
+        .env("XDG_STATE_HOME", &state)
+        .env("EXABGP_ENVFILE", "/nonexistent/herald-test.env")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut stdin = child.stdin.take().unwrap();
+    // wait for the prompt before typing, as a person would
+    let mut seen = String::new();
+    let mut read_until = |want: &str, seen: &mut String| {
+        let mut buf = [0u8; 256];
+        while !seen.contains(want) {
+            let n = std::io::Read::read(stdout.get_mut(), &mut buf).unwrap();
+            assert!(n > 0, "the terminal closed; it showed: {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    read_until("herald> ", &mut seen);
+    stdin.write_all(b"ver\t\r").unwrap();
+    read_until("exabgp 5.0.15", &mut seen);
+    assert!(seen.contains("version "), "no completion: {seen:?}");
+    stdin.write_all(b"quit\r").unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let history = std::fs::read_to_string(state.join("herald/cli_history")).unwrap();
+    assert!(history.lines().any(|l| l == "version"), "{history:?}");
+}
