@@ -9,6 +9,7 @@ pub(crate) mod cap;
 pub(crate) mod extcomm;
 pub mod notification;
 pub mod operational;
+pub(crate) mod prefix_sid;
 pub(crate) mod update;
 
 use std::fmt::Write;
