@@ -26,7 +26,8 @@
 //! | BGP Prefix-SID (Label-Index, SRGB, SRv6 L3/L2 services) | yes | RFC 8669, 9252; SRv6 SID and behavior printed where ExaBGP 5.0.15 prints `"%s"`/`%d` |
 //! | PMSI tunnel, BGP-LS attributes | no | printed as unknown attributes |
 //! | IPv4/IPv6 unicast and multicast NLRI, ADD-PATH, End-of-RIB, `api.compact` | yes | RFC 4760, 7911, 4724 |
-//! | labeled, VPN, FlowSpec, VPLS, EVPN, BGP-LS, MVPN, MUP NLRI | no | the wire crate keeps them opaque |
+//! | MUP NLRI (ISD, DSD, Type 1/2 Session Transformed) | yes | draft-mpmz-bess-mup-safi; valid JSON where ExaBGP 5.0.15 drops a comma |
+//! | FlowSpec, VPLS, EVPN, BGP-LS, MVPN NLRI | no | the wire crate keeps them opaque |
 //! | NOTIFICATION with the RFC 8203/9003 Shutdown Communication | yes | |
 //! | ROUTE-REFRESH (RFC 7313 subtypes), OPERATIONAL | yes | |
 //! | `packets`, `consolidate` (`header` / `body`) | yes | |

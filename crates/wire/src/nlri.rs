@@ -13,6 +13,7 @@
 //! Distinguisher between the Length and the prefix: see [`labeled`].
 
 pub mod labeled;
+pub mod mup;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -24,6 +25,7 @@ use crate::family::{Afi, Family, Safi};
 use crate::reader::Reader;
 
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
+pub use mup::{is_mup_family, MupRoute, MupValue};
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -63,6 +65,8 @@ pub enum Nlri {
         /// The prefix, with host bits cleared.
         prefix: IpNet,
     },
+    /// A Mobile User Plane route (SAFI 85, draft-mpmz-bess-mup-safi), see [`MupRoute`].
+    Mup(Box<MupRoute>),
     /// The whole undecoded NLRI field of a family this crate does not parse, kept so that
     /// it can be shown (as hex) and re-encoded unchanged.
     Opaque(Vec<u8>),
@@ -81,6 +85,7 @@ impl Nlri {
     pub fn path_id(&self) -> Option<PathId> {
         match self {
             Self::Prefix { path_id, .. } | Self::Labeled { path_id, .. } => *path_id,
+            Self::Mup(route) => route.path_id,
             Self::Opaque(_) => None,
         }
     }
@@ -103,6 +108,12 @@ impl Nlri {
                 let id = if add_path { 4 } else { 0 };
                 let rd = if rd.is_some() { 8 } else { 0 };
                 id + 1 + 3 * labels.len() + rd + usize::from(prefix.prefix_len()).div_ceil(8)
+            }
+            Self::Mup(route) => {
+                let mut out = Vec::new();
+                // An unencodable route is refused by `encode`; its length does not matter.
+                let _ = route.encode(add_path, &mut out);
+                out.len()
             }
             Self::Opaque(bytes) => bytes.len(),
         }
@@ -145,6 +156,12 @@ impl Nlri {
                 labeled::encode_head(family, labels, *rd, prefix, out)?;
                 write_prefix(prefix, out);
                 Ok(())
+            }
+            Self::Mup(route) => {
+                if !is_mup_family(family) {
+                    return Err(EncodeError::Unencodable("MUP route in another family"));
+                }
+                route.encode(add_path, out)
             }
             Self::Opaque(bytes) => {
                 out.extend_from_slice(bytes);
@@ -189,6 +206,14 @@ fn decode_entries(
     withdraw: bool,
     truncated: fn(&'static str) -> WireErrorKind,
 ) -> Result<Vec<Nlri>, WireError> {
+    if is_mup_family(family) {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let route = MupRoute::decode(r, family.afi, add_path, truncated)?;
+            out.push(Nlri::Mup(Box::new(route)));
+        }
+        return Ok(out);
+    }
     let labeled = is_labeled_family(family);
     if !is_prefix_family(family) && !labeled {
         let rest = r.rest();

@@ -169,6 +169,7 @@ pub(crate) fn nlri_json(out: &mut String, nlri: &Nlri, compact: bool) {
             }
             out.push_str(" }");
         }
+        Nlri::Mup(route) => super::mup::json(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -213,6 +214,7 @@ pub(crate) fn nlri_text(out: &mut String, nlri: &Nlri) {
                 }
             }
         }
+        Nlri::Mup(route) => super::mup::text(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);
