@@ -132,9 +132,7 @@ pub fn code_of(attr: &Attribute) -> AttrCode {
         Attribute::Aigp(_) => AttrCode::AIGP,
         Attribute::LargeCommunities(_) => AttrCode::LARGE_COMMUNITIES,
         Attribute::Raw { code, .. } => *code,
-        // Variants added to the wire crate later sort after the known ones.
-        #[allow(unreachable_patterns)]
-        _ => AttrCode(u8::MAX),
+        other => other.code(),
     }
 }
 

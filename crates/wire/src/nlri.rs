@@ -15,6 +15,7 @@
 
 pub mod flow;
 pub mod labeled;
+pub mod mup;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -27,6 +28,7 @@ use crate::reader::Reader;
 
 pub use flow::{is_flow_family, Flow};
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
+pub use mup::{is_mup_family, MupRoute, MupValue};
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -68,6 +70,8 @@ pub enum Nlri {
     },
     /// A flow specification (RFC 8955, RFC 8956; SAFI 133 and 134).
     Flow(Flow),
+    /// A Mobile User Plane route (SAFI 85, draft-mpmz-bess-mup-safi), see [`MupRoute`].
+    Mup(Box<MupRoute>),
     /// The whole undecoded NLRI field of a family this crate does not parse, kept so that
     /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec family, one
     /// malformed entry (length and value) whose UPDATE is treated as withdraw.
@@ -88,6 +92,7 @@ impl Nlri {
         match self {
             Self::Prefix { path_id, .. } | Self::Labeled { path_id, .. } => *path_id,
             Self::Flow(flow) => flow.path_id,
+            Self::Mup(route) => route.path_id,
             Self::Opaque(_) => None,
         }
     }
@@ -112,6 +117,12 @@ impl Nlri {
                 id + 1 + 3 * labels.len() + rd + usize::from(prefix.prefix_len()).div_ceil(8)
             }
             Self::Flow(flow) => flow.encoded_len(add_path),
+            Self::Mup(route) => {
+                let mut out = Vec::new();
+                // An unencodable route is refused by `encode`; its length does not matter.
+                let _ = route.encode(add_path, &mut out);
+                out.len()
+            }
             Self::Opaque(bytes) => bytes.len(),
         }
     }
@@ -162,6 +173,12 @@ impl Nlri {
                 }
                 flow.encode(add_path, out)
             }
+            Self::Mup(route) => {
+                if !is_mup_family(family) {
+                    return Err(EncodeError::Unencodable("MUP route in another family"));
+                }
+                route.encode(add_path, out)
+            }
             Self::Opaque(bytes) => {
                 out.extend_from_slice(bytes);
                 Ok(())
@@ -205,6 +222,14 @@ fn decode_entries(
     withdraw: bool,
     truncated: fn(&'static str) -> WireErrorKind,
 ) -> Result<Vec<Nlri>, WireError> {
+    if is_mup_family(family) {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let route = MupRoute::decode(r, family.afi, add_path, truncated)?;
+            out.push(Nlri::Mup(Box::new(route)));
+        }
+        return Ok(out);
+    }
     let labeled = is_labeled_family(family);
     let flow = is_flow_family(family);
     if !is_prefix_family(family) && !labeled && !flow {

@@ -40,6 +40,7 @@ enum Item<'a> {
     Ext6Communities(Vec<&'a [u8]>),
     Aigp(u64),
     LargeCommunities(Vec<LargeCommunity>),
+    PrefixSid(&'a wire::attr::PrefixSid),
     Generic {
         code: u8,
         flags: u8,
@@ -65,6 +66,7 @@ impl Item<'_> {
             Self::Ext6Communities(_) => 25,
             Self::Aigp(_) => 26,
             Self::LargeCommunities(_) => 32,
+            Self::PrefixSid(_) => 40,
             Self::Generic { code, .. } => u16::from(*code),
             Self::Error(_) => 0x100,
         }
@@ -99,6 +101,7 @@ impl<'a> AttrView<'a> {
                 Attribute::ExtCommunities(c) => Item::ExtCommunities(c.clone()),
                 Attribute::Aigp(v) => Item::Aigp(*v),
                 Attribute::LargeCommunities(c) => Item::LargeCommunities(c.clone()),
+                Attribute::PrefixSid(sid) => Item::PrefixSid(sid),
                 // RFC 5701: ExaBGP decodes the IPv6 address-specific extended communities.
                 Attribute::Raw { code, data, .. }
                     if code.0 == IPV6_EXT_COMMUNITIES
@@ -387,6 +390,7 @@ impl Item<'_> {
                 }
                 out.push_str(" ]");
             }
+            Self::PrefixSid(sid) => super::prefix_sid::json(out, sid),
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, "\"attribute-0x{code:02X}-0x{flags:02X}\": \"");
                 hex_lower(out, data);
@@ -472,6 +476,7 @@ impl Item<'_> {
                     let _ = write!(out, "{}:{}:{}", c.global, c.local1, c.local2);
                 });
             }
+            Self::PrefixSid(sid) => super::prefix_sid::text(out, sid),
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, " attribute [ 0x{code:02X} 0x{flags:02X} ");
                 hex_lower(out, data);

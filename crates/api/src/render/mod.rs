@@ -7,8 +7,10 @@
 pub(crate) mod attr;
 pub(crate) mod cap;
 pub(crate) mod extcomm;
+pub(crate) mod mup;
 pub mod notification;
 pub mod operational;
+pub(crate) mod prefix_sid;
 pub(crate) mod update;
 
 use std::fmt::Write;

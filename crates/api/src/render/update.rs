@@ -173,6 +173,7 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
             }
             out.push_str(" }");
         }
+        Nlri::Mup(route) => super::mup::json(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -218,6 +219,7 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
                 }
             }
         }
+        Nlri::Mup(route) => super::mup::text(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);

@@ -199,8 +199,7 @@ pub fn attr_code(attr: &Attribute) -> AttrCode {
         Attribute::Aigp(_) => AttrCode::AIGP,
         Attribute::LargeCommunities(_) => AttrCode::LARGE_COMMUNITIES,
         Attribute::Raw { code, .. } => *code,
-        #[allow(unreachable_patterns)]
-        _ => AttrCode(0),
+        other => other.code(),
     }
 }
 

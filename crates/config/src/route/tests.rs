@@ -262,25 +262,24 @@ fn prefix_sid_matches_conformance_bytes() {
         route("198.51.100.100/32 next-hop 198.51.100.1 label [ 800001 ] bgp-prefix-sid [ 777 ]");
     assert_eq!(r.family, Family::new(wire::Afi::IPV4, Safi::MPLS));
     assert_eq!(r.labels, vec![800001]);
-    assert_eq!(
-        r.attributes,
-        vec![Attribute::Raw {
-            flags: AttrFlags(0xc0),
-            code: AttrCode::PREFIX_SID,
-            data: hex("01000700000000000309")
-        }]
-    );
+    assert_eq!(sid_value(&r.attributes), hex("01000700000000000309"));
     let r = route(
         "198.51.100.101/32 next-hop 198.51.100.2 label [ 800002 ] bgp-prefix-sid [ 300, [ ( 800000,4096 ), ( 1000000,5000 ) ] ]",
     );
     assert_eq!(
-        r.attributes,
-        vec![Attribute::Raw {
-            flags: AttrFlags(0xc0),
-            code: AttrCode::PREFIX_SID,
-            data: hex("0100070000000000012c03000e00000c35000010000f4240001388")
-        }]
+        sid_value(&r.attributes),
+        hex("0100070000000000012c03000e00000c35000010000f4240001388")
     );
+}
+
+/// The value of the only attribute, a typed Prefix-SID, as sent.
+fn sid_value(attributes: &[Attribute]) -> Vec<u8> {
+    let [Attribute::PrefixSid(sid)] = attributes else {
+        panic!("not one Prefix-SID: {attributes:?}")
+    };
+    let mut out = Vec::new();
+    sid.encode(&mut out).unwrap();
+    out
 }
 
 #[test]
@@ -336,18 +335,12 @@ fn srv6_service_matches_conformance_bytes() {
         "10.1.0.0/24 rd 4:100 label 3 bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )",
     );
     assert_eq!(
-        r.attributes,
-        vec![Attribute::Raw {
-            flags: AttrFlags(0xc0),
-            code: AttrCode::PREFIX_SID,
-            data: hex("050022000100\
+        sid_value(&r.attributes),
+        hex("050022000100\
                  1e0020010db800010001000000000000000000004800010006401810000000")
-        }]
     );
     let r = route("10.1.0.0/24 rd 4:100 bgp-prefix-sid-srv6 ( l2-service 2001:db8:: )");
-    let Some(Attribute::Raw { data, .. }) = r.attributes.first() else {
-        panic!("no attribute")
-    };
+    let data = sid_value(&r.attributes);
     assert_eq!(data[0], 6);
     assert_eq!(&data[24..27], &[0, 0xff, 0xff]);
 }

@@ -424,6 +424,20 @@ pub fn path_information(value: &str) -> Result<u32, String> {
 /// Optional transitive, the flags of the BGP Prefix-SID attribute (RFC 8669 §3).
 const PREFIX_SID_FLAGS: u8 = AttrFlags::OPTIONAL | AttrFlags::TRANSITIVE;
 
+/// The Prefix-SID attribute for a value built here: typed, as the decoder gives it, so
+/// that routes from the configuration print as received ones do; raw if it does not
+/// decode (it always does for the values built above).
+fn prefix_sid_attribute(data: Vec<u8>) -> Attribute {
+    match wire::attr::PrefixSid::decode(&data) {
+        Ok(sid) => Attribute::PrefixSid(sid),
+        Err(_) => Attribute::Raw {
+            flags: AttrFlags(PREFIX_SID_FLAGS),
+            code: AttrCode::PREFIX_SID,
+            data,
+        },
+    }
+}
+
 /// `bgp-prefix-sid [ <label-index> ]` or `[ <index>, [ ( <base>,<range> ) … ] ]`, encoded as
 /// the Prefix-SID attribute with a Label-Index TLV (type 1) and an Originator SRGB TLV
 /// (type 3), RFC 8669 §3.1 and §3.2.
@@ -478,11 +492,7 @@ pub fn prefix_sid(cur: &mut Cursor<'_>) -> Result<Attribute, String> {
             data.extend_from_slice(&range.to_be_bytes()[1..]);
         }
     }
-    Ok(Attribute::Raw {
-        flags: AttrFlags(PREFIX_SID_FLAGS),
-        code: AttrCode::PREFIX_SID,
-        data,
-    })
+    Ok(prefix_sid_attribute(data))
 }
 
 /// `bgp-prefix-sid-srv6 ( l3-service|l2-service <sid> [<behavior> [LBL,LNL,FL,AL,TL,TO]] )`:
@@ -554,11 +564,7 @@ pub fn prefix_sid_srv6(cur: &mut Cursor<'_>) -> Result<Attribute, String> {
     let mut data = vec![tlv_type];
     data.extend_from_slice(&(service.len() as u16).to_be_bytes());
     data.extend_from_slice(&service);
-    Ok(Attribute::Raw {
-        flags: AttrFlags(PREFIX_SID_FLAGS),
-        code: AttrCode::PREFIX_SID,
-        data,
-    })
+    Ok(prefix_sid_attribute(data))
 }
 
 /// A next-hop value: an address or `self`.

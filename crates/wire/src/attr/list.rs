@@ -16,7 +16,7 @@
 use super::{
     attr_10_cluster_list, attr_14_mp_reach, attr_15_mp_unreach, attr_16_extended_communities,
     attr_17_as4_path, attr_18_as4_aggregator, attr_1_origin, attr_26_aigp, attr_2_as_path,
-    attr_32_large_communities, attr_3_next_hop, attr_4_med, attr_5_local_pref,
+    attr_32_large_communities, attr_3_next_hop, attr_40_prefix_sid, attr_4_med, attr_5_local_pref,
     attr_6_atomic_aggregate, attr_7_aggregator, attr_8_communities, attr_9_originator_id,
     Aggregator, AsPath, AsSegment, AttrCode, AttrError, AttrFlags, Attribute, Community,
     SegmentType,
@@ -201,6 +201,9 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
             }
             AttrCode::LARGE_COMMUNITIES => {
                 attr_32_large_communities::decode(v).map(|l| Some(Attribute::LargeCommunities(l)))
+            }
+            AttrCode::PREFIX_SID => {
+                attr_40_prefix_sid::decode(v).map(|sid| Some(Attribute::PrefixSid(sid)))
             }
             _ => Ok(Some(raw())),
         };

@@ -26,6 +26,7 @@ mod attr_26_aigp;
 mod attr_2_as_path;
 mod attr_32_large_communities;
 mod attr_3_next_hop;
+mod attr_40_prefix_sid;
 mod attr_4_med;
 mod attr_5_local_pref;
 mod attr_6_atomic_aggregate;
@@ -43,6 +44,10 @@ use crate::family::Family;
 use crate::nlri::Nlri;
 
 pub(crate) use attr_3_next_hop::is_invalid as is_invalid_next_hop;
+pub use attr_40_prefix_sid::{
+    PrefixSid, PrefixSidTlv, SidInformation, SidStructure, SrgbRange, Srv6Service, Srv6SubSubTlv,
+    Srv6SubTlv,
+};
 
 /// Attribute flags octet (RFC 4271 §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -242,6 +247,8 @@ pub enum Attribute {
     Aigp(u64),
     /// LARGE_COMMUNITY (32).
     LargeCommunities(Vec<LargeCommunity>),
+    /// BGP Prefix-SID (40, RFC 8669, RFC 9252).
+    PrefixSid(PrefixSid),
     /// Any other attribute, or one kept as received: flags, code and value bytes.
     Raw {
         /// Flags as received or configured. With the Extended Length bit set the length
@@ -295,7 +302,8 @@ impl AttrCode {
             | Self::EXTENDED_COMMUNITIES
             | Self::AS4_PATH
             | Self::AS4_AGGREGATOR
-            | Self::LARGE_COMMUNITIES => OT,
+            | Self::LARGE_COMMUNITIES
+            | Self::PREFIX_SID => OT,
             _ => return None,
         })
     }
@@ -320,6 +328,7 @@ impl Attribute {
             Self::ExtCommunities(_) => AttrCode::EXTENDED_COMMUNITIES,
             Self::Aigp(_) => AttrCode::AIGP,
             Self::LargeCommunities(_) => AttrCode::LARGE_COMMUNITIES,
+            Self::PrefixSid(_) => AttrCode::PREFIX_SID,
             Self::Raw { code, .. } => *code,
         }
     }
@@ -368,6 +377,7 @@ impl Attribute {
             }
             Self::Aigp(metric) => attr_26_aigp::encode(*metric, out),
             Self::LargeCommunities(list) => attr_32_large_communities::encode(list, out),
+            Self::PrefixSid(sid) => sid.encode(out)?,
             Self::Raw { data, .. } => out.extend_from_slice(data),
         }
         // ExaBGP sends End-of-RIB's empty MP_UNREACH with a two-octet length; a raw
