@@ -195,6 +195,7 @@ impl Rig {
                         neighbors: vec![(speaker, AS)],
                         ipv6: false,
                         vpn: false,
+                        flowspec: false,
                     },
                 )
                 .unwrap(),

@@ -6,8 +6,9 @@
 //! `parser` (off by default, at debug level when on). `log.all` enables every topic;
 //! `log.level` (syslog names: DEBUG, INFO, NOTICE, WARNING, ERR, CRIT …) is the threshold;
 //! `log.destination` is `stdout` (default), `stderr`, `syslog` (the local `/dev/log`,
-//! which journald also reads), or a file name (`file:<path>` too); `host:<addr>` falls back
-//! to stderr. `log.enable=false` silences all. `herald server --log-format json` writes
+//! which journald also reads), `journald` (journald's native protocol, the topic in field
+//! `TARGET`: see [`crate::journald`]), or a file name (`file:<path>` too); `host:<addr>`
+//! falls back to stderr. `log.enable=false` silences all. `herald server --log-format json` writes
 //! one JSON object per event, its fields at the top level (`timestamp`, `level`,
 //! `target` = the topic, `message`, and the event's own fields such as `peer`, `process`),
 //! which log shippers take as they are.
@@ -144,6 +145,13 @@ pub(crate) fn init(settings: &LogSettings, json: bool) {
                 BoxMakeWriter::new(std::io::stderr)
             }
         },
+        "journald" => match crate::journald::Journald::connect() {
+            Ok(journald) => BoxMakeWriter::new(journald),
+            Err((path, e)) => {
+                eprintln!("could not reach journald ({path}): {e}; logging to stderr");
+                BoxMakeWriter::new(std::io::stderr)
+            }
+        },
         d if d.starts_with("host:") => {
             eprintln!("log destination {d} is not supported, logging to stderr");
             BoxMakeWriter::new(std::io::stderr)
@@ -156,10 +164,13 @@ pub(crate) fn init(settings: &LogSettings, json: bool) {
             }
         },
     };
-    // syslog stamps its own time and host
-    let timed = destination != "syslog";
+    // syslog stamps its own time and host; journald its time and gets the level and the
+    // target as fields of their own
+    let timed = destination != "syslog" && destination != "journald";
+    let journald = destination == "journald";
     let layer = tracing_subscriber::fmt::layer()
-        .with_target(true)
+        .with_target(!journald)
+        .with_level(!journald)
         .with_ansi(false)
         .with_writer(writer);
     let layer: Box<dyn Layer<_> + Send + Sync> = match (json, timed) {

@@ -15,6 +15,7 @@
 
 mod cli;
 mod cmd;
+mod journald;
 mod logging;
 mod sdnotify;
 mod syslog;

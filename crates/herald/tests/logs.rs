@@ -1,7 +1,9 @@
 //! Logs of a running `herald server` whose session with a raw-bytes test peer is up:
 //! `--log-format json` writes one JSON object per line with `level`, `target` and
 //! `message`; `exabgp.log.destination=/path` writes to that file and not to stdout; the
-//! `exabgp.log.*` switches turn their targets off (and `packets` on).
+//! `exabgp.log.*` switches turn their targets off (and `packets` on);
+//! `exabgp.log.destination=journald` sends journald's native datagrams (to the socket
+//! `HERALD_JOURNAL_SOCKET` names) with `MESSAGE`, `PRIORITY`, `SYSLOG_IDENTIFIER`, `TARGET`.
 
 mod common;
 
@@ -156,4 +158,107 @@ fn switches_turn_targets_off_and_packets_on() {
     let dir = Scratch::new("silent");
     let daemon = run_with(&dir, &[], &[("exabgp_log_enable", "false")], true);
     assert_eq!(daemon.log(), "");
+}
+
+/// The fields of one datagram of journald's native protocol: `KEY=value` lines, or `KEY`,
+/// a newline, a little-endian 64-bit length, the value and a newline.
+fn journal_fields(mut data: &[u8]) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    while !data.is_empty() {
+        let end = data.iter().position(|b| *b == b'\n').expect("no newline");
+        let line = &data[..end];
+        if let Some(eq) = line.iter().position(|b| *b == b'=') {
+            let key = String::from_utf8(line[..eq].to_vec()).unwrap();
+            fields.push((key, String::from_utf8_lossy(&line[eq + 1..]).into_owned()));
+            data = &data[end + 1..];
+        } else {
+            let key = String::from_utf8(line.to_vec()).unwrap();
+            let rest = &data[end + 1..];
+            let len = u64::from_le_bytes(rest[..8].try_into().unwrap()) as usize;
+            let value = &rest[8..8 + len];
+            assert_eq!(
+                rest[8 + len],
+                b'\n',
+                "value of {key} not ended by a newline"
+            );
+            fields.push((key, String::from_utf8_lossy(value).into_owned()));
+            data = &rest[9 + len..];
+        }
+    }
+    fields
+}
+
+#[test]
+fn journald_destination_sends_native_datagrams_with_fields() {
+    use std::os::unix::net::UnixDatagram;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let dir = Scratch::new("journald");
+    let socket_path = dir.path("journal.socket");
+    let journal = UnixDatagram::bind(&socket_path).unwrap();
+    journal
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    // read as journald does, until the daemon has exited and the queue is empty
+    let reader = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut datagrams = Vec::new();
+            let mut buf = vec![0u8; 65536];
+            loop {
+                match journal.recv(&mut buf) {
+                    Ok(n) => datagrams.push(buf[..n].to_vec()),
+                    Err(_) if done.load(Ordering::SeqCst) => return datagrams,
+                    Err(_) => {}
+                }
+            }
+        })
+    };
+    let daemon = run_with(
+        &dir,
+        &[],
+        &[
+            ("exabgp_log_destination", "journald"),
+            ("HERALD_JOURNAL_SOCKET", socket_path.to_str().unwrap()),
+        ],
+        true,
+    );
+    done.store(true, Ordering::SeqCst);
+    let datagrams = reader.join().unwrap();
+    assert_eq!(daemon.log(), "", "stdout and stderr should be empty");
+
+    let events: Vec<Vec<(String, String)>> = datagrams.iter().map(|d| journal_fields(d)).collect();
+    let get = |event: &[(String, String)], key: &str| {
+        event
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {key} in {event:?}"))
+    };
+    for event in &events {
+        assert_eq!(get(event, "SYSLOG_IDENTIFIER"), "herald", "{event:?}");
+        assert!(
+            ["3", "4", "6", "7"].contains(&get(event, "PRIORITY").as_str()),
+            "{event:?}"
+        );
+        assert!(!get(event, "MESSAGE").is_empty(), "{event:?}");
+    }
+    let find = |target: &str, message: &str| {
+        events
+            .iter()
+            .find(|e| get(e, "TARGET") == target && get(e, "MESSAGE").contains(message))
+            .unwrap_or_else(|| panic!("no {target} event with {message:?}: {events:?}"))
+    };
+    let started = find("processes", "started helper");
+    assert_eq!(get(started, "PRIORITY"), "6", "{started:?}");
+    // the message is the event alone: no time, level or target in front of it
+    assert!(
+        get(started, "MESSAGE").starts_with("started helper"),
+        "{started:?}"
+    );
+    find("network", "session established");
+    find("reactor", "SIGTERM received, shutting down");
 }

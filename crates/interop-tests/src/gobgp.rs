@@ -43,6 +43,9 @@ pub struct GobgpConfig {
     /// Negotiate IPv4 VPN (RFC 4364) and IPv4 labeled unicast (RFC 8277) besides IPv4
     /// unicast.
     pub vpn: bool,
+    /// Negotiate IPv4 FlowSpec (RFC 8955, GoBGP's `ipv4-flowspec`) besides IPv4 unicast;
+    /// read it back with `adj_in(neighbor, "ipv4-flowspec")`.
+    pub flowspec: bool,
 }
 
 impl GobgpConfig {
@@ -65,13 +68,16 @@ impl GobgpConfig {
             let _ = writeln!(conf, "  [neighbors.timers.config]");
             let _ = writeln!(conf, "    hold-time = 9");
             let _ = writeln!(conf, "    connect-retry = 2");
-            if self.ipv6 || self.vpn {
+            if self.ipv6 || self.vpn || self.flowspec {
                 let mut families = vec!["ipv4-unicast"];
                 if self.ipv6 {
                     families.push("ipv6-unicast");
                 }
                 if self.vpn {
                     families.extend(["l3vpn-ipv4-unicast", "ipv4-labelled-unicast"]);
+                }
+                if self.flowspec {
+                    families.push("ipv4-flowspec");
                 }
                 for family in families {
                     let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
@@ -366,10 +372,17 @@ fn apply_attr(route: &mut PeerRoute, attr: &Value) {
 }
 
 /// GoBGP's `{"type":0,"subtype":2,"value":"65000:7"}` → `target:65000:7` (RFC 4360 §4:
-/// subtype 2 is route target, 3 route origin).
+/// subtype 2 is route target, 3 route origin); the FlowSpec traffic-rate action
+/// `{"type":128,"subtype":6,"as":0,"rate":1000000}` → `traffic-rate:0:1000000` (RFC 8955
+/// §7.3: rate 0 is discard).
 fn ext_name(c: &Value) -> String {
     let value = c.get("value").and_then(Value::as_str).unwrap_or("?");
+    let kind = c.get("type").and_then(Value::as_u64);
     match c.get("subtype").and_then(Value::as_u64) {
+        Some(6) if kind == Some(128) => {
+            let part = |k: &str| c.get(k).map_or_else(|| "?".into(), Value::to_string);
+            format!("traffic-rate:{}:{}", part("as"), part("rate"))
+        }
         Some(2) => format!("target:{value}"),
         Some(3) => format!("origin:{value}"),
         other => format!(
@@ -445,6 +458,27 @@ mod tests {
         );
     }
 
+    // GoBGP 3's global RIB after `gobgp global rib -a ipv4-flowspec add match destination
+    // 203.0.113.20/32 protocol tcp destination-port ==443 then rate-limit 1000000`: the key
+    // is GoBGP's text of the match.
+    const RIB_FLOW: &str = r#"{"[destination: 203.0.113.20/32][protocol: ==tcp][destination-port: ==443]":[{"nlri":{"value":[{"type":1,"value":{"prefix":"203.0.113.20/32"}},{"type":3,"value":[{"op":129,"value":6}]},{"type":5,"value":[{"op":145,"value":443}]}]},"age":1796527673,"best":true,"attrs":[{"type":1,"value":2},{"type":16,"value":[{"type":128,"subtype":6,"as":0,"rate":1000000}]},{"type":14,"nexthop":"0.0.0.0","afi":1,"safi":133,"value":[{"value":[{"type":1,"value":{"prefix":"203.0.113.20/32"}},{"type":3,"value":[{"op":129,"value":6}]},{"type":5,"value":[{"op":145,"value":443}]}]}]}],"stale":false}]}"#;
+
+    #[test]
+    fn parses_flowspec_match_and_traffic_rate() {
+        let routes = parse_rib(RIB_FLOW).unwrap();
+        assert_eq!(
+            routes,
+            vec![PeerRoute {
+                origin: Some("incomplete".into()),
+                next_hop: Some("0.0.0.0".into()),
+                ext_communities: vec!["traffic-rate:0:1000000".into()],
+                ..PeerRoute::new(
+                    "[destination: 203.0.113.20/32][protocol: ==tcp][destination-port: ==443]"
+                )
+            }]
+        );
+    }
+
     #[test]
     fn empty_rib_is_empty() {
         assert!(parse_rib("{}\n").unwrap().is_empty());
@@ -460,6 +494,7 @@ mod tests {
             neighbors: vec![(Ipv4Addr::new(127, 0, 8, 2), 65002)],
             ipv6: true,
             vpn: true,
+            flowspec: true,
         }
         .render();
         assert!(conf.contains("neighbor-address = \"127.0.8.2\""));
@@ -467,5 +502,6 @@ mod tests {
         assert!(conf.contains("port = 21180"));
         assert!(conf.contains("afi-safi-name = \"ipv6-unicast\""));
         assert!(conf.contains("afi-safi-name = \"l3vpn-ipv4-unicast\""));
+        assert!(conf.contains("afi-safi-name = \"ipv4-flowspec\""));
     }
 }

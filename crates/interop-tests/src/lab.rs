@@ -176,6 +176,7 @@ impl Lab {
                     neighbors,
                     ipv6: config.ipv6,
                     vpn: config.vpn,
+                    flowspec: false,
                 },
             )?),
             PeerKind::Frr => {

@@ -1,7 +1,9 @@
 //! `examples/blackhole` (remote-triggered blackholing) run as it is by Herald — only the
 //! addresses and the port are rewritten to the lab's — against a real GoBGP, which must
 //! hold each listed address as a /32 with the BLACKHOLE community 65535:666, NO_EXPORT and
-//! the discard next hop, and drop it when the line is removed from the list.
+//! the discard next hop, and drop it when the line is removed from the list; and
+//! `examples/flowspec` (FlowSpec DDoS mitigation) the same way: each attack listed is a
+//! FlowSpec rule in GoBGP with its match and its traffic-rate action, withdrawn with its line.
 
 use herald_interop_tests::gobgp::{Gobgp, GobgpConfig};
 use herald_interop_tests::herald::{herald_binary, workspace_root};
@@ -33,6 +35,7 @@ fn blackhole_example_reaches_gobgp_with_the_blackhole_community() {
             neighbors: vec![(speaker, SPEAKER_AS)],
             ipv6: false,
             vpn: false,
+            flowspec: false,
         },
     )
     .unwrap();
@@ -119,4 +122,114 @@ fn blackhole_example_reaches_gobgp_with_the_blackhole_community() {
         find(r, "203.0.113.66/32").is_none()
     });
     assert!(blackholed(&routes, "198.51.100.77/32"), "{routes:?}");
+}
+
+/// GoBGP's key for a FlowSpec rule: its text of the match components.
+fn flow_key(destination: &str, protocol: &str, port: u16) -> String {
+    format!("[destination: {destination}][protocol: =={protocol}][destination-port: =={port}]")
+}
+
+#[test]
+fn flowspec_example_reaches_gobgp_as_rules() {
+    let tmp = TempDir::new("example-flowspec").unwrap();
+    let subnet = Subnet::next();
+    let (router, speaker) = (subnet.host(1), subnet.host(2));
+    let port = free_port(router).unwrap();
+    let gobgp = Gobgp::start(
+        &tmp,
+        &GobgpConfig {
+            address: router,
+            port,
+            asn: ROUTER_AS,
+            neighbors: vec![(speaker, SPEAKER_AS)],
+            ipv6: false,
+            vpn: false,
+            flowspec: true,
+        },
+    )
+    .unwrap();
+
+    let example = workspace_root().join("examples/flowspec");
+    let conf = std::fs::read_to_string(example.join("herald.conf"))
+        .unwrap()
+        .replace("127.0.0.3", &router.to_string())
+        .replace("127.0.0.2", &speaker.to_string())
+        .replace("connect 1790;", &format!("connect {port};"));
+    tmp.write("herald.conf", &conf).unwrap();
+    let helper = std::fs::read_to_string(example.join("mitigate.sh")).unwrap();
+    tmp.write_script("mitigate.sh", &helper).unwrap();
+    let attacks = tmp.join("attacks.txt");
+    std::fs::write(
+        &attacks,
+        "# seen by the detector\n203.0.113.10/32 udp 53 discard\n\
+         203.0.113.20/32 tcp 443 rate-limit 1000000\n",
+    )
+    .unwrap();
+
+    let user = run("id", &["-un"]).unwrap();
+    let env = [
+        ("exabgp_tcp_bind", ""),
+        ("exabgp_daemon_user", user.trim()),
+        ("exabgp_daemon_drop", "false"),
+        ("exabgp_api_cli", "false"),
+        ("HERALD_SOCKET", "off"),
+        ("FLOW_INTERVAL", "0.2"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    let herald = Daemon::spawn(
+        "herald",
+        &herald_binary().unwrap(),
+        &["server".to_owned(), "herald.conf".to_owned()],
+        &env,
+        tmp.path(),
+        tmp.join("herald.log"),
+    )
+    .unwrap();
+    let diagnostics = || {
+        tmp.keep();
+        format!("{}\n{}", herald.log_tail(40), gobgp.log_tail())
+    };
+    gobgp
+        .wait_established(speaker, SESSION_LIMIT, || herald.alive())
+        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()));
+
+    let wait = |what: &str, done: &dyn Fn(&[PeerRoute]) -> bool| {
+        wait_while_alive(
+            what,
+            ROUTE_LIMIT,
+            || herald.alive(),
+            || {
+                let routes = gobgp
+                    .adj_in(speaker, "ipv4-flowspec")
+                    .map_err(|e| e.to_string())?;
+                if done(&routes) {
+                    Ok(routes)
+                } else {
+                    Err(format!("{routes:?}"))
+                }
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()))
+    };
+    let dns = flow_key("203.0.113.10/32", "udp", 53);
+    let https = flow_key("203.0.113.20/32", "tcp", 443);
+    // RFC 8955 §7.3: discard is traffic-rate 0.
+    let rule = |routes: &[PeerRoute], key: &str, action: &str| {
+        find(routes, key).is_some_and(|r| r.ext_communities == [action])
+    };
+
+    let routes = wait("both rules held", &|r| {
+        rule(r, &dns, "traffic-rate:0:0") && rule(r, &https, "traffic-rate:0:1000000")
+    });
+    assert_eq!(routes.len(), 2, "{routes:?}");
+    assert_eq!(find(&routes, &dns).unwrap().as_path, [SPEAKER_AS]);
+
+    // the first attack is over: its line is removed, its rule withdrawn
+    std::fs::write(&attacks, "203.0.113.20/32 tcp 443 rate-limit 1000000\n").unwrap();
+    let routes = wait("the udp 53 rule withdrawn", &|r| find(r, &dns).is_none());
+    assert_eq!(routes.len(), 1, "{routes:?}");
+    assert!(
+        rule(&routes, &https, "traffic-rate:0:1000000"),
+        "{routes:?}"
+    );
 }
