@@ -9,10 +9,14 @@
 //!   events on its stdin).
 //!
 //! The library holds what the tools and benchmarks share: the raw BGP messages a minimal
-//! peer needs ([`bgp`]), the prefixes and command lines of a scenario ([`routes`]), the
+//! peer needs ([`bgp`]) and its session set-up ([`peer`]), counting prefixes in JSON events
+//! ([`json`]), the tools' options ([`args`]), the prefixes and command lines of a scenario ([`routes`]), the
 //! fixtures of the micro-benchmarks ([`fixtures`]) and timestamps ([`clock`]).
 
+pub mod args;
 pub mod bgp;
 pub mod clock;
 pub mod fixtures;
+pub mod json;
+pub mod peer;
 pub mod routes;
