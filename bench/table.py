@@ -15,7 +15,7 @@ SCENARIOS = {
     "s1bird": "S1 API → BIRD 2 (time from the first line, or from Established for BIRD's own static routes, to BIRD holding N)",
     "s2": "S2 peer → API JSON (bgp-blast replays pre-encoded UPDATEs; time from its first octet to the helper counting N)",
     "s3": "S3 withdraw all (time from the first `withdraw route` line to the N-th withdrawal at bgp-sink)",
-    "s4": "S4 peer restart with N routes in the Adj-RIB-Out (time from the new session's Established to the N-th route)",
+    "s4": "S4 peer restart with N routes in the Adj-RIB-Out (time from bgp-sink closing the session to the N-th route of the new one: the speaker's reconnect, in the note, plus the re-advertisement)",
     "s5": "S5 100 peers on 127.0.1.x (N/100 routes each, to every peer; time from the first line to the last route)",
     "s6": "S6 start-up with N `static` routes (time from process start to the N-th route at bgp-sink)",
 }
@@ -56,6 +56,10 @@ def main():
     header = open(sys.argv[2]).read().strip().splitlines()
     groups = {}
     for r in rows:
+        if r["scenario"] == "s5":
+            r["variant"] = "100 peers"
+        if r["scenario"] == "s4" and r["note"].startswith("reconnect ") and num(r["seconds"]) is not None:
+            r["seconds"] = str(num(r["seconds"]) + float(r["note"].split()[1]))
         key = (r["scenario"], r["speaker"], r["variant"], int(r["n"]))
         groups.setdefault(key, []).append(r)
     out = ["# Herald benchmark results", ""]

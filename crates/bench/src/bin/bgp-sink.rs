@@ -13,7 +13,8 @@
 //! `announced` (the N-th announced prefix), `withdrawn` (the N-th withdrawn prefix).
 //! With `--restarts K` it then closes every session (mark `closed`), waits for the speaker
 //! to come back and counts again, K times; the marks of round r are prefixed `rR-`.
-//! When every target of the last round is met it prints the marks and counts as one JSON
+//! When every target of the last round is met it prints the marks, the number of UPDATE
+//! messages and the prefix counts as one JSON
 //! object on stdout and exits 0; after `--timeout` it prints what it has and exits 2.
 
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ struct Sink {
     established: AtomicUsize,
     announced: AtomicU64,
     withdrawn: AtomicU64,
+    updates: AtomicU64,
     marks: Mutex<BTreeMap<String, u128>>,
     streams: Mutex<Vec<TcpStream>>,
 }
@@ -102,6 +104,7 @@ impl Sink {
             }
             match kind {
                 kind::UPDATE => {
+                    self.updates.fetch_add(1, Ordering::Relaxed);
                     let counts =
                         bgp::count_update(&msg[bgp::HEADER..]).context("malformed UPDATE")?;
                     self.add(
@@ -149,8 +152,9 @@ impl Sink {
             out.push_str(&format!("\"{k}_ns\": {v}, "));
         }
         out.push_str(&format!(
-            "\"round\": {}, \"announced\": {}, \"withdrawn\": {}, \"sessions\": {}}}",
+            "\"round\": {}, \"updates\": {}, \"announced\": {}, \"withdrawn\": {}, \"sessions\": {}}}",
             self.round.load(Ordering::Acquire),
+            self.updates.load(Ordering::Acquire),
             self.announced.load(Ordering::Acquire),
             self.withdrawn.load(Ordering::Acquire),
             self.established.load(Ordering::Acquire)
@@ -173,6 +177,7 @@ fn main() -> Result<()> {
         established: AtomicUsize::new(0),
         announced: AtomicU64::new(0),
         withdrawn: AtomicU64::new(0),
+        updates: AtomicU64::new(0),
         marks: Mutex::new(BTreeMap::new()),
         streams: Mutex::new(Vec::new()),
     });
