@@ -40,3 +40,52 @@ pub fn report(path: Option<&Path>, key: &str, value: impl std::fmt::Display) {
 pub fn touch(path: &Path) {
     let _ = std::fs::write(path, b"");
 }
+
+/// Records milestone `key` at `ns` as the file `dir/key` holding the nanoseconds (written
+/// to a temporary name and renamed, so a reader that sees the file sees its value).
+/// Nothing happens without a directory.
+pub fn mark(dir: Option<&Path>, key: &str, ns: u128) {
+    if let Some(dir) = dir {
+        let tmp = dir.join(format!(".{key}.tmp"));
+        if std::fs::write(&tmp, format!("{ns}\n")).is_ok() {
+            let _ = std::fs::rename(&tmp, dir.join(key));
+        }
+    }
+}
+
+/// Waits until `path` exists, polling every millisecond; false after `limit`.
+pub fn wait_for_file(path: &Path, limit: std::time::Duration) -> bool {
+    let start = std::time::Instant::now();
+    while !path.exists() {
+        if start.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_files_holding_nanoseconds() {
+        let dir = std::env::temp_dir().join(format!("herald-bench-mark-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        mark(Some(&dir), "done", 42);
+        assert!(wait_for_file(
+            &dir.join("done"),
+            std::time::Duration::from_secs(1)
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("done")).expect("mark"),
+            "42\n"
+        );
+        assert!(!wait_for_file(
+            &dir.join("never"),
+            std::time::Duration::from_millis(5)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

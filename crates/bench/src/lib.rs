@@ -6,13 +6,19 @@
 //!   `bgp-sink` (a minimal receiving BGP peer that counts NLRI), `bgp-blast` (a minimal
 //!   sending peer that replays pre-encoded UPDATEs), `api-lines` (the API helper that prints
 //!   `announce route` lines) and `json-count` (the helper that counts prefixes in the JSON
-//!   events on its stdin).
+//!   events on its stdin), plus `mrt-table` (the routes as an MRT dump for
+//!   `gobgp mrt inject`).
 //!
 //! The library holds what the tools and benchmarks share: the raw BGP messages a minimal
-//! peer needs ([`bgp`]), the prefixes and command lines of a scenario ([`routes`]), the
+//! peer needs ([`bgp`]) and its session set-up ([`peer`]), counting prefixes in JSON events
+//! ([`json`]), the tools' options ([`args`]), MRT dumps ([`mrt`]), the prefixes and command lines of a scenario ([`routes`]), the
 //! fixtures of the micro-benchmarks ([`fixtures`]) and timestamps ([`clock`]).
 
+pub mod args;
 pub mod bgp;
 pub mod clock;
 pub mod fixtures;
+pub mod json;
+pub mod mrt;
+pub mod peer;
 pub mod routes;
