@@ -20,72 +20,102 @@ const ROUTER_AS: u32 = 65003;
 /// NO_EXPORT (RFC 1997) as GoBGP's readback writes it.
 const NO_EXPORT: &str = "65535:65281";
 
-#[test]
-fn blackhole_example_reaches_gobgp_with_the_blackhole_community() {
-    let tmp = TempDir::new("example-blackhole").unwrap();
-    let subnet = Subnet::next();
-    let (router, speaker) = (subnet.host(1), subnet.host(2));
-    let port = free_port(router).unwrap();
-    let gobgp = Gobgp::start(
-        &tmp,
-        &GobgpConfig {
-            address: router,
-            port,
-            asn: ROUTER_AS,
-            neighbors: vec![(speaker, SPEAKER_AS)],
-            ipv6: false,
-            vpn: false,
-            flowspec: false,
-        },
-    )
-    .unwrap();
+/// One example directory run as shipped by Herald against a real GoBGP: only the router's
+/// and the speaker's addresses and the port are rewritten to a lab subnet's.
+struct Example {
+    tmp: TempDir,
+    gobgp: Gobgp,
+    herald: Daemon,
+    speaker: std::net::Ipv4Addr,
+}
 
-    let example = workspace_root().join("examples/blackhole");
-    let conf = std::fs::read_to_string(example.join("herald.conf"))
-        .unwrap()
-        .replace("127.0.0.3", &router.to_string())
-        .replace("127.0.0.2", &speaker.to_string())
-        .replace("connect 1790;", &format!("connect {port};"));
-    tmp.write("herald.conf", &conf).unwrap();
-    let helper = std::fs::read_to_string(example.join("rtbh.sh")).unwrap();
-    tmp.write_script("rtbh.sh", &helper).unwrap();
-    let list = tmp.join("blocklist.txt");
-    std::fs::write(&list, "# attacked hosts\n203.0.113.66\n").unwrap();
+impl Example {
+    /// Starts GoBGP (with FlowSpec when `flowspec`), copies `examples/NAME` (its
+    /// `herald.conf` and `helper`), writes `data` (file name, text) for the helper, starts
+    /// Herald with `env` added, and waits for the session.
+    fn start(
+        name: &str,
+        helper: &str,
+        flowspec: bool,
+        data: (&str, &str),
+        env: (&str, &str),
+    ) -> Self {
+        let tmp = TempDir::new(&format!("example-{name}")).unwrap();
+        let subnet = Subnet::next();
+        let (router, speaker) = (subnet.host(1), subnet.host(2));
+        let port = free_port(router).unwrap();
+        let gobgp = Gobgp::start(
+            &tmp,
+            &GobgpConfig {
+                address: router,
+                port,
+                asn: ROUTER_AS,
+                neighbors: vec![(speaker, SPEAKER_AS)],
+                ipv6: false,
+                vpn: false,
+                flowspec,
+            },
+        )
+        .unwrap();
+        let example = workspace_root().join("examples").join(name);
+        let conf = std::fs::read_to_string(example.join("herald.conf"))
+            .unwrap()
+            .replace("127.0.0.3", &router.to_string())
+            .replace("127.0.0.2", &speaker.to_string())
+            .replace("connect 1790;", &format!("connect {port};"));
+        tmp.write("herald.conf", &conf).unwrap();
+        let script = std::fs::read_to_string(example.join(helper)).unwrap();
+        tmp.write_script(helper, &script).unwrap();
+        std::fs::write(tmp.join(data.0), data.1).unwrap();
+        let user = run("id", &["-un"]).unwrap();
+        let env = [
+            ("exabgp_tcp_bind", ""),
+            ("exabgp_daemon_user", user.trim()),
+            ("exabgp_daemon_drop", "false"),
+            ("exabgp_api_cli", "false"),
+            ("HERALD_SOCKET", "off"),
+            env,
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        let herald = Daemon::spawn(
+            "herald",
+            &herald_binary().unwrap(),
+            &["server".to_owned(), "herald.conf".to_owned()],
+            &env,
+            tmp.path(),
+            tmp.join("herald.log"),
+        )
+        .unwrap();
+        let example = Self {
+            tmp,
+            gobgp,
+            herald,
+            speaker,
+        };
+        example
+            .gobgp
+            .wait_established(speaker, SESSION_LIMIT, || example.herald.alive())
+            .unwrap_or_else(|e| panic!("{e}\n{}", example.diagnostics()));
+        example
+    }
 
-    let user = run("id", &["-un"]).unwrap();
-    let env = [
-        ("exabgp_tcp_bind", ""),
-        ("exabgp_daemon_user", user.trim()),
-        ("exabgp_daemon_drop", "false"),
-        ("exabgp_api_cli", "false"),
-        ("HERALD_SOCKET", "off"),
-        ("RTBH_INTERVAL", "0.2"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    let herald = Daemon::spawn(
-        "herald",
-        &herald_binary().unwrap(),
-        &["server".to_owned(), "herald.conf".to_owned()],
-        &env,
-        tmp.path(),
-        tmp.join("herald.log"),
-    )
-    .unwrap();
-    let diagnostics = || {
-        tmp.keep();
-        format!("{}\n{}", herald.log_tail(40), gobgp.log_tail())
-    };
-    gobgp
-        .wait_established(speaker, SESSION_LIMIT, || herald.alive())
-        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()));
+    /// The logs, and the test directory kept.
+    fn diagnostics(&self) -> String {
+        self.tmp.keep();
+        format!("{}\n{}", self.herald.log_tail(40), self.gobgp.log_tail())
+    }
 
-    let wait = |what: &str, done: &dyn Fn(&[PeerRoute]) -> bool| {
+    /// Waits until the routes GoBGP holds from Herald in `afi` satisfy `done`.
+    fn wait(&self, afi: &str, what: &str, done: &dyn Fn(&[PeerRoute]) -> bool) -> Vec<PeerRoute> {
         wait_while_alive(
             what,
             ROUTE_LIMIT,
-            || herald.alive(),
+            || self.herald.alive(),
             || {
-                let routes = gobgp.adj_in(speaker, "ipv4").map_err(|e| e.to_string())?;
+                let routes = self
+                    .gobgp
+                    .adj_in(self.speaker, afi)
+                    .map_err(|e| e.to_string())?;
                 if done(&routes) {
                     Ok(routes)
                 } else {
@@ -93,8 +123,21 @@ fn blackhole_example_reaches_gobgp_with_the_blackhole_community() {
                 }
             },
         )
-        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()))
-    };
+        .unwrap_or_else(|e| panic!("{e}\n{}", self.diagnostics()))
+    }
+}
+
+#[test]
+fn blackhole_example_reaches_gobgp_with_the_blackhole_community() {
+    let example = Example::start(
+        "blackhole",
+        "rtbh.sh",
+        false,
+        ("blocklist.txt", "# attacked hosts\n203.0.113.66\n"),
+        ("RTBH_INTERVAL", "0.2"),
+    );
+    let list = example.tmp.join("blocklist.txt");
+    let wait = |what: &str, done: &dyn Fn(&[PeerRoute]) -> bool| example.wait("ipv4", what, done);
     let blackholed = |routes: &[PeerRoute], prefix: &str| {
         find(routes, prefix).is_some_and(|r| {
             r.next_hop.as_deref() == Some("192.0.2.1")
@@ -131,86 +174,20 @@ fn flow_key(destination: &str, protocol: &str, port: u16) -> String {
 
 #[test]
 fn flowspec_example_reaches_gobgp_as_rules() {
-    let tmp = TempDir::new("example-flowspec").unwrap();
-    let subnet = Subnet::next();
-    let (router, speaker) = (subnet.host(1), subnet.host(2));
-    let port = free_port(router).unwrap();
-    let gobgp = Gobgp::start(
-        &tmp,
-        &GobgpConfig {
-            address: router,
-            port,
-            asn: ROUTER_AS,
-            neighbors: vec![(speaker, SPEAKER_AS)],
-            ipv6: false,
-            vpn: false,
-            flowspec: true,
-        },
-    )
-    .unwrap();
-
-    let example = workspace_root().join("examples/flowspec");
-    let conf = std::fs::read_to_string(example.join("herald.conf"))
-        .unwrap()
-        .replace("127.0.0.3", &router.to_string())
-        .replace("127.0.0.2", &speaker.to_string())
-        .replace("connect 1790;", &format!("connect {port};"));
-    tmp.write("herald.conf", &conf).unwrap();
-    let helper = std::fs::read_to_string(example.join("mitigate.sh")).unwrap();
-    tmp.write_script("mitigate.sh", &helper).unwrap();
-    let attacks = tmp.join("attacks.txt");
-    std::fs::write(
-        &attacks,
-        "# seen by the detector\n203.0.113.10/32 udp 53 discard\n\
-         203.0.113.20/32 tcp 443 rate-limit 1000000\n",
-    )
-    .unwrap();
-
-    let user = run("id", &["-un"]).unwrap();
-    let env = [
-        ("exabgp_tcp_bind", ""),
-        ("exabgp_daemon_user", user.trim()),
-        ("exabgp_daemon_drop", "false"),
-        ("exabgp_api_cli", "false"),
-        ("HERALD_SOCKET", "off"),
+    let example = Example::start(
+        "flowspec",
+        "mitigate.sh",
+        true,
+        (
+            "attacks.txt",
+            "# seen by the detector\n203.0.113.10/32 udp 53 discard\n\
+             203.0.113.20/32 tcp 443 rate-limit 1000000\n",
+        ),
         ("FLOW_INTERVAL", "0.2"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()));
-    let herald = Daemon::spawn(
-        "herald",
-        &herald_binary().unwrap(),
-        &["server".to_owned(), "herald.conf".to_owned()],
-        &env,
-        tmp.path(),
-        tmp.join("herald.log"),
-    )
-    .unwrap();
-    let diagnostics = || {
-        tmp.keep();
-        format!("{}\n{}", herald.log_tail(40), gobgp.log_tail())
-    };
-    gobgp
-        .wait_established(speaker, SESSION_LIMIT, || herald.alive())
-        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()));
-
-    let wait = |what: &str, done: &dyn Fn(&[PeerRoute]) -> bool| {
-        wait_while_alive(
-            what,
-            ROUTE_LIMIT,
-            || herald.alive(),
-            || {
-                let routes = gobgp
-                    .adj_in(speaker, "ipv4-flowspec")
-                    .map_err(|e| e.to_string())?;
-                if done(&routes) {
-                    Ok(routes)
-                } else {
-                    Err(format!("{routes:?}"))
-                }
-            },
-        )
-        .unwrap_or_else(|e| panic!("{e}\n{}", diagnostics()))
-    };
+    );
+    let attacks = example.tmp.join("attacks.txt");
+    let wait =
+        |what: &str, done: &dyn Fn(&[PeerRoute]) -> bool| example.wait("ipv4-flowspec", what, done);
     let dns = flow_key("203.0.113.10/32", "udp", 53);
     let https = flow_key("203.0.113.20/32", "tcp", 443);
     // RFC 8955 §7.3: discard is traffic-rate 0.
