@@ -210,21 +210,15 @@ fn send_routes(sup: &mut Supervisor, ids: &[PeerId], routes: Vec<Route>, announc
     );
 }
 
-/// Adds `routes` to the announced / withdrawn counters of each peer of `ids` (metrics).
+/// Adds `routes` to the announced / withdrawn counters of each peer of `ids` (metrics),
+/// without allocating: this runs for every command line.
 fn count_routes(sup: &mut Supervisor, ids: &[PeerId], routes: &[Route], announce: bool) {
-    let mut per_family: Vec<(wire::Family, u64)> = Vec::new();
-    for route in routes {
-        match per_family.iter_mut().find(|(f, _)| *f == route.family) {
-            Some((_, n)) => *n += 1,
-            None => per_family.push((route.family, 1)),
-        }
-    }
     for id in ids {
-        let Some(peer) = sup.peers.get(id).map(|e| e.key.peer.addr().to_string()) else {
+        let Some(peer) = sup.peers.get(id).map(|e| e.key.peer.addr()) else {
             continue;
         };
-        for (family, n) in &per_family {
-            sup.stats.routes(&peer, *family, *n, announce);
+        for route in routes {
+            sup.stats.routes(peer, route.family, 1, announce);
         }
     }
 }

@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -43,8 +43,9 @@ pub(crate) struct Stats {
     /// Helpers restarted after they died.
     pub(crate) helper_restarts: u64,
     /// Routes handed to each peer by announce / withdraw commands: (peer, family) →
-    /// (announced, withdrawn).
-    pub(crate) routes: BTreeMap<(String, Family), (u64, u64)>,
+    /// (announced, withdrawn). Keyed by address, not text: it is updated for every
+    /// command line, which must not allocate.
+    pub(crate) routes: BTreeMap<(IpAddr, Family), (u64, u64)>,
 }
 
 impl Stats {
@@ -59,8 +60,8 @@ impl Stats {
     }
 
     /// Counts `count` routes of `family` announced (or withdrawn) to `peer`.
-    pub(crate) fn routes(&mut self, peer: &str, family: Family, count: u64, announce: bool) {
-        let entry = self.routes.entry((peer.to_owned(), family)).or_default();
+    pub(crate) fn routes(&mut self, peer: IpAddr, family: Family, count: u64, announce: bool) {
+        let entry = self.routes.entry((peer, family)).or_default();
         if announce {
             entry.0 += count;
         } else {
@@ -140,7 +141,7 @@ pub(crate) fn start(sup: &Supervisor, reply: oneshot::Sender<String>) {
             .stats
             .routes
             .iter()
-            .map(|(k, v)| (k.clone(), *v))
+            .map(|((peer, family), v)| ((peer.to_string(), *family), *v))
             .collect(),
         api_commands: sup.stats.api_commands.load(Ordering::Relaxed),
         api_errors: sup.stats.api_errors.load(Ordering::Relaxed),
