@@ -22,6 +22,10 @@ mod syslog;
 
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc malloc: see the dependency's comment in Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 use crate::cli::{Cli, Command, ServerArgs};
