@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
                 false,
                 WireErrorKind::MalformedAttributeList,
             )
+            // The property under test: a panic here is the finding the fuzzer reports.
             .expect("re-encoded flow decodes");
             assert_eq!(again, vec![flow]);
         }
@@ -46,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     for n in &nlri {
         n.encode(family, flags & 4 != 0, &mut out)
+            // The property under test: a panic here is the finding the fuzzer reports.
             .expect("decoded NLRI encodes");
     }
     let again = Nlri::decode_field(
@@ -54,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
         flags & 4 != 0,
         WireErrorKind::MalformedAttributeList,
     )
+    // The property under test: a panic here is the finding the fuzzer reports.
     .expect("re-encoded NLRI decodes");
     assert_eq!(again, nlri, "decode(encode(n)) == n");
 });

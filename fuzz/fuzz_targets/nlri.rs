@@ -35,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     for n in &nlri {
         n.encode(family, add_path, &mut out)
+            // The property under test: a panic here is the finding the fuzzer reports.
             .expect("a decoded NLRI encodes");
     }
     // A first label of 0 whose TC bits kept the stack going re-encodes as the RFC 3107
@@ -43,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         matches!(n, Nlri::Labeled { labels, .. } if labels.len() > 1 && labels[0].value() == 0)
     });
     if !ambiguous {
-        assert_eq!(decode(&out).expect("re-encoded NLRI decodes"), nlri);
+        // The property under test: a panic here is the finding the fuzzer reports.
+    assert_eq!(decode(&out).expect("re-encoded NLRI decodes"), nlri);
     }
 });

@@ -32,6 +32,7 @@ pub fn packed_update() -> Update {
     let nlri = (0..u64::from(PACKED_PREFIXES))
         .map(|i| match routes::address(Fam::V4, i) {
             IpAddr::V4(a) => Nlri::prefix(IpNet::V4(Ipv4Net::from(a))),
+            // Invariant: routes::address(Fam::V4, _) only makes IPv4 addresses.
             IpAddr::V6(_) => unreachable!("Fam::V4 gives IPv4 addresses"),
         })
         .collect();
@@ -56,6 +57,7 @@ pub fn packed_update_bytes() -> Vec<u8> {
     // The fixture is a valid UPDATE of 4 + 800 × 5 + 25 octets, under 4096.
     Message::Update(packed_update())
         .encode(&encode_ctx(), &mut out)
+        // Invariant: the fixed fixture encodes (see the size above); no input reaches it.
         .expect("the fixture UPDATE fits 4096 octets");
     out
 }
@@ -76,6 +78,7 @@ pub fn nlri_v4(count: u64) -> Vec<Nlri> {
     (0..count)
         .map(|i| match routes::address(Fam::V4, i) {
             IpAddr::V4(a) => Nlri::prefix(IpNet::V4(Ipv4Net::from(a))),
+            // Invariant: routes::address(Fam::V4, _) only makes IPv4 addresses.
             IpAddr::V6(_) => unreachable!("Fam::V4 gives IPv4 addresses"),
         })
         .collect()

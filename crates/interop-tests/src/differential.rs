@@ -236,6 +236,7 @@ pub fn exabgp_outputs(cases: &[Case]) -> Result<Vec<String>> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| HarnessError::io("run the exabgp decode driver", e))?;
+    // Invariant: stdin was set to Stdio::piped() above, so the child has one.
     let mut stdin = child.stdin.take().expect("piped stdin");
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child

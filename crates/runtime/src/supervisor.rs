@@ -481,14 +481,13 @@ impl Supervisor {
     /// a neighbor), so that commands keep their order.
     pub(crate) fn flush_batch(&mut self) {
         let Some(batch) = &mut self.batch else { return };
-        for (id, mut commands) in std::mem::take(batch) {
+        for (id, commands) in std::mem::take(batch) {
             let Some(entry) = self.peers.get(&id) else {
                 continue;
             };
-            let command = if commands.len() == 1 {
-                commands.pop().expect("one command")
-            } else {
-                PeerCommand::Batch(commands)
+            let command = match <[PeerCommand; 1]>::try_from(commands) {
+                Ok([one]) => one,
+                Err(commands) => PeerCommand::Batch(commands),
             };
             entry.handle.send(command);
         }
