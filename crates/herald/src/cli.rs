@@ -196,6 +196,10 @@ pub(crate) struct DecodeArgs {
     /// Decode ADD-PATH path identifiers.
     #[arg(short = 'i', long = "path-information")]
     pub(crate) path_information: bool,
+    /// Decode as each neighbor of this configuration would (its families, capabilities
+    /// and addresses), once per neighbor; `--family` is then ignored, as by ExaBGP.
+    #[arg(short = 'c', long, value_name = "FILE")]
+    pub(crate) configuration: Option<std::path::PathBuf>,
     /// The message in hex (colons and spaces are ignored; the marker is optional).
     #[arg(required = true, num_args = 1.., value_name = "HEX")]
     pub(crate) payload: Vec<String>,

@@ -162,6 +162,20 @@ impl JsonEncoder {
         });
         true
     }
+
+    /// One NLRI alone, as `exabgp decode --nlri` prints it (`{ "nlri": "10.0.0.0/24" }`,
+    /// a flow with its `"string"`), ended by `\n`. The route is shown as announced, with
+    /// no next hop.
+    pub fn nlri(&self, out: &mut String, family: wire::Family, nlri: &wire::Nlri) {
+        let entry = crate::render::update::Entry {
+            family,
+            action: crate::render::update::Action::Announce,
+            nlri,
+            next_hop: None,
+        };
+        crate::render::update::nlri_json(out, &entry, false);
+        out.push('\n');
+    }
 }
 
 /// Writes the envelope around `payload` and ends the line.

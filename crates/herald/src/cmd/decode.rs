@@ -1,18 +1,20 @@
-//! `herald decode [-f "afi safi"] [-i] [--open|--update] HEX`: decode one BGP message and
-//! print the JSON ExaBGP 5 prints for it (`exabgp decode`), with the same invented
-//! neighbor (127.0.0.1 ↔ 127.0.0.1, AS 65533 ↔ 65533, router-id 10.0.0.2), counter 1 and
-//! `"direction": "in"`.
+//! `herald decode [-c FILE | -f "afi safi"] [-i] [--nlri|--open|--update] HEX`: decode one
+//! BGP message and print the JSON ExaBGP 5 prints for it (`exabgp decode`), with the same
+//! invented neighbor (127.0.0.1 ↔ 127.0.0.1, AS 65533 ↔ 65533, router-id 10.0.0.2),
+//! counter 1 and `"direction": "in"`.
 //!
 //! The hex may carry colons and spaces, and may lack the 16-octet marker and header: a
 //! message without marker is an UPDATE body, as in ExaBGP. Decoding uses a four-octet-ASN,
-//! extended-message context; `-i` turns ADD-PATH on for every family. `--nlri` (a bare
-//! NLRI field) is not supported yet.
+//! extended-message context; `-i` turns ADD-PATH on for every family. `--nlri` reads a
+//! bare NLRI field of the first family and prints one object per NLRI. `-c FILE` decodes
+//! once for every neighbor of a configuration, with what that neighbor would negotiate
+//! with a peer sending the same OPEN back.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::bail;
 use api::{Envelope, JsonEncoder, MessageEvent, NeighborInfo};
-use wire::{Afi, Asn, DecodeCtx, Family, Message, Safi};
+use wire::{Afi, Asn, DecodeCtx, Family, Message, Nlri, Reader, Safi, WireErrorKind};
 
 use crate::cli::DecodeArgs;
 
@@ -33,26 +35,44 @@ pub(crate) fn run(args: &DecodeArgs) -> anyhow::Result<u8> {
         println!("  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01");
         return Ok(1);
     };
-    if args.nlri {
-        bail!("decoding a bare NLRI field (--nlri) is not supported yet");
+    let views = match &args.configuration {
+        Some(path) => configured_views(path)?,
+        None => vec![invented_view(args)?],
+    };
+    // as ExaBGP: the message is shown once per neighbor, and the first failure stops
+    for view in &views {
+        let mut out = String::new();
+        let shown = if args.nlri {
+            nlri_lines(&mut out, &bytes, view)
+        } else {
+            message_line(&mut out, &bytes, args.open, view)
+        };
+        if let Err(reason) = shown {
+            eprintln!("could not decode the message: {reason}");
+            println!("invalid payload");
+            return Ok(1);
+        }
+        print!("{out}");
     }
+    Ok(0)
+}
+
+/// The session a message is decoded for: who the JSON says it came from, and what was
+/// negotiated.
+struct View {
+    peer: NeighborInfo,
+    ctx: DecodeCtx,
+    /// The negotiated families, in configuration order; `--nlri` decodes for the first.
+    families: Vec<Family>,
+}
+
+/// `exabgp decode`'s invented neighbor: 127.0.0.1 ↔ 127.0.0.1, AS 65533 ↔ 65533,
+/// router-id 10.0.0.2, the families of `--family` (all when absent), ADD-PATH on them with
+/// `-i`.
+fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
     let families = match &args.family {
         Some(text) => parse_families(text)?,
         None => Vec::new(),
-    };
-    let frame = if bytes.starts_with(&[0xff; 16]) {
-        bytes
-    } else {
-        // a body alone: an UPDATE (or an OPEN with --open)
-        let kind = if args.open { 1 } else { 2 };
-        let Ok(len) = u16::try_from(bytes.len() + 19) else {
-            bail!("the message is too long");
-        };
-        let mut frame = vec![0xff; 16];
-        frame.extend_from_slice(&len.to_be_bytes());
-        frame.push(kind);
-        frame.extend_from_slice(&bytes);
-        frame
     };
     let ctx = DecodeCtx {
         asn4: true,
@@ -64,28 +84,122 @@ pub(crate) fn run(args: &DecodeArgs) -> anyhow::Result<u8> {
         },
         ..DecodeCtx::default()
     };
-    let decoded = match Message::decode(&frame, &ctx) {
-        Ok(decoded) => decoded,
-        Err(e) => {
-            eprintln!("could not decode the message: {e}");
-            println!("invalid payload");
-            return Ok(1);
+    Ok(View {
+        peer: NeighborInfo {
+            local_addr: [127, 0, 0, 1].into(),
+            peer_addr: [127, 0, 0, 1].into(),
+            local_as: Asn(65533),
+            peer_as: Asn(65533),
+            router_id: Some([10, 0, 0, 2].into()),
+        },
+        ctx,
+        families,
+    })
+}
+
+/// `--configuration FILE`: one view per neighbor of the file, each as a session with a
+/// peer that sent back the same OPEN (what ExaBGP assumes): its families, four-octet ASN
+/// and extended-message capabilities, and ADD-PATH where the neighbor both sends and
+/// receives (one side alone negotiates nothing, RFC 7911 §4).
+fn configured_views(path: &std::path::Path) -> anyhow::Result<Vec<View>> {
+    let config = match config::load(&[path.to_path_buf()]) {
+        Ok(config) => config,
+        Err(errors) => {
+            let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            bail!("{}", reasons.join("\n"));
         }
     };
-    let line = render(&decoded.message, decoded.treat_as_withdraw());
-    print!("{line}");
-    Ok(0)
+    if config.neighbors.is_empty() {
+        bail!("{}: no neighbor to decode for", path.display());
+    }
+    Ok(config
+        .neighbors
+        .iter()
+        .map(|n| {
+            let asn = |setting: &config::AsnSetting| match setting {
+                config::AsnSetting::Asn(asn) => Some(*asn),
+                config::AsnSetting::Auto => None,
+            };
+            let peer_as = asn(&n.peer_as);
+            let local_as = asn(&n.local_as).or(peer_as).unwrap_or(Asn(0));
+            let both_ways = n.capability.add_path == Some(wire::cap::AddPathMode::Both);
+            View {
+                peer: NeighborInfo {
+                    local_addr: n.local_address.unwrap_or(n.peer_address.addr()),
+                    peer_addr: n.peer_address.addr(),
+                    local_as,
+                    peer_as: peer_as.unwrap_or(local_as),
+                    router_id: n.router_id,
+                },
+                ctx: DecodeCtx {
+                    asn4: n.capability.asn4,
+                    extended_message: n.capability.extended_message,
+                    add_path: if both_ways {
+                        n.add_path.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    ..DecodeCtx::default()
+                },
+                families: n.families.clone(),
+            }
+        })
+        .collect())
+}
+
+/// A whole message (or an UPDATE body without header) → its JSON line.
+fn message_line(out: &mut String, bytes: &[u8], open: bool, view: &View) -> Result<(), String> {
+    let frame = if bytes.starts_with(&[0xff; 16]) {
+        bytes.to_vec()
+    } else {
+        // a body alone: an UPDATE (or an OPEN with --open)
+        let kind = if open { 1 } else { 2 };
+        let len = u16::try_from(bytes.len() + 19).map_err(|_| "the message is too long")?;
+        let mut frame = vec![0xff; 16];
+        frame.extend_from_slice(&len.to_be_bytes());
+        frame.push(kind);
+        frame.extend_from_slice(bytes);
+        frame
+    };
+    let decoded = Message::decode(&frame, &view.ctx).map_err(|e| e.to_string())?;
+    out.push_str(&render(
+        &decoded.message,
+        decoded.treat_as_withdraw(),
+        &view.peer,
+    ));
+    Ok(())
+}
+
+/// A bare NLRI field of the view's first family → one JSON object per NLRI, as ExaBGP's
+/// `decode --nlri` prints them.
+fn nlri_lines(out: &mut String, bytes: &[u8], view: &View) -> Result<(), String> {
+    let family = view
+        .families
+        .first()
+        .copied()
+        .unwrap_or(Family::IPV4_UNICAST);
+    let mut reader = Reader::new(bytes);
+    let nlris = Nlri::decode_field(
+        &mut reader,
+        family,
+        view.ctx.add_path(family),
+        WireErrorKind::InvalidNetworkField,
+    )
+    .map_err(|e| e.to_string())?;
+    if nlris.is_empty() {
+        return Err("no NLRI".to_owned());
+    }
+    for nlri in &nlris {
+        if let Nlri::Opaque(_) = nlri {
+            return Err(format!("NLRI of {family} are not decoded"));
+        }
+        JsonEncoder::default().nlri(out, family, nlri);
+    }
+    Ok(())
 }
 
 /// The JSON line for a decoded message, as `exabgp decode` prints it.
-fn render(message: &Message, treat_as_withdraw: bool) -> String {
-    let peer = NeighborInfo {
-        local_addr: [127, 0, 0, 1].into(),
-        peer_addr: [127, 0, 0, 1].into(),
-        local_as: Asn(65533),
-        peer_as: Asn(65533),
-        router_id: Some([10, 0, 0, 2].into()),
-    };
+fn render(message: &Message, treat_as_withdraw: bool, peer: &NeighborInfo) -> String {
     let time = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64());
@@ -102,7 +216,7 @@ fn render(message: &Message, treat_as_withdraw: bool) -> String {
     let mut event = MessageEvent::new(api::Direction::Receive, message);
     event.treat_as_withdraw = treat_as_withdraw;
     let mut out = String::new();
-    JsonEncoder::default().message(&mut out, &env, &peer, &event);
+    JsonEncoder::default().message(&mut out, &env, peer, &event);
     // `exabgp decode` names the direction "in" (its internal Direction.IN), where the
     // daemon's events say "receive"
     out.replacen("\"direction\": \"receive\"", "\"direction\": \"in\"", 1)
@@ -208,7 +322,17 @@ mod tests {
             ..DecodeCtx::default()
         };
         let decoded = Message::decode(&frame, &ctx).unwrap();
-        let line = render(&decoded.message, decoded.treat_as_withdraw());
+        let view = invented_view(&DecodeArgs {
+            nlri: false,
+            update: true,
+            open: false,
+            family: None,
+            path_information: false,
+            configuration: None,
+            payload: Vec::new(),
+        })
+        .unwrap();
+        let line = render(&decoded.message, decoded.treat_as_withdraw(), &view.peer);
         let got: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
         let expected: serde_json::Value = serde_json::from_str(
             r#"{ "exabgp": "5.0.0", "time": 1653384088.2516758, "host" : "MacBook-Pro-2.local", "pid" : 32060, "ppid" : 55846, "counter": 1, "type": "update", "neighbor": {     "address": { "local": "127.0.0.1", "peer": "127.0.0.1" },     "asn": { "local": 65533, "peer": 65533 }, "router-id": "10.0.0.2" , "direction": "in", "message": { "update": { "attribute": { "origin": "igp", "med": 200, "local-preference": 100 }, "announce": { "ipv4 unicast": { "101.1.101.1": [ { "nlri": "0.0.0.0/0" }, { "nlri": "0.0.0.0/0" }, { "nlri": "0.0.0.0/0" }, { "nlri": "0.0.0.0/0" }, { "nlri": "1.1.1.1/32" } ] } } } } } }"#,
