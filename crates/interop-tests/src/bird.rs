@@ -117,9 +117,15 @@ impl Bird {
     /// Writes the configuration into `tmp`, checks it with `bird -p`, starts BIRD and waits
     /// until its control socket answers.
     pub fn start(tmp: &TempDir, config: &BirdConfig) -> Result<Self> {
+        Self::start_text(tmp, &config.render())
+    }
+
+    /// As [`Bird::start`], with a configuration written by the test (for channels and
+    /// tables that [`BirdConfig`] does not describe, such as `flow4` or `vpn4 mpls`).
+    pub fn start_text(tmp: &TempDir, text: &str) -> Result<Self> {
         let bird = which("bird")?;
         which("birdc")?;
-        let conf = tmp.write("bird.conf", &config.render())?;
+        let conf = tmp.write("bird.conf", text)?;
         let conf_arg = conf.display().to_string();
         run(&bird.display().to_string(), &["-p", "-c", &conf_arg])?;
         let ctl = tmp.join("bird.ctl");
