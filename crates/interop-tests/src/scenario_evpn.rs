@@ -1,0 +1,242 @@
+//! EVPN (RFC 7432, RFC 9136) scenarios against GoBGP:
+//!
+//! - [`receive_evpn_like_exabgp`]: GoBGP originates a MAC/IP Advertisement, an Inclusive
+//!   Multicast Ethernet Tag and an IP Prefix route, then withdraws them; ExaBGP and the
+//!   other speaker, side by side, print the same JSON for every route, and the fields
+//!   they print (RD, Ethernet Tag, MAC, IP, label, prefix, gateway) are the ones GoBGP's
+//!   own RIB shows for the routes it originated.
+
+use serde_json::Value;
+
+use crate::error::{HarnessError, Result};
+use crate::json::comparable;
+use crate::lab::{Lab, LabConfig, Peer, PeerKind};
+use crate::scenario::{ebgp, wait_update, with_lab};
+use crate::speaker::SpeakerKind;
+
+/// The routes GoBGP originates (`gobgp global rib -a evpn add …`).
+const ORIGIN: [&[&str]; 3] = [
+    &[
+        "macadv",
+        "aa:bb:cc:dd:ee:04",
+        "10.0.0.4",
+        "etag",
+        "10",
+        "label",
+        "100",
+        "rd",
+        "65000:1",
+        "rt",
+        "65000:1",
+    ],
+    &[
+        "multicast",
+        "10.0.0.5",
+        "etag",
+        "20",
+        "rd",
+        "65000:2",
+        "rt",
+        "65000:2",
+        "encap",
+        "vxlan",
+    ],
+    &[
+        "prefix",
+        "198.51.100.0/24",
+        "gw",
+        "192.0.2.9",
+        "etag",
+        "30",
+        "label",
+        "300",
+        "rd",
+        "65000:3",
+        "rt",
+        "65000:3",
+    ],
+];
+
+fn evpn(config: LabConfig) -> LabConfig {
+    LabConfig {
+        evpn: true,
+        ..config
+    }
+}
+
+fn gobgp(lab: &Lab) -> Result<&crate::gobgp::Gobgp> {
+    match &lab.peer {
+        Peer::Gobgp(gobgp) => Ok(gobgp),
+        _ => Err(HarnessError::Parse {
+            what: "the peer".into(),
+            reason: "EVPN scenarios run against GoBGP".into(),
+        }),
+    }
+}
+
+fn gobgp_routes(lab: &Lab, verb: &str) -> Result<()> {
+    let gobgp = gobgp(lab)?;
+    for route in ORIGIN {
+        let mut args = vec!["global", "rib", "-a", "evpn", verb];
+        args.extend_from_slice(route);
+        if verb == "add" {
+            args.extend_from_slice(&["nexthop", "192.0.2.254"]);
+        }
+        gobgp.cli(&args)?;
+    }
+    Ok(())
+}
+
+/// Every `l2vpn evpn` route of `updates`, one object each with its action, next hop and
+/// the update's attributes, sorted: the same routes compare equal however a peer packed
+/// them into UPDATEs.
+pub fn evpn_routes(updates: &[Value]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for update in updates.iter().map(comparable) {
+        let attribute = update
+            .pointer("/neighbor/message/update/attribute")
+            .cloned();
+        let announce = update.pointer("/neighbor/message/update/announce/l2vpn evpn");
+        for (hop, routes) in announce.and_then(Value::as_object).into_iter().flatten() {
+            for route in routes.as_array().into_iter().flatten() {
+                out.push(serde_json::json!({
+                    "action": "announce", "next-hop": hop, "nlri": route, "attribute": attribute
+                }));
+            }
+        }
+        let withdraw = update.pointer("/neighbor/message/update/withdraw/l2vpn evpn");
+        for route in withdraw.and_then(Value::as_array).into_iter().flatten() {
+            out.push(serde_json::json!({ "action": "withdraw", "nlri": route }));
+        }
+    }
+    out.sort_by_key(Value::to_string);
+    out
+}
+
+fn count(updates: &[Value], action: &str) -> usize {
+    evpn_routes(updates)
+        .iter()
+        .filter(|r| r["action"] == action)
+        .count()
+}
+
+/// What GoBGP's own RIB says of the routes it originated, in ExaBGP's field names:
+/// `(code, rd, {field: value})` per route.
+fn gobgp_view(lab: &Lab) -> Result<Vec<Value>> {
+    let out = gobgp(lab)?.cli(&["-j", "global", "rib", "-a", "evpn"])?;
+    let json: Value = serde_json::from_str(out.trim()).map_err(|e| HarnessError::Parse {
+        what: "gobgp global rib -a evpn".into(),
+        reason: format!("{e}: {out}"),
+    })?;
+    let mut view = Vec::new();
+    for paths in json.as_object().into_iter().flatten().map(|(_, p)| p) {
+        let Some(nlri) = paths.pointer("/0/nlri") else {
+            continue;
+        };
+        let v = &nlri["value"];
+        let rd = format!("{}:{}", v["rd"]["admin"], v["rd"]["assigned"]);
+        let mut want = serde_json::json!({ "code": nlri["type"], "rd": rd });
+        let fields = want.as_object_mut().ok_or_else(|| HarnessError::Parse {
+            what: "gobgp view".into(),
+            reason: "not an object".into(),
+        })?;
+        if let Some(etag) = v.get("etag") {
+            fields.insert("ethernet-tag".into(), etag.clone());
+        }
+        if let Some(mac) = v.get("mac").and_then(Value::as_str) {
+            fields.insert("mac".into(), mac.to_uppercase().into());
+        }
+        if let Some(prefix) = v.get("prefix").and_then(Value::as_str) {
+            let (ip, len) = prefix.split_once('/').unwrap_or((prefix, ""));
+            fields.insert("ip".into(), ip.into());
+            fields.insert("iplen".into(), len.parse::<u64>().unwrap_or(0).into());
+        } else if let Some(ip) = v.get("ip") {
+            fields.insert("ip".into(), ip.clone());
+        }
+        if let Some(gw) = v.get("gateway") {
+            fields.insert("gateway".into(), gw.clone());
+        }
+        let label = v
+            .get("labels")
+            .and_then(|l| l.get(0))
+            .or_else(|| v.get("label"));
+        if let Some(label) = label {
+            fields.insert("label".into(), label.clone());
+        }
+        view.push(want);
+    }
+    Ok(view)
+}
+
+/// Whether a printed route `nlri` shows every field of GoBGP's `want`. GoBGP 3.10 writes a
+/// configured label as the whole 24-bit field (the VXLAN VNI encoding of RFC 8365
+/// §5.1.3), which ExaBGP prints second in its `[label, raw]` pair (and omits when 0).
+fn shows(nlri: &Value, want: &Value) -> bool {
+    want.as_object().into_iter().flatten().all(|(k, v)| {
+        if k == "label" {
+            let raw = nlri
+                .pointer("/label/0/1")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            nlri.pointer("/label/0").is_some() && v.as_u64() == Some(raw)
+        } else {
+            nlri.get(k) == Some(v)
+        }
+    })
+}
+
+/// GoBGP originates EVPN routes of types 2, 3 and 5 and withdraws them; ExaBGP and `other`
+/// print the same JSON for each, with the fields GoBGP's RIB shows.
+pub fn receive_evpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
+    let kinds = [SpeakerKind::ExaBgp, other];
+    with_lab(
+        "evpn-like-exabgp",
+        &evpn(ebgp(PeerKind::Gobgp, &kinds)),
+        |lab| {
+            lab.wait_established(0)?;
+            lab.wait_established(1)?;
+            gobgp_routes(lab, "add")?;
+            for speaker in &lab.speakers {
+                let what = format!("{} prints the three EVPN announces", speaker.kind().name());
+                wait_update(speaker, &what, |_| {
+                    speaker.updates().is_ok_and(|u| count(&u, "announce") >= 3)
+                })?;
+            }
+            let view = gobgp_view(lab)?;
+            let routes = evpn_routes(&lab.speakers[1].updates()?);
+            for want in &view {
+                if !routes.iter().any(|r| shows(&r["nlri"], want)) {
+                    return Err(HarnessError::Parse {
+                        what: "the EVPN routes printed".into(),
+                        reason: format!("none shows GoBGP's {want}: {routes:#?}"),
+                    });
+                }
+            }
+            if view.len() != 3 {
+                return Err(HarnessError::Parse {
+                    what: "GoBGP's EVPN RIB".into(),
+                    reason: format!("{view:?}"),
+                });
+            }
+            gobgp_routes(lab, "del")?;
+            for speaker in &lab.speakers {
+                let what = format!("{} prints the three EVPN withdraws", speaker.kind().name());
+                wait_update(speaker, &what, |_| {
+                    speaker.updates().is_ok_and(|u| count(&u, "withdraw") >= 3)
+                })?;
+            }
+            let exabgp = evpn_routes(&lab.speakers[0].updates()?);
+            let other = evpn_routes(&lab.speakers[1].updates()?);
+            if exabgp == other {
+                return Ok(());
+            }
+            Err(HarnessError::Parse {
+                what: format!(
+                    "{}'s EVPN JSON against ExaBGP's",
+                    lab.speakers[1].kind().name()
+                ),
+                reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
+            })
+        },
+    )
+}
