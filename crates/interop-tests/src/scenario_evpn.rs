@@ -5,13 +5,16 @@
 //!   other speaker, side by side, print the same JSON for every route, and the fields
 //!   they print (RD, Ethernet Tag, MAC, IP, label, prefix, gateway) are the ones GoBGP's
 //!   own RIB shows for the routes it originated.
+//! - [`announce_evpn`]: the speaker announces one route of each type 1 to 5 (Herald's
+//!   `announce evpn …`, which ExaBGP 5 lacks); GoBGP holds each with the fields written,
+//!   the next hop and the route target; a withdraw removes one and leaves the others.
 
 use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
 use crate::json::comparable;
 use crate::lab::{Lab, LabConfig, Peer, PeerKind};
-use crate::scenario::{ebgp, wait_update, with_lab};
+use crate::scenario::{ebgp, ibgp, wait_update, with_lab};
 use crate::speaker::SpeakerKind;
 
 /// The routes GoBGP originates (`gobgp global rib -a evpn add …`).
@@ -239,4 +242,132 @@ pub fn receive_evpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
             })
         },
     )
+}
+
+/// The routes [`announce_evpn`] announces, and what GoBGP 3.10 must hold for each: its
+/// NLRI as `gobgp -j neighbor … adj-in -a evpn` prints it. GoBGP reads a label field as
+/// the whole 24 bits: `label 100` (RFC 3032: 100 << 4 | bottom of stack) shows as 1601,
+/// `vni 300` (RFC 8365 §5.1.3) as 300.
+pub fn announced_evpn() -> Vec<(&'static str, Value)> {
+    let rd = |admin: u64, assigned: u64| serde_json::json!({ "type": 0, "admin": admin, "assigned": assigned });
+    vec![
+        (
+            "announce evpn mac-advertisement rd 65000:1 esi 0 etag 10 mac 00:11:22:33:44:55 \
+             ip 10.0.0.1 label 100 next-hop 192.0.2.1 extended-community [ target:65000:1 ]",
+            serde_json::json!({ "type": 2, "value": {
+                "rd": rd(65000, 1), "esi": "single-homed", "etag": 10,
+                "mac": "00:11:22:33:44:55", "ip": "10.0.0.1", "labels": [1601] } }),
+        ),
+        (
+            "announce evpn multicast rd 65000:2 etag 20 ip 192.0.2.1 next-hop 192.0.2.1 \
+             extended-community [ target:65000:2 ]",
+            serde_json::json!({ "type": 3, "value": {
+                "rd": rd(65000, 2), "etag": 20, "ip": "192.0.2.1" } }),
+        ),
+        (
+            "announce evpn ip-prefix rd 65000:3 etag 30 198.51.100.0/24 gateway 192.0.2.9 \
+             vni 300 next-hop 192.0.2.1 extended-community [ target:65000:3 ]",
+            serde_json::json!({ "type": 5, "value": {
+                "rd": rd(65000, 3), "esi": "single-homed", "etag": 30,
+                "prefix": "198.51.100.0/24", "gateway": "192.0.2.9", "label": 300 } }),
+        ),
+        (
+            "announce evpn ethernet-ad rd 65000:4 esi 00:11:22:33:44:55:66:77:88:99 etag 40 \
+             label 400 next-hop 192.0.2.1 extended-community [ target:65000:4 ]",
+            serde_json::json!({ "type": 1, "value": {
+                "rd": rd(65000, 4), "esi": "ESI_ARBITRARY | 11:22:33:44:55:66:77:88:99",
+                "etag": 40, "label": 6401 } }),
+        ),
+        (
+            "announce evpn ethernet-segment rd 65000:5 esi 00:11:22:33:44:55:66:77:88:99 \
+             ip 192.0.2.1 next-hop 192.0.2.1 extended-community [ target:65000:5 ]",
+            serde_json::json!({ "type": 4, "value": {
+                "rd": rd(65000, 5), "esi": "ESI_ARBITRARY | 11:22:33:44:55:66:77:88:99",
+                "ip": "192.0.2.1" } }),
+        ),
+    ]
+}
+
+/// The EVPN routes GoBGP holds from speaker `i`: (NLRI, next hop, route targets).
+fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>)>> {
+    let neighbor = lab.speaker_address(i).to_string();
+    let out = gobgp(lab)?.cli(&["-j", "neighbor", &neighbor, "adj-in", "-a", "evpn"])?;
+    if out.trim().is_empty() || out.trim() == "null" {
+        return Ok(Vec::new());
+    }
+    let json: Value = serde_json::from_str(out.trim()).map_err(|e| HarnessError::Parse {
+        what: "gobgp adj-in -a evpn".into(),
+        reason: format!("{e}: {out}"),
+    })?;
+    let mut routes = Vec::new();
+    for paths in json.as_object().into_iter().flatten().map(|(_, p)| p) {
+        let Some(path) = paths.get(0) else { continue };
+        let attrs = path
+            .get("attrs")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let hop = attrs
+            .iter()
+            .find(|a| a["type"] == 14)
+            .map(|a| a["nexthop"].clone())
+            .unwrap_or(Value::Null);
+        let targets = attrs
+            .iter()
+            .filter(|a| a["type"] == 16)
+            .flat_map(|a| a["value"].as_array().cloned().unwrap_or_default())
+            .map(|c| c["value"].clone())
+            .collect();
+        routes.push((path["nlri"].clone(), hop, targets));
+    }
+    Ok(routes)
+}
+
+/// Waits until GoBGP holds exactly the routes of `want` (indexes into [`announced_evpn`])
+/// from speaker 0, each with next hop 192.0.2.1 and its route target `65000:<n>`.
+fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
+    let all = announced_evpn();
+    crate::process::wait_while_alive(
+        what,
+        crate::lab::ROUTE_LIMIT,
+        || lab.alive(),
+        || {
+            let held = gobgp_adj_in(lab, 0).map_err(|e| e.to_string())?;
+            let ok = held.len() == want.len()
+                && want.iter().all(|&i| {
+                    let (_, nlri) = &all[i];
+                    let target = Value::String(format!("65000:{}", i + 1));
+                    held.iter().any(|(n, hop, rts)| {
+                        n == nlri && hop == "192.0.2.1" && rts == &vec![target.clone()]
+                    })
+                });
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("GoBGP holds {held:#?}"))
+            }
+        },
+    )
+}
+
+/// The speaker announces one EVPN route of each type; GoBGP holds them with the fields
+/// written; withdrawing the MAC/IP route leaves the four others.
+pub fn announce_evpn(kind: SpeakerKind) -> Result<(), String> {
+    with_lab("evpn-announce", &evpn(ibgp(PeerKind::Gobgp, kind)), |lab| {
+        let speaker = &lab.speakers[0];
+        for (line, _) in announced_evpn() {
+            speaker.send(line)?;
+        }
+        lab.wait_established(0)?;
+        wait_held(lab, "GoBGP holds the five EVPN routes", &[0, 1, 2, 3, 4])?;
+        speaker.send(
+            "withdraw evpn mac-advertisement rd 65000:1 esi 0 etag 10 mac 00:11:22:33:44:55 \
+             ip 10.0.0.1 label 100",
+        )?;
+        wait_held(
+            lab,
+            "the MAC/IP route withdrawn, the others kept",
+            &[1, 2, 3, 4],
+        )
+    })
 }

@@ -170,3 +170,10 @@ fn herald_prints_the_vpn_json_exabgp_prints_gobgp() {
 fn herald_prints_the_evpn_json_exabgp_prints_gobgp() {
     pass(herald_interop_tests::scenario_evpn::receive_evpn_like_exabgp(SpeakerKind::Herald));
 }
+
+#[test]
+fn herald_announces_evpn_to_gobgp() {
+    pass(herald_interop_tests::scenario_evpn::announce_evpn(
+        SpeakerKind::Herald,
+    ));
+}
