@@ -1,12 +1,17 @@
 //! EVPN NLRI (AFI 25 / SAFI 70, RFC 7432 §7, RFC 9136 §3): `decode(encode(r)) == r` for
 //! every route type, IPv4 and IPv6, with and without ADD-PATH; any field either decodes
-//! and re-encodes to the same octets or fails with an error (no panic).
+//! and re-encodes to the same octets or fails with an error (no panic); a malformed route
+//! in an UPDATE resets the session with (3,10) (RFC 7606 §5.3), as for the other families
+//! whose NLRI Herald decodes.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use herald_wire::nlri::evpn::{Esi, EvpnLabel, MacAddress};
 use herald_wire::nlri::{Evpn, EvpnRoute, RouteDistinguisher};
-use herald_wire::{Afi, Family, Nlri, PathId, Reader, Safi, WireErrorKind};
+use herald_wire::{
+    Afi, Attribute, DecodeCtx, Family, Message, Nlri, Notification, PathId, Reader, Safi,
+    WireErrorKind,
+};
 use proptest::prelude::*;
 
 const EVPN: Family = Family::new(Afi::L2VPN, Safi::EVPN);
@@ -147,5 +152,57 @@ proptest! {
                 prop_assert_eq!(&again[..], input);
             }
         }
+    }
+}
+
+/// An UPDATE whose only attribute is an MP_REACH_NLRI of `l2vpn evpn` with next hop
+/// 192.0.2.1 and the NLRI `nlri`.
+fn evpn_update(nlri: &[u8]) -> Vec<u8> {
+    let mut reach = vec![0x00, 0x19, 0x46, 0x04, 192, 0, 2, 1, 0x00];
+    reach.extend_from_slice(nlri);
+    let mut attrs = vec![0x90, 0x0e];
+    attrs.extend_from_slice(&u16::try_from(reach.len()).unwrap().to_be_bytes());
+    attrs.extend_from_slice(&reach);
+    let mut body = vec![0, 0];
+    body.extend_from_slice(&u16::try_from(attrs.len()).unwrap().to_be_bytes());
+    body.extend_from_slice(&attrs);
+    let mut m = vec![0xff; 16];
+    m.extend_from_slice(&u16::try_from(19 + body.len()).unwrap().to_be_bytes());
+    m.push(2);
+    m.extend_from_slice(&body);
+    m
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn update_with_evpn_routes_decodes_and_malformed_ones_reset() {
+    // From ExaBGP's corpus (decoding/bgp-evpn-1): a MAC/IP route with an IPv4 address.
+    let good =
+        hex("02250001252C372E0001000000000000000000000000051530E88088308BE9200A22100A000000");
+    let decoded = Message::decode(&evpn_update(&good), &DecodeCtx::default()).unwrap();
+    let Message::Update(update) = decoded.message else {
+        panic!("not an UPDATE")
+    };
+    let Some(Attribute::MpReach(reach)) = update.attributes.first() else {
+        panic!("no MP_REACH_NLRI: {update:?}")
+    };
+    assert_eq!(reach.family, EVPN);
+    assert!(matches!(&reach.nlri[..], [Nlri::Evpn(r)] if r.route.code() == 2));
+    // The same route with a MAC length of 24 bits (RFC 7432 §7.2 allows only 48), and
+    // one whose Length overruns the attribute.
+    let mut bad_mac = good.clone();
+    bad_mac[24] = 24;
+    // (3,10) Invalid Network Field for the route, (3,1) Malformed Attribute List for the
+    // overrun, as for a truncated prefix (RFC 7606 §5.3).
+    for (nlri, subcode) in [(bad_mac, 10), (good[..30].to_vec(), 1)] {
+        let e = Message::decode(&evpn_update(&nlri), &DecodeCtx::default()).unwrap_err();
+        let n = Notification::from(&e);
+        assert_eq!((n.code, n.subcode), (3, subcode), "{e:?}");
     }
 }
