@@ -1,5 +1,6 @@
-//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277) or VPN (RFC 4364,
-//! 4659) family, chosen with ADD-PATH and announce/withdraw by the first input octet, and
+//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277), VPN (RFC 4364,
+//! 4659) or EVPN (RFC 7432, 9136) family, chosen with ADD-PATH and announce/withdraw by the
+//! first input octet, and
 //! checks that whatever decodes re-encodes and decodes to the same value.
 #![no_main]
 
@@ -17,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         2 => Safi::UNICAST,
         _ => Safi::MULTICAST,
     };
-    let family = Family::new(afi, safi);
+    let family = if flags & 0x20 != 0 {
+        Family::new(Afi::L2VPN, Safi::EVPN)
+    } else {
+        Family::new(afi, safi)
+    };
     let add_path = flags & 0x08 != 0;
     let withdraw = flags & 0x10 != 0;
     let decode = |bytes: &[u8]| {
@@ -45,6 +50,6 @@ fuzz_target!(|data: &[u8]| {
     });
     if !ambiguous {
         // The property under test: a panic here is the finding the fuzzer reports.
-    assert_eq!(decode(&out).expect("re-encoded NLRI decodes"), nlri);
+        assert_eq!(decode(&out).expect("re-encoded NLRI decodes"), nlri);
     }
 });

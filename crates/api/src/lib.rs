@@ -29,7 +29,8 @@
 //! | labeled and VPN NLRI | yes | RFC 8277, 4364, 4659 |
 //! | FlowSpec NLRI (flow, flow-vpn; every component, `string`, `next-hop`, `rd`) | yes | RFC 8955, 8956 |
 //! | MUP NLRI (ISD, DSD, Type 1/2 Session Transformed) | yes | draft-mpmz-bess-mup-safi; valid JSON where ExaBGP 5.0.15 drops a comma |
-//! | VPLS, EVPN, BGP-LS, MVPN NLRI | no | the wire crate keeps them opaque |
+//! | EVPN NLRI (route types 1–5; others `parsed: false`) | yes | RFC 7432, 9136 |
+//! | VPLS, BGP-LS, MVPN NLRI | no | the wire crate keeps them opaque |
 //! | NOTIFICATION with the RFC 8203/9003 Shutdown Communication | yes | |
 //! | ROUTE-REFRESH (RFC 7313 subtypes), OPERATIONAL | yes | |
 //! | `packets`, `consolidate` (`header` / `body`) | yes | |

@@ -645,3 +645,25 @@ fn parentheses_in_values_and_routes() {
     assert_eq!(n.md5_password.as_deref(), Some("pa(ss)"));
     assert_eq!(n.routes[0].attributes.len(), 2);
 }
+
+#[test]
+fn evpn_block_routes() {
+    let c = neighbor(
+        "family { l2vpn evpn; }\n evpn {\n  mac-advertisement rd 65000:1 etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1 label 100 next-hop 192.0.2.1 extended-community [ target:65000:1 ];\n  multicast rd 65000:2 ip 192.0.2.1 next-hop 192.0.2.1;\n }",
+    );
+    let routes = &c.neighbors[0].routes;
+    assert_eq!(routes.len(), 2);
+    assert_eq!(routes[0].family, Family::new(Afi::L2VPN, Safi::EVPN));
+    assert!(matches!(&routes[0].nlri, wire::Nlri::Evpn(r) if r.route.code() == 2));
+    assert_eq!(routes[0].attributes.len(), 1);
+    assert!(matches!(&routes[1].nlri, wire::Nlri::Evpn(r) if r.route.code() == 3));
+    let e = errs(&format!(
+        "neighbor 10.0.0.1 {{\n  {BASE}  evpn {{\n    multicast rd 65000:2 ip 192.0.2.1;\n    macadv rd 65000:1 mac 00:11 label 1 next-hop 192.0.2.1;\n  }}\n}}\n"
+    ));
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e[0].starts_with("t.conf:6:5: invalid announcement"),
+        "{e:?}"
+    );
+    assert!(e[1].contains("near '00:11'"), "{e:?}");
+}

@@ -46,6 +46,9 @@ pub struct GobgpConfig {
     /// Negotiate IPv4 FlowSpec (RFC 8955, GoBGP's `ipv4-flowspec`) besides IPv4 unicast;
     /// read it back with `adj_in(neighbor, "ipv4-flowspec")`.
     pub flowspec: bool,
+    /// Negotiate EVPN (RFC 7432, GoBGP's `l2vpn-evpn`) besides IPv4 unicast; read it back
+    /// with `adj_in(neighbor, "evpn")`.
+    pub evpn: bool,
 }
 
 impl GobgpConfig {
@@ -68,7 +71,7 @@ impl GobgpConfig {
             let _ = writeln!(conf, "  [neighbors.timers.config]");
             let _ = writeln!(conf, "    hold-time = 9");
             let _ = writeln!(conf, "    connect-retry = 2");
-            if self.ipv6 || self.vpn || self.flowspec {
+            if self.ipv6 || self.vpn || self.flowspec || self.evpn {
                 let mut families = vec!["ipv4-unicast"];
                 if self.ipv6 {
                     families.push("ipv6-unicast");
@@ -78,6 +81,9 @@ impl GobgpConfig {
                 }
                 if self.flowspec {
                     families.push("ipv4-flowspec");
+                }
+                if self.evpn {
+                    families.push("l2vpn-evpn");
                 }
                 for family in families {
                     let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
@@ -495,6 +501,7 @@ mod tests {
             ipv6: true,
             vpn: true,
             flowspec: true,
+            evpn: true,
         }
         .render();
         assert!(conf.contains("neighbor-address = \"127.0.8.2\""));
@@ -503,5 +510,6 @@ mod tests {
         assert!(conf.contains("afi-safi-name = \"ipv6-unicast\""));
         assert!(conf.contains("afi-safi-name = \"l3vpn-ipv4-unicast\""));
         assert!(conf.contains("afi-safi-name = \"ipv4-flowspec\""));
+        assert!(conf.contains("afi-safi-name = \"l2vpn-evpn\""));
     }
 }

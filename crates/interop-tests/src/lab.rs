@@ -89,6 +89,8 @@ pub struct LabConfig {
     pub ipv6: bool,
     /// Negotiate IPv4 VPN and labeled unicast besides IPv4 unicast (GoBGP peers only).
     pub vpn: bool,
+    /// Negotiate EVPN (`l2vpn evpn`) besides IPv4 unicast (GoBGP peers only).
+    pub evpn: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -101,6 +103,7 @@ pub struct Lab {
     subnet: Subnet,
     ipv6: bool,
     vpn: bool,
+    evpn: bool,
     origin: Option<Origin>,
     // Declared last: dropped after every process has stopped.
     tmp: TempDir,
@@ -177,6 +180,7 @@ impl Lab {
                     ipv6: config.ipv6,
                     vpn: config.vpn,
                     flowspec: false,
+                    evpn: config.evpn,
                 },
             )?),
             PeerKind::Frr => {
@@ -231,6 +235,7 @@ impl Lab {
                     peer_port: port,
                     ipv6: config.ipv6,
                     vpn: config.vpn,
+                    evpn: config.evpn,
                 },
             )?);
         }
@@ -240,6 +245,7 @@ impl Lab {
             subnet,
             ipv6: config.ipv6,
             vpn: config.vpn,
+            evpn: config.evpn,
             origin: config.origin.clone(),
             tmp,
         })
@@ -277,6 +283,9 @@ impl Lab {
         }
         if self.vpn {
             afis.extend(["vpnv4", "ipv4-mpls"]);
+        }
+        if self.evpn {
+            afis.push("evpn");
         }
         let mut routes = Vec::new();
         match &self.peer {

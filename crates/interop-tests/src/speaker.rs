@@ -75,6 +75,8 @@ pub struct SpeakerConfig {
     pub ipv6: bool,
     /// Also negotiate IPv4 `mpls-vpn` and `nlri-mpls`.
     pub vpn: bool,
+    /// Also negotiate `l2vpn evpn`.
+    pub evpn: bool,
 }
 
 impl SpeakerConfig {
@@ -103,7 +105,8 @@ impl SpeakerConfig {
         } else {
             ""
         };
-        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn} }}");
+        let evpn = if self.evpn { " l2vpn evpn;" } else { "" };
+        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn}{evpn} }}");
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");

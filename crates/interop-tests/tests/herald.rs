@@ -165,3 +165,15 @@ fn herald_announces_vpn_and_labeled_to_gobgp() {
 fn herald_prints_the_vpn_json_exabgp_prints_gobgp() {
     pass(scenario_vpn::receive_vpn_like_exabgp(SpeakerKind::Herald));
 }
+
+#[test]
+fn herald_prints_the_evpn_json_exabgp_prints_gobgp() {
+    pass(herald_interop_tests::scenario_evpn::receive_evpn_like_exabgp(SpeakerKind::Herald));
+}
+
+#[test]
+fn herald_announces_evpn_to_gobgp() {
+    pass(herald_interop_tests::scenario_evpn::announce_evpn(
+        SpeakerKind::Herald,
+    ));
+}

@@ -11,8 +11,10 @@
 //!
 //! Labeled (RFC 8277) and VPN (RFC 4364) prefixes put a label stack and a Route
 //! Distinguisher between the Length and the prefix: see [`labeled`]. FlowSpec NLRI
-//! (RFC 8955, 8956) are lists of match components: see [`flow`].
+//! (RFC 8955, 8956) are lists of match components: see [`flow`]. EVPN routes (RFC 7432,
+//! RFC 9136) are typed values: see [`evpn`].
 
+pub mod evpn;
 pub mod flow;
 pub mod labeled;
 pub mod mup;
@@ -26,6 +28,7 @@ use crate::error::{EncodeError, WireError, WireErrorKind};
 use crate::family::{Afi, Family, Safi};
 use crate::reader::Reader;
 
+pub use evpn::{is_evpn_family, Evpn, EvpnRoute};
 pub use flow::{is_flow_family, Flow};
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
 pub use mup::{is_mup_family, MupRoute, MupValue};
@@ -72,6 +75,8 @@ pub enum Nlri {
     Flow(Flow),
     /// A Mobile User Plane route (SAFI 85, draft-mpmz-bess-mup-safi), see [`MupRoute`].
     Mup(Box<MupRoute>),
+    /// An EVPN route (AFI 25, SAFI 70; RFC 7432 §7, RFC 9136 §3), see [`Evpn`].
+    Evpn(Box<Evpn>),
     /// The whole undecoded NLRI field of a family this crate does not parse, kept so that
     /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec family, one
     /// malformed entry (length and value) whose UPDATE is treated as withdraw.
@@ -93,6 +98,7 @@ impl Nlri {
             Self::Prefix { path_id, .. } | Self::Labeled { path_id, .. } => *path_id,
             Self::Flow(flow) => flow.path_id,
             Self::Mup(route) => route.path_id,
+            Self::Evpn(route) => route.path_id,
             Self::Opaque(_) => None,
         }
     }
@@ -118,6 +124,12 @@ impl Nlri {
             }
             Self::Flow(flow) => flow.encoded_len(add_path),
             Self::Mup(route) => {
+                let mut out = Vec::new();
+                // An unencodable route is refused by `encode`; its length does not matter.
+                let _ = route.encode(add_path, &mut out);
+                out.len()
+            }
+            Self::Evpn(route) => {
                 let mut out = Vec::new();
                 // An unencodable route is refused by `encode`; its length does not matter.
                 let _ = route.encode(add_path, &mut out);
@@ -179,6 +191,12 @@ impl Nlri {
                 }
                 route.encode(add_path, out)
             }
+            Self::Evpn(route) => {
+                if !is_evpn_family(family) {
+                    return Err(EncodeError::Unencodable("EVPN route in another family"));
+                }
+                route.encode(add_path, out)
+            }
             Self::Opaque(bytes) => {
                 out.extend_from_slice(bytes);
                 Ok(())
@@ -227,6 +245,14 @@ fn decode_entries(
         while !r.is_empty() {
             let route = MupRoute::decode(r, family.afi, add_path, truncated)?;
             out.push(Nlri::Mup(Box::new(route)));
+        }
+        return Ok(out);
+    }
+    if is_evpn_family(family) {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let route = Evpn::decode(r, add_path, truncated)?;
+            out.push(Nlri::Evpn(Box::new(route)));
         }
         return Ok(out);
     }

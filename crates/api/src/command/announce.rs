@@ -7,8 +7,9 @@ use super::{operational, route, Cursor, ParseError, PeerCommand};
 
 /// Parses what follows `announce` (`announce` true) or `withdraw`.
 pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand, ParseError> {
-    let what =
-        cur.expect("route | attributes | ipv4 | ipv6 | flow | eor | route-refresh | watchdog")?;
+    let what = cur.expect(
+        "route | attributes | ipv4 | ipv6 | flow | evpn | eor | route-refresh | watchdog",
+    )?;
     let command = match what.text {
         "route" => route::parse_route(cur, announce)?,
         "attribute" | "attributes" => route::parse_attributes(cur, announce)?,
@@ -28,6 +29,7 @@ pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand,
         }
         "operational" if announce => operational::parse(cur)?,
         "flow" => route::parse_flow(cur, announce, None)?,
+        "evpn" => route::parse_evpn(cur, announce)?,
         "vpls" => return Err(ParseError::unsupported(what)),
         _ => return Err(ParseError::new(what, "unknown announce/withdraw command")),
     };

@@ -1,5 +1,5 @@
 //! The answer to `help`: ExaBGP 5.0's command list, plus Herald's run-time neighbor
-//! commands.
+//! commands and `announce|withdraw evpn`.
 
 /// The lines written for `help` (before `done`), each ended by `\n`.
 pub const HELP: &str = "\n\
@@ -15,6 +15,7 @@ command are:\n\
 [neighbor <ip> [filters]] announce attribute\n\
 [neighbor <ip> [filters]] announce attributes\n\
 [neighbor <ip> [filters]] announce eor\n\
+[neighbor <ip> [filters]] announce evpn\n\
 [neighbor <ip> [filters]] announce flow\n\
 [neighbor <ip> [filters]] announce ipv4\n\
 [neighbor <ip> [filters]] announce ipv6\n\
@@ -29,6 +30,7 @@ command are:\n\
 [neighbor <ip> [filters]] teardown\n\
 [neighbor <ip> [filters]] withdraw attribute\n\
 [neighbor <ip> [filters]] withdraw attributes\n\
+[neighbor <ip> [filters]] withdraw evpn\n\
 [neighbor <ip> [filters]] withdraw flow\n\
 [neighbor <ip> [filters]] withdraw ipv4\n\
 [neighbor <ip> [filters]] withdraw ipv6\n\

@@ -1,7 +1,8 @@
 //! The route-carrying commands: `announce|withdraw route <prefix> <attributes…>`,
-//! `… attributes <attributes…> nlri <prefix>…`, `… ipv4|ipv6 <safi> <prefix> <attributes…>`
-//! and `… flow route …` (one line, or the `{ match { … } then { … } }` block; also `ipv4
-//! flow …`). The words are the configuration's (spec §1.5, §1.7, `config::route`).
+//! `… attributes <attributes…> nlri <prefix>…`, `… ipv4|ipv6 <safi> <prefix> <attributes…>`,
+//! `… flow route …` (one line, or the `{ match { … } then { … } }` block; also `ipv4
+//! flow …`) and `… evpn <route type> …`. The words are the configuration's (spec §1.5,
+//! §1.7, `config::route`).
 
 use config::route::{self as grammar, RouteError};
 use config::{NextHop, Route};
@@ -77,6 +78,15 @@ pub(super) fn parse_flow(
             ));
         }
     }
+    Ok(wrap(Routes::from(route), announce))
+}
+
+/// `evpn <route type> <fields…> <attributes…>`: one EVPN route in Herald's grammar
+/// (`config::route::evpn`; ExaBGP 5 has none).
+pub(super) fn parse_evpn(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand, ParseError> {
+    let words = statement(cur);
+    let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
+    let route = grammar::evpn::parse_evpn(&texts).map_err(|e| route_error(&words, e))?;
     Ok(wrap(Routes::from(route), announce))
 }
 

@@ -586,3 +586,21 @@ fn errors_name_the_word() {
         }
     }
 }
+
+#[test]
+fn evpn_routes_announce_and_withdraw() {
+    use wire::{Afi, Family, Safi};
+    let routes = announced(
+        "announce evpn mac-advertisement rd 65000:1 esi 0 etag 10 mac 00:11:22:33:44:55 \
+         ip 10.0.0.1 label 100 next-hop 192.0.2.1 extended-community [ target:65000:1 ]",
+    );
+    assert_eq!(routes[0].family, Family::new(Afi::L2VPN, Safi::EVPN));
+    assert!(matches!(&routes[0].nlri, Nlri::Evpn(r) if r.route.code() == 2));
+    assert_eq!(routes[0].attributes.len(), 1);
+    match peer("withdraw evpn multicast rd 65000:2 ip 10.0.0.5;").1 {
+        PeerCommand::Withdraw(routes) => assert_eq!(routes.into_vec().len(), 1),
+        other => panic!("{other:?}"),
+    }
+    let e = error("announce evpn mac-advertisement rd 65000:1 mac 00:11 label 1");
+    assert_eq!(e.token, "00:11");
+}

@@ -6,6 +6,7 @@
 
 pub(crate) mod attr;
 pub(crate) mod cap;
+pub(crate) mod evpn;
 pub(crate) mod extcomm;
 pub(crate) mod mup;
 pub mod notification;

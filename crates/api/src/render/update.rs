@@ -174,6 +174,7 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
             out.push_str(" }");
         }
         Nlri::Mup(route) => super::mup::json(out, route),
+        Nlri::Evpn(route) => super::evpn::json(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -220,6 +221,7 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
             }
         }
         Nlri::Mup(route) => super::mup::text(out, route),
+        Nlri::Evpn(route) => super::evpn::text(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);

@@ -218,7 +218,7 @@ fn key(ctx: &mut Ctx, n: &Node, d: &mut Draft, processes: &mut Vec<Process>) {
         "host-name" => set(&mut d.host_name, v::fqdn(ctx, n)),
         "domain-name" => set(&mut d.domain_name, v::fqdn(ctx, n)),
         "capability" | "family" | "add-path" | "nexthop" | "api" | "static" | "announce"
-        | "flow" | "l2vpn" | "operational" | "process"
+        | "flow" | "l2vpn" | "operational" | "process" | "evpn"
             if n.children.is_none() =>
         {
             ctx.err_node(n, format!("'{}' must be a block {{ }}", n.keyword()));
@@ -235,6 +235,7 @@ fn key(ctx: &mut Ctx, n: &Node, d: &mut Draft, processes: &mut Vec<Process>) {
         "static" => routes::static_block(ctx, n, &mut d.routes),
         "announce" => routes::announce_block(ctx, n, &mut d.routes, &mut d.raw),
         "flow" => routes::flow_block(ctx, n, &mut d.routes),
+        "evpn" => super::evpn::evpn_block(ctx, n, &mut d.routes),
         "l2vpn" | "operational" => routes::raw_block(ctx, n, &mut d.raw),
         "route" => routes::static_route(ctx, n, &mut d.routes),
         other => ctx.err_node(n, format!("unknown neighbor key '{other}'")),

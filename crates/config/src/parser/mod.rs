@@ -7,6 +7,7 @@
 
 mod build;
 mod draft;
+mod evpn;
 mod routes;
 mod values;
 

@@ -13,6 +13,7 @@
 //! `extended-community` whose values are merged; communities of each kind are kept sorted
 //! (large communities without duplicates).
 
+pub mod evpn;
 pub mod flow;
 pub mod values;
 
