@@ -14,6 +14,7 @@
 //! (large communities without duplicates).
 
 pub mod flow;
+pub mod mup;
 pub mod values;
 
 use std::net::IpAddr;
