@@ -1,6 +1,7 @@
-//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277) or VPN (RFC 4364,
-//! 4659) family, chosen with ADD-PATH and announce/withdraw by the first input octet, and
-//! checks that whatever decodes re-encodes and decodes to the same value.
+//! Decodes arbitrary bytes as the NLRI field of a unicast, multicast, labeled (RFC 8277),
+//! VPN (RFC 4364, 4659) or MUP (SAFI 85, draft-mpmz-bess-mup-safi) family, chosen with
+//! ADD-PATH and announce/withdraw by the first input octet, and checks that whatever
+//! decodes re-encodes and decodes to the same value.
 #![no_main]
 
 use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
@@ -11,10 +12,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let afi = if flags & 0x01 != 0 { Afi::IPV6 } else { Afi::IPV4 };
-    let safi = match (flags >> 1) & 0x03 {
-        0 => Safi::MPLS,
-        1 => Safi::MPLS_VPN,
-        2 => Safi::UNICAST,
+    let safi = match ((flags >> 1) & 0x03, flags & 0x20 != 0) {
+        (_, true) => Safi::MUP,
+        (0, _) => Safi::MPLS,
+        (1, _) => Safi::MPLS_VPN,
+        (2, _) => Safi::UNICAST,
         _ => Safi::MULTICAST,
     };
     let family = Family::new(afi, safi);
@@ -45,6 +47,6 @@ fuzz_target!(|data: &[u8]| {
     });
     if !ambiguous {
         // The property under test: a panic here is the finding the fuzzer reports.
-    assert_eq!(decode(&out).expect("re-encoded NLRI decodes"), nlri);
+        assert_eq!(decode(&out).expect("re-encoded NLRI decodes"), nlri);
     }
 });
