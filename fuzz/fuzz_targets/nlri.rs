@@ -1,30 +1,40 @@
-//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277), VPN (RFC 4364,
-//! 4659) or EVPN (RFC 7432, 9136) family, chosen with ADD-PATH and announce/withdraw by the
-//! first input octet, and
-//! checks that whatever decodes re-encodes and decodes to the same value.
+//! Decodes arbitrary bytes as the NLRI field of one of the families Herald parses, chosen
+//! with ADD-PATH and announce/withdraw by the first input octet, and checks that whatever
+//! decodes re-encodes and decodes to the same value. FlowSpec has a target of its own
+//! (`flow`), which also parses single rules.
 #![no_main]
 
 use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
 use libfuzzer_sys::fuzz_target;
 
+/// The families of the first octet's low four bits.
+const FAMILIES: [(Afi, Safi); 16] = [
+    (Afi::IPV4, Safi::UNICAST),
+    (Afi::IPV6, Safi::UNICAST),
+    (Afi::IPV4, Safi::MULTICAST),
+    (Afi::IPV4, Safi::MPLS),
+    (Afi::IPV6, Safi::MPLS),
+    (Afi::IPV4, Safi::MPLS_VPN),
+    (Afi::IPV6, Safi::MPLS_VPN),
+    (Afi::L2VPN, Safi::EVPN),
+    (Afi::L2VPN, Safi::VPLS),
+    (Afi::IPV4, Safi::MCAST_VPN),
+    (Afi::IPV6, Safi::MCAST_VPN),
+    (Afi::IPV4, Safi::MUP),
+    (Afi::IPV6, Safi::MUP),
+    (Afi::BGP_LS, Safi::BGP_LS),
+    (Afi::BGP_LS, Safi::BGP_LS_VPN),
+    (Afi::IPV4, Safi::RTC),
+];
+
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, field)) = data.split_first() else {
         return;
     };
-    let afi = if flags & 0x01 != 0 { Afi::IPV6 } else { Afi::IPV4 };
-    let safi = match (flags >> 1) & 0x03 {
-        0 => Safi::MPLS,
-        1 => Safi::MPLS_VPN,
-        2 => Safi::UNICAST,
-        _ => Safi::MULTICAST,
-    };
-    let family = if flags & 0x20 != 0 {
-        Family::new(Afi::L2VPN, Safi::EVPN)
-    } else {
-        Family::new(afi, safi)
-    };
-    let add_path = flags & 0x08 != 0;
-    let withdraw = flags & 0x10 != 0;
+    let (afi, safi) = FAMILIES[usize::from(flags & 0x0f)];
+    let family = Family::new(afi, safi);
+    let add_path = flags & 0x10 != 0;
+    let withdraw = flags & 0x20 != 0;
     let decode = |bytes: &[u8]| {
         let mut r = Reader::new(bytes);
         let kind = WireErrorKind::MalformedAttributeList;

@@ -266,7 +266,7 @@ impl Route {
 }
 
 /// A block of a family the typed model does not cover yet (`l2vpn`, `operational`, and
-/// `announce` lines for MVPN, MUP, FlowSpec, VPLS): kept as its statements so that the
+/// `announce` lines for MVPN, FlowSpec, VPLS): kept as its statements so that the
 /// file validates and the families work can build on it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RawSection {

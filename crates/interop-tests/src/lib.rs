@@ -15,7 +15,8 @@
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
 //! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus;
 //! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
-//!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`).
+//!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`; MUP routes with
+//!   ExaBGP 5 both ways in `scenario_mup`).
 //!
 //! This crate does not speak BGP itself and does not depend on Herald's crates: Herald is
 //! exercised only as the `herald` binary, exactly as users run it.
@@ -34,6 +35,7 @@ pub mod process;
 pub mod route;
 pub mod scenario;
 pub mod scenario_evpn;
+pub mod scenario_mup;
 pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;

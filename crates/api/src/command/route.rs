@@ -1,8 +1,8 @@
 //! The route-carrying commands: `announce|withdraw route <prefix> <attributes…>`,
 //! `… attributes <attributes…> nlri <prefix>…`, `… ipv4|ipv6 <safi> <prefix> <attributes…>`,
 //! `… flow route …` (one line, or the `{ match { … } then { … } }` block; also `ipv4
-//! flow …`) and `… evpn <route type> …`. The words are the configuration's (spec §1.5,
-//! §1.7, `config::route`).
+//! flow …`), `… ipv4|ipv6 mup …` and `… evpn <route type> …`. The words are the
+//! configuration's (spec §1.5, §1.7, `config::route`).
 
 use config::route::{self as grammar, RouteError};
 use config::{NextHop, Route};
@@ -41,7 +41,8 @@ pub(super) fn parse_family(
             };
             return parse_flow(cur, announce, Some((safi_word, Family::new(afi, safi))));
         }
-        "mcast-vpn" | "mup" => return Err(ParseError::unsupported(safi_word)),
+        "mup" => return parse_mup(cur, afi, announce),
+        "mcast-vpn" => return Err(ParseError::unsupported(safi_word)),
         _ => return Err(ParseError::new(safi_word, "unknown SAFI")),
     };
     let routes: Routes = read_route(cur, Some(Family::new(afi, safi)))?;
@@ -87,6 +88,15 @@ pub(super) fn parse_evpn(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCom
     let words = statement(cur);
     let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
     let route = grammar::evpn::parse_evpn(&texts).map_err(|e| route_error(&words, e))?;
+    Ok(wrap(Routes::from(route), announce))
+}
+
+/// `ipv4|ipv6 mup <route type> <fields…> <attributes…>` (draft-mpmz-bess-mup-safi; the
+/// grammar is [`grammar::mup::parse_mup`]'s).
+fn parse_mup(cur: &mut Cursor<'_>, afi: Afi, announce: bool) -> Result<PeerCommand, ParseError> {
+    let words = statement(cur);
+    let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
+    let route = grammar::mup::parse_mup(afi, &texts).map_err(|e| route_error(&words, e))?;
     Ok(wrap(Routes::from(route), announce))
 }
 

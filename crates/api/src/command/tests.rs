@@ -244,12 +244,49 @@ fn unsupported_families_say_so() {
     for (line, token) in [
         ("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 127.0.0.1", "vpls"),
         ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999 next-hop 127.0.0.1", "mcast-vpn"),
-        ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 127.0.0.1", "mup"),
     ] {
         let e = error(line);
         assert_eq!(e.token, token, "{line}");
         assert!(e.reason.contains("not supported yet"), "{line}: {e}");
     }
+}
+
+#[test]
+fn mup_routes() {
+    use wire::{Afi, Family, Safi};
+    // api-ipv4.run's lines; the NLRI and attribute bytes are api-ipv4.msg's (ExaBGP 5).
+    let line = "ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 2001::1 extended-community [ target:10:10 ] bgp-prefix-sid-srv6 ( l3-service 2001:db8:1:1:: 0x48 [64,24,16,0,0,0] )";
+    let routes = announced(&format!("announce {line}"));
+    assert_eq!(routes.len(), 1);
+    let route = &routes[0];
+    assert_eq!(route.family, Family::new(Afi::IPV4, Safi::MUP));
+    assert_eq!(route.next_hop, NextHop::Ip("2001::1".parse().unwrap()));
+    let mut nlri = Vec::new();
+    route.nlri.encode(route.family, false, &mut nlri).unwrap();
+    assert_eq!(hex(&nlri), "0100010C0000006400000064180A0001");
+    assert_eq!(route.attributes.len(), 2);
+    match peer(&format!("withdraw {line}")).1 {
+        PeerCommand::Withdraw(routes) => assert_eq!(routes.into_vec(), vec![route.clone()]),
+        other => panic!("{other:?}"),
+    }
+    // An IPv4 next hop of an IPv6 route is sent IPv4-mapped (conf-srv6-mup.msg).
+    let v6 =
+        announced("announce ipv6 mup mup-t2st 2001::1 rd 100:100 teid 12345/32 next-hop 10.0.0.2");
+    assert_eq!(v6[0].family, Family::new(Afi::IPV6, Safi::MUP));
+    assert_eq!(
+        v6[0].next_hop,
+        NextHop::Ip("::ffff:10.0.0.2".parse().unwrap())
+    );
+    let e = error("announce ipv4 mup mup-dsd 2001::1 rd 100:100");
+    assert_eq!(e.token, "2001::1");
+    let e = error("announce ipv4 mup mup-t2st 10.0.0.1 rd 100:100 teid 12345/8");
+    assert_eq!(e.token, "12345/8");
+    let e = error("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 label 3");
+    assert_eq!(e.token, "label");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Route blocks of a neighbor: `static { route … }` (one-line and block forms),
-//! `announce { ipv4 { unicast … } … }` (spec §1.5, §1.6), `flow { route … }` (§1.7), and
+//! `announce { ipv4 { unicast … } … }` (spec §1.5, §1.6; `mup …` lines through
+//! [`route::mup`]), `flow { route … }` (§1.7), and
 //! the blocks kept raw for the families without a typed model yet (`l2vpn`,
 //! `operational`, spec §1.8–§1.9).
 
@@ -248,6 +249,10 @@ fn announce_line(
         );
         return;
     }
+    if safi == Safi::MUP && afi != Afi::L2VPN {
+        mup_line(ctx, afi, line, routes);
+        return;
+    }
     if !typed || afi == Afi::L2VPN {
         let mut words = Vec::new();
         flatten(line, &mut words);
@@ -288,5 +293,25 @@ fn announce_line(
     let loc = ctx.loc(prefix_tok);
     for r in route::expand_split(r) {
         routes.push((r, loc.clone()));
+    }
+}
+
+/// `mup mup-isd … ;` (and the other MUP route types) in `announce { ipv4|ipv6 { } }`:
+/// one typed route, parsed by [`route::mup::parse_mup`].
+fn mup_line(ctx: &mut Ctx, afi: Afi, line: &Node, routes: &mut Vec<(Route, Location)>) {
+    let owned: Vec<Token> = line.words.iter().skip(1).cloned().collect();
+    let split = lexer::split_parens(&owned);
+    let toks: Vec<&Token> = split.iter().collect();
+    let Some(first) = toks.first().copied() else {
+        ctx.err_missing(line, "mup");
+        return;
+    };
+    let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
+    match route::mup::parse_mup(afi, &words) {
+        Ok(r) => routes.push((r, ctx.loc(first))),
+        Err(e) => {
+            let tok = toks.get(e.index).or(toks.last()).copied().unwrap_or(first);
+            ctx.err(tok, e.reason);
+        }
     }
 }

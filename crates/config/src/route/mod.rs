@@ -15,6 +15,7 @@
 
 pub mod evpn;
 pub mod flow;
+pub mod mup;
 pub mod values;
 
 use std::net::IpAddr;
