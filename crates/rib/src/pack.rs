@@ -255,9 +255,9 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     } else {
         Vec::new()
     };
-    // A flow's next hop (redirect / copy, spec §1.7) travels in MP_REACH_NLRI only, as
-    // ExaBGP sends it (conf-flow).
-    if wire::nlri::is_flow_family(family) {
+    // A flow's next hop (redirect / copy, spec §1.7) and a VPLS route's travel in
+    // MP_REACH_NLRI only, as ExaBGP sends them (conf-flow, conf-l2vpn).
+    if wire::nlri::is_flow_family(family) || wire::nlri::is_vpls_family(family) {
         attributes.retain(|a| !matches!(a, Attribute::NextHop(_)));
     }
     let attr_len = if carries {

@@ -7,6 +7,7 @@
 
 mod build;
 mod draft;
+mod l2vpn;
 mod routes;
 mod values;
 

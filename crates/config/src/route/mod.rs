@@ -14,7 +14,9 @@
 //! (large communities without duplicates).
 
 pub mod flow;
+pub mod mvpn;
 pub mod values;
+pub mod vpls;
 
 use std::net::IpAddr;
 
