@@ -13,6 +13,7 @@ mod announce;
 pub mod cursor;
 mod daemon;
 mod help;
+mod l2vpn;
 mod operational;
 mod peer;
 mod rib;
