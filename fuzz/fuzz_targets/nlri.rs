@@ -1,6 +1,7 @@
-//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277) or VPN (RFC 4364,
-//! 4659) family, chosen with ADD-PATH and announce/withdraw by the first input octet, and
-//! checks that whatever decodes re-encodes and decodes to the same value.
+//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277), VPN (RFC 4364,
+//! 4659), VPLS (RFC 4761) or MCAST-VPN (RFC 6514) family, chosen with ADD-PATH and
+//! announce/withdraw by the first input octet, and checks that whatever decodes re-encodes
+//! and decodes to the same value.
 #![no_main]
 
 use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
@@ -17,7 +18,14 @@ fuzz_target!(|data: &[u8]| {
         2 => Safi::UNICAST,
         _ => Safi::MULTICAST,
     };
-    let family = Family::new(afi, safi);
+    // Bits 5 and 6 pick VPLS (RFC 4761) and MCAST-VPN (RFC 6514) instead.
+    let family = if flags & 0x20 != 0 {
+        Family::new(Afi::L2VPN, Safi::VPLS)
+    } else if flags & 0x40 != 0 {
+        Family::new(afi, Safi::MCAST_VPN)
+    } else {
+        Family::new(afi, safi)
+    };
     let add_path = flags & 0x08 != 0;
     let withdraw = flags & 0x10 != 0;
     let decode = |bytes: &[u8]| {
