@@ -89,6 +89,9 @@ pub struct LabConfig {
     pub ipv6: bool,
     /// Negotiate IPv4 VPN and labeled unicast besides IPv4 unicast (GoBGP peers only).
     pub vpn: bool,
+    /// Negotiate L2VPN VPLS and IPv4/IPv6 MCAST-VPN besides IPv4 unicast (ExaBGP peers
+    /// only).
+    pub l2: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -213,6 +216,7 @@ impl Lab {
                     asn: config.peer_as,
                     neighbors,
                     ipv6: config.ipv6,
+                    l2: config.l2,
                 },
             )?),
         };
@@ -231,6 +235,7 @@ impl Lab {
                     peer_port: port,
                     ipv6: config.ipv6,
                     vpn: config.vpn,
+                    l2: config.l2,
                 },
             )?);
         }

@@ -33,6 +33,7 @@ pub mod net;
 pub mod process;
 pub mod route;
 pub mod scenario;
+pub mod scenario_l2;
 pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;

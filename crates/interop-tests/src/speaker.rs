@@ -75,6 +75,8 @@ pub struct SpeakerConfig {
     pub ipv6: bool,
     /// Also negotiate IPv4 `mpls-vpn` and `nlri-mpls`.
     pub vpn: bool,
+    /// Also negotiate `l2vpn vpls`, `ipv4 mcast-vpn` and `ipv6 mcast-vpn`.
+    pub l2: bool,
 }
 
 impl SpeakerConfig {
@@ -103,7 +105,8 @@ impl SpeakerConfig {
         } else {
             ""
         };
-        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn} }}");
+        let l2 = if self.l2 { L2_FAMILIES } else { "" };
+        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn}{l2} }}");
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");
@@ -113,6 +116,9 @@ impl SpeakerConfig {
         conf
     }
 }
+
+/// The families `l2` adds to a `family { }` block (speakers and the ExaBGP peer).
+pub(crate) const L2_FAMILIES: &str = " l2vpn vpls; ipv4 mcast-vpn; ipv6 mcast-vpn;";
 
 /// The port of Herald's metrics endpoint, on the speaker's lab-unique address.
 pub const METRICS_PORT: u16 = 9180;

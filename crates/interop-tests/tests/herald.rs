@@ -7,7 +7,7 @@
 
 use herald_interop_tests::lab::PeerKind;
 use herald_interop_tests::speaker::SpeakerKind;
-use herald_interop_tests::{scenario, scenario_vpn};
+use herald_interop_tests::{scenario, scenario_l2, scenario_vpn};
 
 fn pass(result: Result<(), String>) {
     if let Err(e) = result {
@@ -164,4 +164,14 @@ fn herald_announces_vpn_and_labeled_to_gobgp() {
 #[test]
 fn herald_prints_the_vpn_json_exabgp_prints_gobgp() {
     pass(scenario_vpn::receive_vpn_like_exabgp(SpeakerKind::Herald));
+}
+
+#[test]
+fn herald_announces_vpls_and_mvpn_to_exabgp() {
+    pass(scenario_l2::announce_l2(SpeakerKind::Herald));
+}
+
+#[test]
+fn herald_prints_the_vpls_and_mvpn_json_exabgp_prints_exabgp() {
+    pass(scenario_l2::receive_l2_like_exabgp(SpeakerKind::Herald));
 }
