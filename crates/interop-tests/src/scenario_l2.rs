@@ -163,7 +163,9 @@ pub fn announce_l2(kind: SpeakerKind) -> Result<(), String> {
         check_vpls_attributes(&update)?;
         for (family, want) in mvpn_json() {
             let what = format!("the {family} route {}", want["name"]);
-            wait_received(lab, &what, |u| announced(u, family, NEXT_HOP).contains(&want))?;
+            wait_received(lab, &what, |u| {
+                announced(u, family, NEXT_HOP).contains(&want)
+            })?;
         }
         let speaker = &lab.speakers[0];
         speaker.send(WITHDRAW_VPLS)?;
@@ -195,7 +197,9 @@ fn check_vpls_attributes(update: &Value) -> Result<()> {
     }
     Err(HarnessError::Parse {
         what: "the VPLS route's attributes".into(),
-        reason: format!("expected local-preference 200 and target:54591:6 l2info:19:0:1500:111, got {update}"),
+        reason: format!(
+            "expected local-preference 200 and target:54591:6 l2info:19:0:1500:111, got {update}"
+        ),
     })
 }
 
@@ -203,45 +207,51 @@ fn check_vpls_attributes(update: &Value) -> Result<()> {
 /// same JSON for them.
 pub fn receive_l2_like_exabgp(other: SpeakerKind) -> Result<(), String> {
     let kinds = [SpeakerKind::ExaBgp, other];
-    with_lab("l2-like-exabgp", &l2(ebgp(PeerKind::Exabgp, &kinds)), |lab| {
-        lab.wait_established(0)?;
-        lab.wait_established(1)?;
-        let peer = exabgp_peer(lab)?;
-        peer.send(ANNOUNCE_VPLS)?;
-        for line in ANNOUNCE_MVPN {
-            peer.send(line)?;
-        }
-        for speaker in &lab.speakers {
-            let what = format!("{} prints the VPLS announce", speaker.kind().name());
-            wait_update(speaker, &what, |u| {
-                announced(u, "l2vpn vpls", NEXT_HOP).contains(&vpls_json())
-            })?;
-            for (family, want) in mvpn_json() {
-                let what = format!("{} prints {}", speaker.kind().name(), want["name"]);
-                wait_update(speaker, &what, |u| {
-                    announced(u, family, NEXT_HOP).contains(&want)
-                })?;
+    with_lab(
+        "l2-like-exabgp",
+        &l2(ebgp(PeerKind::Exabgp, &kinds)),
+        |lab| {
+            lab.wait_established(0)?;
+            lab.wait_established(1)?;
+            let peer = exabgp_peer(lab)?;
+            peer.send(ANNOUNCE_VPLS)?;
+            for line in ANNOUNCE_MVPN {
+                peer.send(line)?;
             }
-        }
-        peer.send(WITHDRAW_VPLS)?;
-        peer.send(WITHDRAW_MVPN)?;
-        let [(family, join), ..] = mvpn_json();
-        for speaker in &lab.speakers {
-            let what = format!("{} prints the withdrawals", speaker.kind().name());
-            wait_update(speaker, &what, |u| withdrawn(u, "l2vpn vpls").contains(&vpls_json()))?;
-            wait_update(speaker, &what, |u| withdrawn(u, family).contains(&join))?;
-        }
-        let exabgp: Vec<Value> = lab.speakers[0].updates()?.iter().map(comparable).collect();
-        let other: Vec<Value> = lab.speakers[1].updates()?.iter().map(comparable).collect();
-        if exabgp == other {
-            return Ok(());
-        }
-        Err(HarnessError::Parse {
-            what: format!(
-                "{}'s VPLS/MVPN JSON against ExaBGP's",
-                lab.speakers[1].kind().name()
-            ),
-            reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
-        })
-    })
+            for speaker in &lab.speakers {
+                let what = format!("{} prints the VPLS announce", speaker.kind().name());
+                wait_update(speaker, &what, |u| {
+                    announced(u, "l2vpn vpls", NEXT_HOP).contains(&vpls_json())
+                })?;
+                for (family, want) in mvpn_json() {
+                    let what = format!("{} prints {}", speaker.kind().name(), want["name"]);
+                    wait_update(speaker, &what, |u| {
+                        announced(u, family, NEXT_HOP).contains(&want)
+                    })?;
+                }
+            }
+            peer.send(WITHDRAW_VPLS)?;
+            peer.send(WITHDRAW_MVPN)?;
+            let [(family, join), ..] = mvpn_json();
+            for speaker in &lab.speakers {
+                let what = format!("{} prints the withdrawals", speaker.kind().name());
+                wait_update(speaker, &what, |u| {
+                    withdrawn(u, "l2vpn vpls").contains(&vpls_json())
+                })?;
+                wait_update(speaker, &what, |u| withdrawn(u, family).contains(&join))?;
+            }
+            let exabgp: Vec<Value> = lab.speakers[0].updates()?.iter().map(comparable).collect();
+            let other: Vec<Value> = lab.speakers[1].updates()?.iter().map(comparable).collect();
+            if exabgp == other {
+                return Ok(());
+            }
+            Err(HarnessError::Parse {
+                what: format!(
+                    "{}'s VPLS/MVPN JSON against ExaBGP's",
+                    lab.speakers[1].kind().name()
+                ),
+                reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
+            })
+        },
+    )
 }

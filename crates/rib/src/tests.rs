@@ -225,7 +225,11 @@ fn withdraw_replaces_unsent_announce_and_is_sent() {
 fn queued_announce_is_sent_once_and_leaves_the_table_alone() {
     let mut rib = AdjRibOut::new();
     let old = attrs("1.1.1.1", vec![]);
-    rib.announce(Family::IPV4_UNICAST, &net("10.0.0.0/8"), attrs("2.2.2.2", vec![]));
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("2.2.2.2", vec![]),
+    );
     rib.resend_all();
     rib.queue_announce(Family::IPV4_UNICAST, &net("10.0.0.0/8"), old);
     // Both definitions go out (ExaBGP's conf-l2vpn), one UPDATE per attribute set.

@@ -203,7 +203,9 @@ impl Nlri {
             }
             Self::Mvpn(route) => {
                 if !is_mvpn_family(family) {
-                    return Err(EncodeError::Unencodable("MCAST-VPN route in another family"));
+                    return Err(EncodeError::Unencodable(
+                        "MCAST-VPN route in another family",
+                    ));
                 }
                 route.encode(add_path, out)
             }

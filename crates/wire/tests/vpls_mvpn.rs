@@ -38,22 +38,21 @@ fn vpls() -> impl Strategy<Value = Vpls> {
 /// Two addresses of one IP version (RFC 6514 §4.5, §4.6 as ExaBGP reads them).
 fn pair() -> impl Strategy<Value = (IpAddr, IpAddr)> {
     prop_oneof![
-        any::<(u32, u32)>().prop_map(|(a, b)| (
-            IpAddr::V4(Ipv4Addr::from(a)),
-            IpAddr::V4(Ipv4Addr::from(b))
-        )),
-        any::<(u128, u128)>().prop_map(|(a, b)| (
-            IpAddr::V6(Ipv6Addr::from(a)),
-            IpAddr::V6(Ipv6Addr::from(b))
-        )),
+        any::<(u32, u32)>()
+            .prop_map(|(a, b)| (IpAddr::V4(Ipv4Addr::from(a)), IpAddr::V4(Ipv4Addr::from(b)))),
+        any::<(u128, u128)>()
+            .prop_map(|(a, b)| (IpAddr::V6(Ipv6Addr::from(a)), IpAddr::V6(Ipv6Addr::from(b)))),
     ]
 }
 
 fn mvpn() -> impl Strategy<Value = MvpnRoute> {
     let rd = any::<[u8; 8]>().prop_map(RouteDistinguisher);
     prop_oneof![
-        (rd.clone(), pair())
-            .prop_map(|(rd, (source, group))| MvpnValue::SourceAd { rd, source, group }),
+        (rd.clone(), pair()).prop_map(|(rd, (source, group))| MvpnValue::SourceAd {
+            rd,
+            source,
+            group
+        }),
         (rd.clone(), any::<u32>(), pair()).prop_map(|(rd, source_as, (source, group))| {
             MvpnValue::SharedJoin {
                 rd,
@@ -70,13 +69,20 @@ fn mvpn() -> impl Strategy<Value = MvpnRoute> {
                 group,
             }
         }),
-        (prop_oneof![1u8..5, 8u8..=255], prop::collection::vec(any::<u8>(), 0..40))
+        (
+            prop_oneof![1u8..5, 8u8..=255],
+            prop::collection::vec(any::<u8>(), 0..40)
+        )
             .prop_map(|(code, value)| MvpnValue::Other { code, value }),
     ]
     .prop_map(MvpnRoute::new)
 }
 
-fn decode(bytes: &[u8], family: Family, add_path: bool) -> Result<Vec<Nlri>, herald_wire::WireError> {
+fn decode(
+    bytes: &[u8],
+    family: Family,
+    add_path: bool,
+) -> Result<Vec<Nlri>, herald_wire::WireError> {
     Nlri::decode_field(
         &mut Reader::new(bytes),
         family,
@@ -149,13 +155,19 @@ fn hex(s: &str) -> Vec<u8> {
 #[test]
 fn malformed_entries_are_errors() {
     for (family, bytes) in [
-        (VPLS, "00"),                                                       // truncated length
-        (VPLS, "0010 0001C0A8C901007B 0005 0001 0008 029C"),                // length 16 < 17
-        (VPLS, "0011 0001C0A8C901007B 0005 0001 0008"),                     // label base missing
-        (mvpn_family(false), "05"),                                         // truncated header
-        (mvpn_family(false), "05 12 0000FDE80001869F 20 0A630C04"),         // overrun
-        (mvpn_family(false), "05 12 0000FDE80001869F 18 0A630C04 28 EFFBFFE4"), // 24/40 bits
-        (mvpn_family(true), "07 10 0000FDE80001869F 0000FDE8 20 0A630C04"), // short join
+        (VPLS, "00"),                                               // truncated length
+        (VPLS, "0010 0001C0A8C901007B 0005 0001 0008 029C"),        // length 16 < 17
+        (VPLS, "0011 0001C0A8C901007B 0005 0001 0008"),             // label base missing
+        (mvpn_family(false), "05"),                                 // truncated header
+        (mvpn_family(false), "05 12 0000FDE80001869F 20 0A630C04"), // overrun
+        (
+            mvpn_family(false),
+            "05 12 0000FDE80001869F 18 0A630C04 28 EFFBFFE4",
+        ), // 24/40 bits
+        (
+            mvpn_family(true),
+            "07 10 0000FDE80001869F 0000FDE8 20 0A630C04",
+        ), // short join
     ] {
         assert!(decode(&hex(bytes), family, false).is_err(), "{bytes}");
     }

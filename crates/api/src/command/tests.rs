@@ -241,13 +241,10 @@ fn family_commands() {
 
 #[test]
 fn unsupported_families_say_so() {
-    for (line, token) in [
-        ("announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 127.0.0.1", "mup"),
-    ] {
-        let e = error(line);
-        assert_eq!(e.token, token, "{line}");
-        assert!(e.reason.contains("not supported yet"), "{line}: {e}");
-    }
+    let line = "announce ipv4 mup mup-isd 10.0.1.0/24 rd 100:100 next-hop 127.0.0.1";
+    let e = error(line);
+    assert_eq!(e.token, "mup", "{line}");
+    assert!(e.reason.contains("not supported yet"), "{line}: {e}");
 }
 
 #[test]
@@ -256,7 +253,9 @@ fn vpls_and_mvpn_routes() {
     // The lines of ExaBGP's api-vpls helper.
     let r = announced("neighbor 127.0.0.1 announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.168.201.1 origin igp as-path [ 30740 30740 ] local-preference 100 med 2000 community [ 54591:123] extended-community [ target:54591:6 l2info:19:0:1500:111] originator-id 192.168.22.1 cluster-list [ 3.3.3.3 192.168.201.1 ]");
     assert_eq!(r[0].family, Family::new(Afi::L2VPN, Safi::VPLS));
-    assert!(matches!(&r[0].nlri, Nlri::Vpls(v) if v.endpoint == 5 && v.base == 10702 && v.size == 8));
+    assert!(
+        matches!(&r[0].nlri, Nlri::Vpls(v) if v.endpoint == 5 && v.base == 10702 && v.size == 8)
+    );
     assert!(matches!(
         peer("neighbor 127.0.0.1 withdraw vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123").1,
         PeerCommand::Withdraw(_)

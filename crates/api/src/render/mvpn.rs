@@ -20,12 +20,20 @@ use super::hex_bare_upper;
 /// Appends the JSON object of an MCAST-VPN route.
 pub(crate) fn json(out: &mut String, route: &MvpnRoute) {
     let Some(name) = route.name() else {
-        let _ = write!(out, "{{ \"code\": {}, \"parsed\": false, \"raw\": \"", route.code());
+        let _ = write!(
+            out,
+            "{{ \"code\": {}, \"parsed\": false, \"raw\": \"",
+            route.code()
+        );
         raw(out, route);
         out.push_str("\" }");
         return;
     };
-    let _ = write!(out, "{{ \"code\": {}, \"parsed\": true, \"raw\": \"", route.code());
+    let _ = write!(
+        out,
+        "{{ \"code\": {}, \"parsed\": true, \"raw\": \"",
+        route.code()
+    );
     raw(out, route);
     let _ = write!(out, "\", \"name\": \"{name}\", ");
     match &route.value {

@@ -56,19 +56,21 @@ pub fn parse_mvpn(words: &[&str], afi: Afi) -> Result<Route, RouteError> {
 /// The route type and its fields; errors carry the index of the word at fault.
 fn parse_value(cur: &mut Cursor<'_>, afi: Afi) -> Result<MvpnValue, (usize, String)> {
     let at = cur.position();
-    let kind = cur
-        .next()
-        .ok_or((at, "an mcast-vpn route type (source-ad, shared-join, source-join) is required".to_owned()))?;
-    let source_word = match kind {
-        "source-ad" | "source-join" => "source",
-        "shared-join" => "rp",
-        other => {
-            return Err((
+    let kind = cur.next().ok_or((
+        at,
+        "an mcast-vpn route type (source-ad, shared-join, source-join) is required".to_owned(),
+    ))?;
+    let source_word =
+        match kind {
+            "source-ad" | "source-join" => "source",
+            "shared-join" => "rp",
+            other => return Err((
                 at,
-                format!("unknown mcast-vpn route type '{other}' (source-ad, shared-join, source-join)"),
-            ))
-        }
-    };
+                format!(
+                    "unknown mcast-vpn route type '{other}' (source-ad, shared-join, source-join)"
+                ),
+            )),
+        };
     let source = address(cur, source_word, afi)?;
     let group = address(cur, "group", afi)?;
     keyword(cur, "rd")?;
@@ -169,8 +171,11 @@ mod tests {
 
     #[test]
     fn errors_point_at_the_word() {
-        let e = parse_mvpn(&words("source-ad source fd12::4 group ff0e::1 rd 1:1"), Afi::IPV4)
-            .unwrap_err();
+        let e = parse_mvpn(
+            &words("source-ad source fd12::4 group ff0e::1 rd 1:1"),
+            Afi::IPV4,
+        )
+        .unwrap_err();
         assert_eq!(e.index, 2);
         assert!(e.reason.contains("not an ipv4 address"), "{}", e.reason);
         let e = parse_mvpn(&words("leaf-ad source 1.1.1.1"), Afi::IPV4).unwrap_err();

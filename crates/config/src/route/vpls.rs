@@ -147,11 +147,17 @@ mod tests {
 
     #[test]
     fn missing_and_bad_values_say_why() {
-        let e = parse_vpls(&words("rd 1:1 endpoint 5 base 1 offset 1 next-hop 1.1.1.1"), true)
-            .unwrap_err();
+        let e = parse_vpls(
+            &words("rd 1:1 endpoint 5 base 1 offset 1 next-hop 1.1.1.1"),
+            true,
+        )
+        .unwrap_err();
         assert_eq!(e.reason, "vpls nlri size missing");
-        let e = parse_vpls(&words("endpoint 5 base 1 offset 1 size 8 next-hop 1.1.1.1"), true)
-            .unwrap_err();
+        let e = parse_vpls(
+            &words("endpoint 5 base 1 offset 1 size 8 next-hop 1.1.1.1"),
+            true,
+        )
+        .unwrap_err();
         assert_eq!(e.reason, "vpls nlri route-distinguisher missing");
         let e = parse_vpls(&words("rd 1:1 endpoint 5 base 1 offset 1 size 8"), true).unwrap_err();
         assert_eq!(e.reason, "vpls nlri next-hop missing");
@@ -160,6 +166,9 @@ mod tests {
         assert_eq!(e.index, 3);
         assert!(e.reason.contains("endpoint"), "{}", e.reason);
         let e = parse_vpls(&words("rd 1:1 label 5"), true).unwrap_err();
-        assert_eq!((e.index, e.reason.as_str()), (2, "unknown vpls attribute 'label'"));
+        assert_eq!(
+            (e.index, e.reason.as_str()),
+            (2, "unknown vpls attribute 'label'")
+        );
     }
 }

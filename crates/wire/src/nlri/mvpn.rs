@@ -204,8 +204,8 @@ impl MvpnRoute {
 
     /// Appends the entry (path identifier when `add_path`; a missing one is sent as 0).
     pub fn encode(&self, add_path: bool, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        let len =
-            u8::try_from(self.value_len()).map_err(|_| EncodeError::FieldTooLong("MCAST-VPN route"))?;
+        let len = u8::try_from(self.value_len())
+            .map_err(|_| EncodeError::FieldTooLong("MCAST-VPN route"))?;
         if add_path {
             out.extend_from_slice(&self.path_id.unwrap_or_default().0.to_be_bytes());
         }
@@ -368,8 +368,10 @@ mod tests {
             WireErrorKind::InvalidNetworkField("MCAST-VPN Source Active A-D route length")
         );
         // IPv4 source and IPv6 group cannot fill 18 or 42 octets.
-        let e = decode(&hex("06 16 0000FDE80001869F 0000FDE8 80 0A63C701 20 EFFBFFE4"))
-            .unwrap_err();
+        let e = decode(&hex(
+            "06 16 0000FDE80001869F 0000FDE8 80 0A63C701 20 EFFBFFE4",
+        ))
+        .unwrap_err();
         assert_eq!(
             e.kind,
             WireErrorKind::InvalidNetworkField("MCAST-VPN address length")
@@ -379,6 +381,9 @@ mod tests {
     #[test]
     fn overrun_uses_the_callers_kind() {
         let e = decode(&hex("05 12 0000FDE8")).unwrap_err();
-        assert_eq!(e.kind, WireErrorKind::MalformedAttributeList("MCAST-VPN NLRI"));
+        assert_eq!(
+            e.kind,
+            WireErrorKind::MalformedAttributeList("MCAST-VPN NLRI")
+        );
     }
 }

@@ -188,7 +188,10 @@ mod tests {
             WireErrorKind::MalformedAttributeList,
         )
         .unwrap_err();
-        assert_eq!(e.kind, WireErrorKind::InvalidNetworkField("VPLS length < 17"));
+        assert_eq!(
+            e.kind,
+            WireErrorKind::InvalidNetworkField("VPLS length < 17")
+        );
         assert_eq!(e.offset, 0);
     }
 
