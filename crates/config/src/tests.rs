@@ -290,6 +290,29 @@ fn flow_and_vpls_routes_are_typed_and_operational_kept_raw() {
 }
 
 #[test]
+fn vpls_and_mvpn_errors_have_positions_and_reasons() {
+    let head = "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 1.1.1.1;\n  family { l2vpn vpls; ipv4 mcast-vpn; }\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "  l2vpn { vpls rd 1:1 endpoint 70000 base 1 offset 1 size 8 next-hop 1.1.1.1; }\n",
+            "t.conf:4:32: invalid l2vpn vpls endpoint '70000' (0 to 65535) (near '70000')",
+        ),
+        (
+            "  l2vpn { vpls site { endpoint 5; base 1; offset 1; size 8; next-hop 1.1.1.1; } }\n",
+            "route-distinguisher missing",
+        ),
+        (
+            "  announce { ipv4 { mcast-vpn source-ad source fd00::1 group 239.1.1.1 rd 1:1; } }\n",
+            "t.conf:4:48: source 'fd00::1' is not an ipv4 address (near 'fd00::1')",
+        ),
+    ];
+    for (body, want) in cases {
+        let errors = errs(&format!("{head}{body}}}\n"));
+        assert!(errors.iter().any(|e| e.contains(want)), "{body}: {errors:?}");
+    }
+}
+
+#[test]
 fn templates_and_inherit() {
     let c = ok(r#"
 template {
