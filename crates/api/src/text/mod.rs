@@ -236,6 +236,9 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
                         if hop.is_some() {
                             out.push_str(" next-hop ");
                             next_hop_text(out, hop);
+                        } else if matches!(entry.nlri, wire::Nlri::Vpls(_)) {
+                            // ExaBGP's VPLS text ends with a space where the next hop goes.
+                            out.push(' ');
                         }
                         nlri_text_tail(out, entry.nlri);
                     }
