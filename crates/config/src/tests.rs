@@ -308,7 +308,10 @@ fn vpls_and_mvpn_errors_have_positions_and_reasons() {
     ];
     for (body, want) in cases {
         let errors = errs(&format!("{head}{body}}}\n"));
-        assert!(errors.iter().any(|e| e.contains(want)), "{body}: {errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains(want)),
+            "{body}: {errors:?}"
+        );
     }
 }
 

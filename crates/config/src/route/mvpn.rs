@@ -60,17 +60,18 @@ fn parse_value(cur: &mut Cursor<'_>, afi: Afi) -> Result<MvpnValue, (usize, Stri
         at,
         "an mcast-vpn route type (source-ad, shared-join, source-join) is required".to_owned(),
     ))?;
-    let source_word =
-        match kind {
-            "source-ad" | "source-join" => "source",
-            "shared-join" => "rp",
-            other => return Err((
+    let source_word = match kind {
+        "source-ad" | "source-join" => "source",
+        "shared-join" => "rp",
+        other => {
+            return Err((
                 at,
                 format!(
                     "unknown mcast-vpn route type '{other}' (source-ad, shared-join, source-join)"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     let source = address(cur, source_word, afi)?;
     let group = address(cur, "group", afi)?;
     keyword(cur, "rd")?;
