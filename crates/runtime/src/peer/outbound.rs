@@ -205,6 +205,29 @@ mod tests {
     }
 
     #[test]
+    fn a_route_configured_twice_goes_out_twice_on_the_first_session_only() {
+        let mut out = Outbound::new(0);
+        let nlri = Nlri::prefix("10.0.0.0/24".parse().unwrap());
+        for med in [1, 2] {
+            let mut route = Route::new(Family::IPV4_UNICAST, nlri.clone());
+            route.next_hop = NextHop::Ip("192.0.2.1".parse().unwrap());
+            route.attributes = vec![wire::Attribute::Med(med)];
+            out.configure(&route);
+        }
+        let updates = |items: Vec<Item>| {
+            items
+                .into_iter()
+                .filter(|i| matches!(i, Item::Message(Message::Update(_))))
+                .count()
+        };
+        out.established(ctx(), Vec::new());
+        assert_eq!(updates(out.next(Instant::now())), 2);
+        out.down();
+        out.established(ctx(), Vec::new());
+        assert_eq!(updates(out.next(Instant::now())), 1);
+    }
+
+    #[test]
     fn rate_limit_spreads_updates_over_seconds() {
         let mut out = Outbound::new(2);
         for i in 0..5 {
