@@ -206,3 +206,55 @@ fn adj_rib_json_lines() {
     assert_eq!(value["127.0.0.2"]["routes"][0]["prefix"], "10.1.0.0/24");
     assert_eq!(value["127.0.0.2"]["fsm"], "ESTABLISHED");
 }
+
+/// `show adj-rib out [extensive]` of a VPLS and an MCAST-VPN route, as ExaBGP 5.0.15
+/// renders its cached changes for the same configuration (`str(change.nlri)`,
+/// `change.extensive()`; one-off run of its classes, peer-as as in [`identity`]).
+#[test]
+fn adj_rib_text_vpls_and_mvpn() {
+    let vpls = config::route::vpls::parse_vpls(
+        &"rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.0.2.1 local-preference 200"
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        true,
+    )
+    .unwrap();
+    let mvpn = config::route::mvpn::parse_mvpn(
+        &"source-join source 10.99.12.2 group 239.251.255.228 rd 65000:99999 source-as 65000 next-hop 10.10.6.3 extended-community [ target:192.168.94.12:5 ]"
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        wire::Afi::IPV4,
+    )
+    .unwrap();
+    let entries: Vec<RibEntry> = [mvpn, vpls]
+        .into_iter()
+        .map(|route| RibEntry {
+            family: route.family,
+            nlri: route.nlri,
+            next_hop: match route.next_hop {
+                NextHop::Ip(ip) => Some(ip),
+                _ => None,
+            },
+            attributes: route.attributes,
+        })
+        .collect();
+    let mut out = String::new();
+    adj_rib_text(&mut out, &identity(), &entries, false);
+    assert_eq!(
+        lines(&out),
+        [
+            "127.0.0.2 ipv4 mcast-vpn mvpn:source-join::65000:99999:65000:10.99.12.2:239.251.255.228",
+            "127.0.0.2 l2vpn vpls vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.0.2.1",
+        ]
+    );
+    let mut out = String::new();
+    adj_rib_text(&mut out, &identity(), &entries, true);
+    let name = "neighbor 127.0.0.2 local-ip 127.0.0.1 local-as 65001 peer-as 65002 router-id 10.0.0.1 family-allowed in-open";
+    assert_eq!(
+        lines(&out),
+        [
+            format!("{name} ipv4 mcast-vpn mvpn:source-join::65000:99999:65000:10.99.12.2:239.251.255.228 extended-community target:192.168.94.12:5"),
+            format!("{name} l2vpn vpls vpls rd 192.168.201.1:123 endpoint 5 base 10702 offset 1 size 8 next-hop 192.0.2.1 local-preference 200"),
+        ]
+    );
+}

@@ -273,7 +273,7 @@ fn static_and_announce_routes() {
 }
 
 #[test]
-fn flow_routes_are_typed_and_other_sections_kept_raw() {
+fn flow_and_vpls_routes_are_typed_and_operational_kept_raw() {
     let c = neighbor(
         "family { ipv4 flow; ipv4 flow-vpn; l2vpn vpls; ipv4 unicast; }\n flow { route r1 { rd 65000:1; match { destination 10.0.0.1/32; } then { discard; } } }\n l2vpn { vpls site1 { endpoint 5; base 10702; offset 1; size 8; rd 192.0.2.10:123; next-hop 192.0.2.10; } }\n operational { asm afi ipv4 safi unicast advisory \"text\"; }",
     );
@@ -281,10 +281,38 @@ fn flow_routes_are_typed_and_other_sections_kept_raw() {
     assert_eq!(flow.family, Family::new(Afi::IPV4, Safi::FLOW_VPN));
     assert_eq!(flow.name.as_deref(), Some("r1"));
     assert!(matches!(flow.nlri, wire::Nlri::Flow(_)));
+    let vpls = &c.neighbors[0].routes[1];
+    assert_eq!(vpls.family, Family::new(Afi::L2VPN, Safi::VPLS));
+    assert!(matches!(&vpls.nlri, wire::Nlri::Vpls(v) if v.endpoint == 5 && v.base == 10702));
     let raw = &c.neighbors[0].raw;
-    assert_eq!(raw.len(), 2);
-    assert_eq!(raw[0].family, Some(Family::new(Afi::L2VPN, Safi::VPLS)));
-    assert_eq!(raw[1].kind, "operational");
+    assert_eq!(raw.len(), 1);
+    assert_eq!(raw[0].kind, "operational");
+}
+
+#[test]
+fn vpls_and_mvpn_errors_have_positions_and_reasons() {
+    let head = "neighbor 10.0.0.1 {\n  local-as 1; peer-as 1; router-id 1.1.1.1;\n  family { l2vpn vpls; ipv4 mcast-vpn; }\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "  l2vpn { vpls rd 1:1 endpoint 70000 base 1 offset 1 size 8 next-hop 1.1.1.1; }\n",
+            "t.conf:4:32: invalid l2vpn vpls endpoint '70000' (0 to 65535) (near '70000')",
+        ),
+        (
+            "  l2vpn { vpls site { endpoint 5; base 1; offset 1; size 8; next-hop 1.1.1.1; } }\n",
+            "route-distinguisher missing",
+        ),
+        (
+            "  announce { ipv4 { mcast-vpn source-ad source fd00::1 group 239.1.1.1 rd 1:1; } }\n",
+            "t.conf:4:48: source 'fd00::1' is not an ipv4 address (near 'fd00::1')",
+        ),
+    ];
+    for (body, want) in cases {
+        let errors = errs(&format!("{head}{body}}}\n"));
+        assert!(
+            errors.iter().any(|e| e.contains(want)),
+            "{body}: {errors:?}"
+        );
+    }
 }
 
 #[test]
@@ -525,15 +553,15 @@ fn spec_example_parses() {
     assert_eq!(n.nexthop.len(), 1);
     assert_eq!(n.api.len(), 2);
     // split /25 gives two routes; one route with watchdog + withdraw; one VPN route; two
-    // announce routes; two flow routes
-    assert_eq!(n.routes.len(), 8);
+    // announce routes; two flow routes; one VPLS site
+    assert_eq!(n.routes.len(), 9);
     let watched = &n.routes[2];
     assert_eq!(watched.watchdog.as_deref(), Some("dog1"));
     assert!(watched.withdrawn);
     assert_eq!(n.routes[3].family, Family::new(Afi::IPV4, Safi::MPLS_VPN));
     assert_eq!(n.routes[7].family, Family::new(Afi::IPV4, Safi::FLOW_VPN));
-    // one VPLS site, kept raw
-    assert_eq!(n.raw.len(), 1);
+    assert_eq!(n.routes[8].family, Family::new(Afi::L2VPN, Safi::VPLS));
+    assert!(n.raw.is_empty());
     assert!(n.routes[0].attributes.contains(&Attribute::Med(100)));
 }
 

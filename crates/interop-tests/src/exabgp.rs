@@ -62,6 +62,8 @@ pub struct ExabgpPeerConfig {
     pub neighbors: Vec<(Ipv4Addr, u32)>,
     /// Negotiate IPv6 unicast besides IPv4 unicast.
     pub ipv6: bool,
+    /// Negotiate L2VPN VPLS and IPv4/IPv6 MCAST-VPN too.
+    pub l2: bool,
 }
 
 impl ExabgpPeerConfig {
@@ -85,7 +87,12 @@ impl ExabgpPeerConfig {
             let _ = writeln!(conf, "    peer-as {asn};");
             let _ = writeln!(conf, "    passive;");
             let _ = writeln!(conf, "    hold-time 9;");
-            let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6} }}");
+            let l2 = if self.l2 {
+                crate::speaker::L2_FAMILIES
+            } else {
+                ""
+            };
+            let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{l2} }}");
             let _ = writeln!(conf, "    api {{");
             let _ = writeln!(conf, "        processes [ commands, receive ];");
             let _ = writeln!(conf, "        receive {{ parsed; update; }}");
@@ -567,6 +574,7 @@ mod tests {
                 (Ipv4Addr::new(127, 55, 0, 3), 65002),
             ],
             ipv6: true,
+            l2: false,
         }
         .render(Path::new("/tmp/x"));
         assert_eq!(conf.matches("    passive;").count(), 2);

@@ -91,6 +91,9 @@ pub struct LabConfig {
     pub vpn: bool,
     /// Negotiate EVPN (`l2vpn evpn`) besides IPv4 unicast (GoBGP peers only).
     pub evpn: bool,
+    /// Negotiate L2VPN VPLS and IPv4/IPv6 MCAST-VPN besides IPv4 unicast (ExaBGP peers
+    /// only).
+    pub l2: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -217,6 +220,7 @@ impl Lab {
                     asn: config.peer_as,
                     neighbors,
                     ipv6: config.ipv6,
+                    l2: config.l2,
                 },
             )?),
         };
@@ -236,6 +240,7 @@ impl Lab {
                     ipv6: config.ipv6,
                     vpn: config.vpn,
                     evpn: config.evpn,
+                    l2: config.l2,
                 },
             )?);
         }

@@ -35,6 +35,7 @@ pub mod process;
 pub mod route;
 pub mod scenario;
 pub mod scenario_evpn;
+pub mod scenario_l2;
 pub mod scenario_mup;
 pub mod scenario_vpn;
 pub mod speaker;

@@ -91,6 +91,7 @@ pub(crate) fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
         ipv6: false,
         vpn: false,
         evpn: false,
+        l2: false,
     }
 }
 
@@ -194,6 +195,7 @@ pub(crate) fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
         ipv6: false,
         vpn: false,
         evpn: false,
+        l2: false,
     }
 }
 

@@ -77,6 +77,8 @@ pub struct SpeakerConfig {
     pub vpn: bool,
     /// Also negotiate `l2vpn evpn`.
     pub evpn: bool,
+    /// Also negotiate `l2vpn vpls`, `ipv4 mcast-vpn` and `ipv6 mcast-vpn`.
+    pub l2: bool,
 }
 
 impl SpeakerConfig {
@@ -106,7 +108,8 @@ impl SpeakerConfig {
             ""
         };
         let evpn = if self.evpn { " l2vpn evpn;" } else { "" };
-        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn}{evpn} }}");
+        let l2 = if self.l2 { L2_FAMILIES } else { "" };
+        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn}{evpn}{l2} }}");
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");
@@ -116,6 +119,9 @@ impl SpeakerConfig {
         conf
     }
 }
+
+/// The families `l2` adds to a `family { }` block (speakers and the ExaBGP peer).
+pub(crate) const L2_FAMILIES: &str = " l2vpn vpls; ipv4 mcast-vpn; ipv6 mcast-vpn;";
 
 /// The port of Herald's metrics endpoint, on the speaker's lab-unique address.
 pub const METRICS_PORT: u16 = 9180;

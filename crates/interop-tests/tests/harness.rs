@@ -161,3 +161,17 @@ fn exabgp_announces_vpn_and_labeled_to_gobgp() {
         SpeakerKind::ExaBgp,
     ));
 }
+
+#[test]
+fn exabgp_announces_vpls_and_mvpn_to_exabgp() {
+    pass(herald_interop_tests::scenario_l2::announce_l2(
+        SpeakerKind::ExaBgp,
+    ));
+}
+
+#[test]
+fn exabgp_prints_the_vpls_and_mvpn_json_exabgp_prints_exabgp() {
+    pass(herald_interop_tests::scenario_l2::receive_l2_like_exabgp(
+        SpeakerKind::ExaBgp,
+    ));
+}

@@ -7,7 +7,7 @@
 
 use herald_interop_tests::lab::PeerKind;
 use herald_interop_tests::speaker::SpeakerKind;
-use herald_interop_tests::{scenario, scenario_vpn};
+use herald_interop_tests::{scenario, scenario_l2, scenario_vpn};
 
 fn pass(result: Result<(), String>) {
     if let Err(e) = result {
@@ -176,4 +176,14 @@ fn herald_announces_evpn_to_gobgp() {
     pass(herald_interop_tests::scenario_evpn::announce_evpn(
         SpeakerKind::Herald,
     ));
+}
+
+#[test]
+fn herald_announces_vpls_and_mvpn_to_exabgp() {
+    pass(scenario_l2::announce_l2(SpeakerKind::Herald));
+}
+
+#[test]
+fn herald_prints_the_vpls_and_mvpn_json_exabgp_prints_exabgp() {
+    pass(scenario_l2::receive_l2_like_exabgp(SpeakerKind::Herald));
 }

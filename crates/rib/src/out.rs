@@ -244,6 +244,26 @@ impl AdjRibOut {
         self.queue(table, key, Action::Announce, set);
     }
 
+    /// Queues an announcement of `nlri` with `attrs` without changing the table: the
+    /// change is sent with the next flush, but the table keeps (and later re-sends) the
+    /// route's current attributes. This is how ExaBGP treats a route its configuration
+    /// defines twice: the first session sends both definitions (conformance case
+    /// conf-l2vpn), later ones only the last.
+    pub fn queue_announce(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
+        let set = self.sets.acquire(attrs);
+        let table = self.table_index(family);
+        let (bucket, rank) = self.ranks(set, table);
+        self.log.push(Some(Pending {
+            table,
+            key: RouteKey::new(nlri),
+            action: Action::Announce,
+            set,
+            bucket,
+            rank,
+        }));
+        self.pending += 1;
+    }
+
     /// Withdraws `nlri`. `attrs` is the attribute set the withdrawal is grouped under (the
     /// attributes given with the command); `None` uses the route's own.
     ///

@@ -138,8 +138,8 @@ pub fn code_of(attr: &Attribute) -> AttrCode {
 
 /// ExaBGP's NLRI order (its `NLRI.index()`): "no-pi" or the path identifier octets, then
 /// the prefix length and prefix octets; for a VPN route the length counts the RD's 64 bits
-/// and the RD comes before the prefix (labels are not part of it); other NLRI by their own
-/// order.
+/// and the RD comes before the prefix (labels are not part of it); MCAST-VPN routes by their
+/// octets (type, length, value); other NLRI by their own order.
 pub fn cmp_nlri(a: &Nlri, b: &Nlri) -> Ordering {
     fn index(nlri: &Nlri) -> Option<([u8; 30], usize)> {
         let (path_id, rd, prefix) = match nlri {
@@ -184,6 +184,16 @@ pub fn cmp_nlri(a: &Nlri, b: &Nlri) -> Ordering {
             }
         }
         Some((buf, at + octets))
+    }
+    if let (Nlri::Mvpn(x), Nlri::Mvpn(y)) = (a, b) {
+        // ExaBGP's MCAST-VPN index is the route as sent: type, length, value.
+        let bytes = |r: &wire::nlri::MvpnRoute| {
+            let mut out = Vec::new();
+            // An unencodable route (a value over 255 octets) is refused when encoding.
+            let _ = r.encode(false, &mut out);
+            out
+        };
+        return bytes(x).cmp(&bytes(y));
     }
     match (index(a), index(b)) {
         (Some((x, xl)), Some((y, yl))) => x[..xl].cmp(&y[..yl]),
@@ -255,9 +265,9 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     } else {
         Vec::new()
     };
-    // A flow's next hop (redirect / copy, spec §1.7) travels in MP_REACH_NLRI only, as
-    // ExaBGP sends it (conf-flow).
-    if wire::nlri::is_flow_family(family) {
+    // A flow's next hop (redirect / copy, spec §1.7) and a VPLS route's travel in
+    // MP_REACH_NLRI only, as ExaBGP sends them (conf-flow, conf-l2vpn).
+    if wire::nlri::is_flow_family(family) || wire::nlri::is_vpls_family(family) {
         attributes.retain(|a| !matches!(a, Attribute::NextHop(_)));
     }
     let attr_len = if carries {
@@ -426,6 +436,28 @@ mod tests {
             Some(RouteDistinguisher::asn2(rd, 1)),
             prefix.parse().unwrap(),
         )
+    }
+
+    /// ExaBGP's index of an MCAST-VPN route is its octets: a type 1 route before a type 5,
+    /// IPv4 (shorter) before IPv6 of one type.
+    #[test]
+    fn mvpn_routes_sort_by_their_octets() {
+        use wire::nlri::{MvpnRoute, MvpnValue};
+        let rd = RouteDistinguisher::asn2(1, 1);
+        let sa = |source: &str| {
+            Nlri::Mvpn(Box::new(MvpnRoute::new(MvpnValue::SourceAd {
+                rd,
+                source: source.parse().unwrap(),
+                group: source.parse().unwrap(),
+            })))
+        };
+        let other = Nlri::Mvpn(Box::new(MvpnRoute::new(MvpnValue::Other {
+            code: 1,
+            value: vec![9; 30],
+        })));
+        let mut list = vec![sa("::1"), sa("10.0.0.1"), other.clone()];
+        list.sort_by(cmp_nlri);
+        assert_eq!(list, [other, sa("10.0.0.1"), sa("::1")]);
     }
 
     /// ExaBGP's index of a VPN route: length with the RD's bits, RD, prefix; no labels.

@@ -222,6 +222,28 @@ fn withdraw_replaces_unsent_announce_and_is_sent() {
 }
 
 #[test]
+fn queued_announce_is_sent_once_and_leaves_the_table_alone() {
+    let mut rib = AdjRibOut::new();
+    let old = attrs("1.1.1.1", vec![]);
+    rib.announce(
+        Family::IPV4_UNICAST,
+        &net("10.0.0.0/8"),
+        attrs("2.2.2.2", vec![]),
+    );
+    rib.resend_all();
+    rib.queue_announce(Family::IPV4_UNICAST, &net("10.0.0.0/8"), old);
+    // Both definitions go out (ExaBGP's conf-l2vpn), one UPDATE per attribute set.
+    let sent = updates(rib.plan(&ctx(true), &SIZER));
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|u| u.nlri == vec![net("10.0.0.0/8")]));
+    // The table holds the last definition; a new session sends only it.
+    let kept = rib.get(Family::IPV4_UNICAST, &net("10.0.0.0/8")).unwrap();
+    assert_eq!(kept.next_hop, Some("2.2.2.2".parse().unwrap()));
+    rib.resend_all();
+    assert_eq!(updates(rib.plan(&ctx(true), &SIZER)).len(), 1);
+}
+
+#[test]
 fn counts_leave_out_pending_withdrawals() {
     let mut rib = AdjRibOut::new();
     rib.announce(

@@ -18,6 +18,8 @@ pub mod evpn;
 pub mod flow;
 pub mod labeled;
 pub mod mup;
+pub mod mvpn;
+pub mod vpls;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -32,6 +34,8 @@ pub use evpn::{is_evpn_family, Evpn, EvpnRoute};
 pub use flow::{is_flow_family, Flow};
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
 pub use mup::{is_mup_family, MupRoute, MupValue};
+pub use mvpn::{is_mvpn_family, MvpnRoute, MvpnValue};
+pub use vpls::{is_vpls_family, Vpls};
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -81,6 +85,10 @@ pub enum Nlri {
     /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec family, one
     /// malformed entry (length and value) whose UPDATE is treated as withdraw.
     Opaque(Vec<u8>),
+    /// A VPLS route (RFC 4761 §3.2.2, L2VPN VPLS), see [`Vpls`].
+    Vpls(Box<Vpls>),
+    /// An MCAST-VPN route (RFC 6514 §4, SAFI 5), see [`MvpnRoute`].
+    Mvpn(Box<MvpnRoute>),
 }
 
 impl Nlri {
@@ -100,6 +108,8 @@ impl Nlri {
             Self::Mup(route) => route.path_id,
             Self::Evpn(route) => route.path_id,
             Self::Opaque(_) => None,
+            Self::Vpls(route) => route.path_id,
+            Self::Mvpn(route) => route.path_id,
         }
     }
 
@@ -136,6 +146,8 @@ impl Nlri {
                 out.len()
             }
             Self::Opaque(bytes) => bytes.len(),
+            Self::Vpls(route) => route.encoded_len(add_path),
+            Self::Mvpn(route) => route.encoded_len(add_path),
         }
     }
 
@@ -201,6 +213,20 @@ impl Nlri {
                 out.extend_from_slice(bytes);
                 Ok(())
             }
+            Self::Vpls(route) => {
+                if !is_vpls_family(family) {
+                    return Err(EncodeError::Unencodable("VPLS route in another family"));
+                }
+                route.encode(add_path, out)
+            }
+            Self::Mvpn(route) => {
+                if !is_mvpn_family(family) {
+                    return Err(EncodeError::Unencodable(
+                        "MCAST-VPN route in another family",
+                    ));
+                }
+                route.encode(add_path, out)
+            }
         }
     }
 
@@ -253,6 +279,22 @@ fn decode_entries(
         while !r.is_empty() {
             let route = Evpn::decode(r, add_path, truncated)?;
             out.push(Nlri::Evpn(Box::new(route)));
+        }
+        return Ok(out);
+    }
+    if is_vpls_family(family) {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let route = Vpls::decode(r, add_path, truncated)?;
+            out.push(Nlri::Vpls(Box::new(route)));
+        }
+        return Ok(out);
+    }
+    if is_mvpn_family(family) {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let route = MvpnRoute::decode(r, add_path, truncated)?;
+            out.push(Nlri::Mvpn(Box::new(route)));
         }
         return Ok(out);
     }
@@ -439,8 +481,8 @@ mod tests {
 
     #[test]
     fn other_families_stay_opaque() {
-        // Labeled, VPN and FlowSpec families are decoded; VPLS is not yet.
-        let fam = Family::new(Afi::L2VPN, Safi::VPLS);
+        // Labeled, VPN, FlowSpec, VPLS, MVPN and MUP families are decoded; EVPN is not.
+        let fam = Family::new(Afi::L2VPN, Safi::EVPN);
         let nlri = decode(&[1, 2, 3], fam, false).unwrap();
         assert_eq!(nlri, vec![Nlri::Opaque(vec![1, 2, 3])]);
         assert!(decode(&[], fam, false).unwrap().is_empty());

@@ -30,7 +30,7 @@ pub(super) fn parse(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand,
         "operational" if announce => operational::parse(cur)?,
         "flow" => route::parse_flow(cur, announce, None)?,
         "evpn" => route::parse_evpn(cur, announce)?,
-        "vpls" => return Err(ParseError::unsupported(what)),
+        "vpls" => super::l2vpn::parse_vpls(cur, announce)?,
         _ => return Err(ParseError::new(what, "unknown announce/withdraw command")),
     };
     cur.finish()?;

@@ -13,6 +13,7 @@ mod announce;
 pub mod cursor;
 mod daemon;
 mod help;
+mod l2vpn;
 mod operational;
 mod peer;
 mod rib;
@@ -235,10 +236,6 @@ impl ParseError {
             token: String::new(),
             reason: reason.into(),
         }
-    }
-
-    fn unsupported(word: Word<'_>) -> Self {
-        Self::new(word, format!("'{}' is not supported yet", word.text))
     }
 }
 

@@ -42,7 +42,7 @@ pub(super) fn parse_family(
             return parse_flow(cur, announce, Some((safi_word, Family::new(afi, safi))));
         }
         "mup" => return parse_mup(cur, afi, announce),
-        "mcast-vpn" => return Err(ParseError::unsupported(safi_word)),
+        "mcast-vpn" => return super::l2vpn::parse_mvpn(cur, afi, announce),
         _ => return Err(ParseError::new(safi_word, "unknown SAFI")),
     };
     let routes: Routes = read_route(cur, Some(Family::new(afi, safi)))?;
@@ -144,7 +144,7 @@ pub(super) fn parse_attributes(
     Ok(wrap(Routes::from_vec(routes), announce))
 }
 
-fn wrap(routes: Routes, announce: bool) -> PeerCommand {
+pub(super) fn wrap(routes: Routes, announce: bool) -> PeerCommand {
     if announce {
         PeerCommand::Announce(routes)
     } else {
@@ -213,7 +213,7 @@ impl From<Vec<Route>> for Routes {
 
 /// The words left, without the `;` that ends a configuration statement (accepted at the
 /// end of a command, as the configuration tokenizer does).
-fn statement<'a>(cur: &mut Cursor<'a>) -> Vec<Word<'a>> {
+pub(super) fn statement<'a>(cur: &mut Cursor<'a>) -> Vec<Word<'a>> {
     let mut words = cur.remaining();
     if words.last().is_some_and(|w| w.text == ";") {
         words.pop();
@@ -222,7 +222,7 @@ fn statement<'a>(cur: &mut Cursor<'a>) -> Vec<Word<'a>> {
 }
 
 /// Maps a route-grammar error (an index into `words`) to a parse error on the line.
-fn route_error(words: &[Word<'_>], e: RouteError) -> ParseError {
+pub(super) fn route_error(words: &[Word<'_>], e: RouteError) -> ParseError {
     match words.get(e.index) {
         Some(word) => ParseError::new(*word, e.reason),
         None => ParseError {

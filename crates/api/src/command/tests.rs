@@ -240,15 +240,27 @@ fn family_commands() {
 }
 
 #[test]
-fn unsupported_families_say_so() {
-    for (line, token) in [
-        ("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 127.0.0.1", "vpls"),
-        ("announce ipv4 mcast-vpn source-ad source 10.99.12.4 group 239.251.255.228 rd 65000:99999 next-hop 127.0.0.1", "mcast-vpn"),
-    ] {
-        let e = error(line);
-        assert_eq!(e.token, token, "{line}");
-        assert!(e.reason.contains("not supported yet"), "{line}: {e}");
-    }
+fn vpls_and_mvpn_routes() {
+    use wire::{Afi, Family, Safi};
+    // The lines of ExaBGP's api-vpls helper.
+    let r = announced("neighbor 127.0.0.1 announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123 next-hop 192.168.201.1 origin igp as-path [ 30740 30740 ] local-preference 100 med 2000 community [ 54591:123] extended-community [ target:54591:6 l2info:19:0:1500:111] originator-id 192.168.22.1 cluster-list [ 3.3.3.3 192.168.201.1 ]");
+    assert_eq!(r[0].family, Family::new(Afi::L2VPN, Safi::VPLS));
+    assert!(
+        matches!(&r[0].nlri, Nlri::Vpls(v) if v.endpoint == 5 && v.base == 10702 && v.size == 8)
+    );
+    assert!(matches!(
+        peer("neighbor 127.0.0.1 withdraw vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123").1,
+        PeerCommand::Withdraw(_)
+    ));
+    let e = error("announce vpls endpoint 5 base 10702 offset 1 size 8 rd 192.168.201.1:123");
+    assert_eq!(e.reason, "vpls nlri next-hop missing");
+    let e = error("announce vpls endpoint x base 10702");
+    assert_eq!(e.token, "x");
+    let r = announced("announce ipv6 mcast-vpn source-join source fd12::2 group ff0e::1 rd 65000:99999 source-as 65000 next-hop 10.10.6.3 extended-community [ target:192.168.94.12:5 ]");
+    assert_eq!(r[0].family, Family::new(Afi::IPV6, Safi::MCAST_VPN));
+    assert!(matches!(&r[0].nlri, Nlri::Mvpn(m) if m.code() == 7));
+    let e = error("announce ipv4 mcast-vpn source-join source fd12::2 group ff0e::1 rd 65000:99999 source-as 65000");
+    assert_eq!(e.token, "fd12::2");
 }
 
 #[test]

@@ -9,10 +9,12 @@ pub(crate) mod cap;
 pub(crate) mod evpn;
 pub(crate) mod extcomm;
 pub(crate) mod mup;
+pub(crate) mod mvpn;
 pub mod notification;
 pub mod operational;
 pub(crate) mod prefix_sid;
 pub(crate) mod update;
+pub(crate) mod vpls;
 
 use std::fmt::Write;
 

@@ -175,6 +175,8 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
         }
         Nlri::Mup(route) => super::mup::json(out, route),
         Nlri::Evpn(route) => super::evpn::json(out, route),
+        Nlri::Vpls(route) => super::vpls::json(out, route),
+        Nlri::Mvpn(route) => super::mvpn::json(out, route),
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -222,6 +224,8 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
         }
         Nlri::Mup(route) => super::mup::text(out, route),
         Nlri::Evpn(route) => super::evpn::text(out, route),
+        Nlri::Vpls(route) => super::vpls::text(out, route),
+        Nlri::Mvpn(_) => super::mvpn::text(out, family),
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);

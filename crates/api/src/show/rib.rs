@@ -49,6 +49,15 @@ pub fn adj_rib_text(out: &mut String, peer: &PeerIdentity, entries: &[RibEntry],
     };
     for entry in entries {
         let _ = write!(out, "{name} {} ", entry.family);
+        if let wire::Nlri::Mvpn(route) = &entry.nlri {
+            // ExaBGP prints an MCAST-VPN route by its short name, without next hop.
+            crate::render::mvpn::short(out, route);
+            if extensive {
+                AttrView::new(&entry.attributes, false, None).text(out);
+            }
+            out.push('\n');
+            continue;
+        }
         nlri_text(out, entry.family, &entry.nlri);
         if let Some(hop) = entry.next_hop {
             let _ = write!(out, " next-hop {hop}");

@@ -210,8 +210,11 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
                     (Action::Announce, Some(_)) => {
                         out.push_str(" announced ");
                         nlri_text(out, entry.family, entry.nlri);
-                        out.push_str(" next-hop ");
-                        next_hop_text(out, entry.next_hop);
+                        // ExaBGP's text of an MCAST-VPN route is its family, no next hop.
+                        if !matches!(entry.nlri, wire::Nlri::Mvpn(_)) {
+                            out.push_str(" next-hop ");
+                            next_hop_text(out, entry.next_hop);
+                        }
                         nlri_text_tail(out, entry.nlri);
                         out.push_str(&attributes);
                     }
@@ -233,6 +236,9 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
                         if hop.is_some() {
                             out.push_str(" next-hop ");
                             next_hop_text(out, hop);
+                        } else if matches!(entry.nlri, wire::Nlri::Vpls(_)) {
+                            // ExaBGP's VPLS text ends with a space where the next hop goes.
+                            out.push(' ');
                         }
                         nlri_text_tail(out, entry.nlri);
                     }

@@ -8,7 +8,7 @@ use ipnet::IpNet;
 use wire::cap::AddPathMode;
 use wire::{Afi, Family, Safi};
 
-use super::{process_key, routes, values as v, Ctx};
+use super::{l2vpn, process_key, routes, values as v, Ctx};
 use crate::lexer::{Node, Token};
 use crate::model::{
     ApiBinding, AsnSetting, Encoder, Location, Md5Base64, MessageFilter, NextHopFamily, Process,
@@ -236,7 +236,8 @@ fn key(ctx: &mut Ctx, n: &Node, d: &mut Draft, processes: &mut Vec<Process>) {
         "announce" => routes::announce_block(ctx, n, &mut d.routes, &mut d.raw),
         "flow" => routes::flow_block(ctx, n, &mut d.routes),
         "evpn" => super::evpn::evpn_block(ctx, n, &mut d.routes),
-        "l2vpn" | "operational" => routes::raw_block(ctx, n, &mut d.raw),
+        "l2vpn" => l2vpn::l2vpn_block(ctx, n, &mut d.routes),
+        "operational" => routes::raw_block(ctx, n, &mut d.raw),
         "route" => routes::static_route(ctx, n, &mut d.routes),
         other => ctx.err_node(n, format!("unknown neighbor key '{other}'")),
     }

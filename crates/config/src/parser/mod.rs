@@ -8,6 +8,7 @@
 mod build;
 mod draft;
 mod evpn;
+mod l2vpn;
 mod routes;
 mod values;
 

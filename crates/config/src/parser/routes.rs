@@ -253,7 +253,15 @@ fn announce_line(
         mup_line(ctx, afi, line, routes);
         return;
     }
-    if !typed || afi == Afi::L2VPN {
+    if afi == Afi::L2VPN {
+        super::l2vpn::vpls(ctx, line, routes);
+        return;
+    }
+    if safi == Safi::MCAST_VPN {
+        super::l2vpn::mvpn(ctx, afi, line, routes);
+        return;
+    }
+    if !typed {
         let mut words = Vec::new();
         flatten(line, &mut words);
         let family = if safi == Safi::FLOW || safi == Safi::FLOW_VPN {

@@ -16,7 +16,9 @@
 pub mod evpn;
 pub mod flow;
 pub mod mup;
+pub mod mvpn;
 pub mod values;
+pub mod vpls;
 
 use std::net::IpAddr;
 

@@ -3,11 +3,13 @@
 //! initial table is out (RFC 4724 §2).
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rib::{AdjRibOut, OutCtx, Outgoing};
+use config::{NextHop, Route};
+use rib::{AdjRibOut, AttrSet, OutCtx, Outgoing};
 use wire::message::RefreshSubtype;
-use wire::{Family, Message, RouteRefresh};
+use wire::{Family, Message, Nlri, RouteRefresh};
 
 use super::routes::{Routes, WireSizer};
 
@@ -37,6 +39,9 @@ pub(crate) struct Outbound {
     window: Option<(Instant, u32)>,
     /// Families whose End-of-RIB is due once everything planned is out.
     eor_pending: Vec<Family>,
+    /// Configured routes that a later configured route of the same NLRI replaced: the
+    /// first session sends them too, as ExaBGP does (see [`Outbound::configure`]).
+    superseded: Vec<(Family, Nlri, Arc<AttrSet>)>,
 }
 
 impl Outbound {
@@ -48,11 +53,39 @@ impl Outbound {
         }
     }
 
+    /// Puts a configured route in the Adj-RIB-Out. When the configuration already
+    /// defined the same NLRI with other attributes, that earlier definition is kept for the
+    /// first session: ExaBGP's outgoing RIB leaves an earlier change in its attribute
+    /// bucket when a later one of the same NLRI arrives, so its first session sends both
+    /// (conformance case conf-l2vpn) while its RIB, and every later session, holds the last.
+    pub(crate) fn configure(&mut self, route: &Route) {
+        let plain = route.split.is_none()
+            && route.watchdog.is_none()
+            && !route.withdrawn
+            && route.next_hop != NextHop::SelfAddr;
+        if plain {
+            if let Some(old) = self.rib.get(route.family, &route.nlri) {
+                let next_hop = match route.next_hop {
+                    NextHop::Ip(ip) => Some(ip),
+                    _ => None,
+                };
+                if *old != AttrSet::new(next_hop, route.attributes.clone()) {
+                    self.superseded
+                        .push((route.family, route.nlri.clone(), old));
+                }
+            }
+        }
+        self.routes.announce(&mut self.rib, route);
+    }
+
     /// A session came up: everything is sent again, then End-of-RIB for `eor` families.
     pub(crate) fn established(&mut self, ctx: OutCtx, eor: Vec<Family>) {
         self.ctx = Some(ctx);
         self.planned.clear();
         self.rib.resend_all();
+        for (family, nlri, attrs) in std::mem::take(&mut self.superseded) {
+            self.rib.queue_announce(family, &nlri, attrs);
+        }
         self.eor_pending = eor;
     }
 
@@ -169,6 +202,29 @@ mod tests {
         assert!(matches!(sent[0], Item::Message(Message::Update(_))));
         assert_eq!(sent[1], Item::Eor(Family::IPV4_UNICAST));
         assert!(out.next(Instant::now()).is_empty());
+    }
+
+    #[test]
+    fn a_route_configured_twice_goes_out_twice_on_the_first_session_only() {
+        let mut out = Outbound::new(0);
+        let nlri = Nlri::prefix("10.0.0.0/24".parse().unwrap());
+        for med in [1, 2] {
+            let mut route = Route::new(Family::IPV4_UNICAST, nlri.clone());
+            route.next_hop = NextHop::Ip("192.0.2.1".parse().unwrap());
+            route.attributes = vec![wire::Attribute::Med(med)];
+            out.configure(&route);
+        }
+        let updates = |items: Vec<Item>| {
+            items
+                .into_iter()
+                .filter(|i| matches!(i, Item::Message(Message::Update(_))))
+                .count()
+        };
+        out.established(ctx(), Vec::new());
+        assert_eq!(updates(out.next(Instant::now())), 2);
+        out.down();
+        out.established(ctx(), Vec::new());
+        assert_eq!(updates(out.next(Instant::now())), 1);
     }
 
     #[test]

@@ -92,7 +92,7 @@ impl PeerTask {
             out.routes.set_local(&mut out.rib, local);
         }
         for route in &neighbor.routes {
-            out.routes.announce(&mut out.rib, route);
+            out.configure(route);
         }
         Self {
             want_receive: neighbor.api.iter().any(|b| b.receive.any_message()),
