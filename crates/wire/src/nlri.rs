@@ -481,8 +481,8 @@ mod tests {
 
     #[test]
     fn other_families_stay_opaque() {
-        // Labeled, VPN, FlowSpec, VPLS, MVPN and MUP families are decoded; EVPN is not.
-        let fam = Family::new(Afi::L2VPN, Safi::EVPN);
+        // A family this crate does not parse (here SAFI 241, private use) is kept as bytes.
+        let fam = Family::new(Afi::IPV4, Safi(241));
         let nlri = decode(&[1, 2, 3], fam, false).unwrap();
         assert_eq!(nlri, vec![Nlri::Opaque(vec![1, 2, 3])]);
         assert!(decode(&[], fam, false).unwrap().is_empty());
