@@ -13,9 +13,11 @@
 //! Distinguisher between the Length and the prefix: see [`labeled`]. FlowSpec NLRI
 //! (RFC 8955, 8956) are lists of match components: see [`flow`].
 
+pub mod bgpls;
 pub mod flow;
 pub mod labeled;
 pub mod mup;
+pub mod rtc;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -26,9 +28,11 @@ use crate::error::{EncodeError, WireError, WireErrorKind};
 use crate::family::{Afi, Family, Safi};
 use crate::reader::Reader;
 
+pub use bgpls::{is_bgp_ls_family, BgpLs, LsBody, LsTlv};
 pub use flow::{is_flow_family, Flow};
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
 pub use mup::{is_mup_family, MupRoute, MupValue};
+pub use rtc::Rtc;
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -73,9 +77,13 @@ pub enum Nlri {
     /// A Mobile User Plane route (SAFI 85, draft-mpmz-bess-mup-safi), see [`MupRoute`].
     Mup(Box<MupRoute>),
     /// The whole undecoded NLRI field of a family this crate does not parse, kept so that
-    /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec family, one
-    /// malformed entry (length and value) whose UPDATE is treated as withdraw.
+    /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec or BGP-LS family,
+    /// one malformed entry (header and value) whose UPDATE is treated as withdraw.
     Opaque(Vec<u8>),
+    /// A BGP-LS NLRI (RFC 7752 §3.2, AFI 16388 SAFI 71/72), see [`BgpLs`].
+    BgpLs(Box<BgpLs>),
+    /// A Route Target Constraint NLRI (RFC 4684 §4, AFI 1 SAFI 132), see [`Rtc`].
+    Rtc(Rtc),
 }
 
 impl Nlri {
@@ -94,6 +102,8 @@ impl Nlri {
             Self::Flow(flow) => flow.path_id,
             Self::Mup(route) => route.path_id,
             Self::Opaque(_) => None,
+            Self::BgpLs(ls) => ls.path_id,
+            Self::Rtc(rtc) => rtc.path_id,
         }
     }
 
@@ -124,6 +134,8 @@ impl Nlri {
                 out.len()
             }
             Self::Opaque(bytes) => bytes.len(),
+            Self::BgpLs(ls) => ls.encoded_len(add_path),
+            Self::Rtc(rtc) => rtc.encoded_len(add_path),
         }
     }
 
@@ -183,6 +195,19 @@ impl Nlri {
                 out.extend_from_slice(bytes);
                 Ok(())
             }
+            Self::BgpLs(ls) => {
+                let rd_mismatch = (family.safi == Safi::BGP_LS_VPN) != ls.rd.is_some();
+                if !is_bgp_ls_family(family) || (rd_mismatch && bgpls::is_known_type(ls.code)) {
+                    return Err(EncodeError::Unencodable("BGP-LS NLRI in another family"));
+                }
+                ls.encode(add_path, out)
+            }
+            Self::Rtc(rtc) => {
+                if family != Family::IPV4_RTC {
+                    return Err(EncodeError::Unencodable("RTC NLRI in another family"));
+                }
+                rtc.encode(add_path, out)
+            }
         }
     }
 
@@ -227,6 +252,27 @@ fn decode_entries(
         while !r.is_empty() {
             let route = MupRoute::decode(r, family.afi, add_path, truncated)?;
             out.push(Nlri::Mup(Box::new(route)));
+        }
+        return Ok(out);
+    }
+    let ls = is_bgp_ls_family(family);
+    let rtc = family == Family::IPV4_RTC;
+    if ls || rtc {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let path_id = if add_path {
+                let id = r
+                    .u32("path identifier")
+                    .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
+                Some(PathId(id))
+            } else {
+                None
+            };
+            out.push(if ls {
+                BgpLs::decode(r, family, path_id)?
+            } else {
+                Nlri::Rtc(Rtc::decode(r, path_id, truncated)?)
+            });
         }
         return Ok(out);
     }
