@@ -5,6 +5,8 @@
 //! Everything here writes into a caller's `String`; nothing allocates a tree.
 
 pub(crate) mod attr;
+pub(crate) mod bgpls;
+pub(crate) mod bgpls_attr;
 pub(crate) mod cap;
 pub(crate) mod extcomm;
 pub(crate) mod mup;
@@ -14,6 +16,22 @@ pub(crate) mod prefix_sid;
 pub(crate) mod update;
 
 use std::fmt::Write;
+
+use wire::{Family, Nlri};
+
+/// The JSON object ExaBGP prints for one NLRI on its own (`exabgp decode --nlri`): as in
+/// an UPDATE, with no next hop.
+pub fn nlri_json(family: Family, nlri: &Nlri) -> String {
+    let mut out = String::new();
+    let entry = update::Entry {
+        family,
+        action: update::Action::Announce,
+        nlri,
+        next_hop: None,
+    };
+    update::nlri_json(&mut out, &entry, false);
+    out
+}
 
 /// Appends `0x` and the bytes in upper-case hex (ExaBGP's `hexstring`).
 pub(crate) fn hex_upper(out: &mut String, bytes: &[u8]) {

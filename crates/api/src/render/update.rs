@@ -174,6 +174,8 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
             out.push_str(" }");
         }
         Nlri::Mup(route) => super::mup::json(out, route),
+        Nlri::BgpLs(ls) => super::bgpls::json(out, ls, entry.next_hop),
+        Nlri::Rtc(rtc) => super::bgpls::rtc_json(out, rtc),
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -220,6 +222,7 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
             }
         }
         Nlri::Mup(route) => super::mup::text(out, route),
+        Nlri::Rtc(rtc) => super::bgpls::rtc_text(out, rtc),
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);

@@ -5,14 +5,15 @@
 //!
 //! The hex may carry colons and spaces, and may lack the 16-octet marker and header: a
 //! message without marker is an UPDATE body, as in ExaBGP. Decoding uses a four-octet-ASN,
-//! extended-message context; `-i` turns ADD-PATH on for every family. `--nlri` (a bare
-//! NLRI field) is not supported yet.
+//! extended-message context; `-i` turns ADD-PATH on for every family. `--nlri` decodes a
+//! bare NLRI field of the first family given (IPv4 unicast by default) and prints one JSON
+//! object per NLRI, one a line, as ExaBGP does.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::bail;
 use api::{Envelope, JsonEncoder, MessageEvent, NeighborInfo};
-use wire::{Afi, Asn, DecodeCtx, Family, Message, Safi};
+use wire::{Afi, Asn, DecodeCtx, Family, Message, Nlri, Reader, Safi, WireErrorKind};
 
 use crate::cli::DecodeArgs;
 
@@ -33,13 +34,13 @@ pub(crate) fn run(args: &DecodeArgs) -> anyhow::Result<u8> {
         println!("  FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:001E:02:0000:0007:900F:0003:0001:01");
         return Ok(1);
     };
-    if args.nlri {
-        bail!("decoding a bare NLRI field (--nlri) is not supported yet");
-    }
     let families = match &args.family {
         Some(text) => parse_families(text)?,
         None => Vec::new(),
     };
+    if args.nlri {
+        return Ok(nlri_only(&bytes, &families, args.path_information));
+    }
     let frame = if bytes.starts_with(&[0xff; 16]) {
         bytes
     } else {
@@ -75,6 +76,34 @@ pub(crate) fn run(args: &DecodeArgs) -> anyhow::Result<u8> {
     let line = render(&decoded.message, decoded.treat_as_withdraw());
     print!("{line}");
     Ok(0)
+}
+
+/// `--nlri`: the NLRI of the first family, one JSON object a line; 1 when they do not decode.
+fn nlri_only(bytes: &[u8], families: &[Family], add_path: bool) -> u8 {
+    let family = families.first().copied().unwrap_or(Family::IPV4_UNICAST);
+    let decoded = Nlri::decode_field(
+        &mut Reader::new(bytes),
+        family,
+        add_path,
+        WireErrorKind::InvalidNetworkField,
+    );
+    match decoded {
+        Ok(list) if !list.is_empty() => {
+            for nlri in &list {
+                println!("{}", api::render::nlri_json(family, nlri));
+            }
+            0
+        }
+        Ok(_) => {
+            println!("invalid payload");
+            1
+        }
+        Err(e) => {
+            eprintln!("could not decode the NLRI: {e}");
+            println!("invalid payload");
+            1
+        }
+    }
 }
 
 /// The JSON line for a decoded message, as `exabgp decode` prints it.
@@ -139,6 +168,7 @@ fn parse_families(text: &str) -> anyhow::Result<Vec<Family>> {
             "bgp-ls-vpn" => Safi::BGP_LS_VPN,
             "mup" => Safi::MUP,
             "mcast-vpn" => Safi::MCAST_VPN,
+            "rtc" => Safi::RTC,
             other => bail!("unknown safi {other}"),
         };
         families.push(Family::new(afi, safi));
