@@ -17,7 +17,9 @@
 //! Errors (RFC 7752 §8.2.2, RFC 9552 §8.2.2, RFC 7606 §2): a truncated TLV header, a TLV
 //! length overrunning the attribute, or a value a known TLV cannot hold (wrong fixed
 //! size, truncated SID, sub-TLV overrun …) makes the attribute malformed → attribute
-//! discard; the routes stay. The checks are those ExaBGP 5 makes on receipt.
+//! discard; the routes stay. The checks are those ExaBGP 5 makes on receipt. An empty
+//! attribute is discarded too (ExaBGP 5 treats it as withdraw, by its rule for any known
+//! attribute of length 0).
 
 pub mod tlv;
 
@@ -67,6 +69,10 @@ pub(crate) fn decode(r: Reader<'_>) -> Result<LinkState, AttrError> {
         )
     };
     let mut rest = r.peek_rest();
+    if rest.is_empty() {
+        // An attribute without a single TLV says nothing about the object.
+        return Err(discard("empty BGP-LS attribute"));
+    }
     let mut tlvs = Vec::new();
     while !rest.is_empty() {
         let (code, value, next) =
