@@ -211,16 +211,6 @@ pub(crate) fn rtc_json(out: &mut String, rtc: &Rtc) {
     out.push_str(" }");
 }
 
-/// Appends ExaBGP's text form of an RTC NLRI (`rtc 65000:target:65000:100`, `rtc wildcard`).
-pub(crate) fn rtc_text(out: &mut String, rtc: &Rtc) {
-    if rtc.bits == 0 {
-        out.push_str("rtc wildcard");
-        return;
-    }
-    let _ = write!(out, "rtc {}:", rtc.origin);
-    extcomm::text(out, &rtc_target(rtc));
-}
-
 /// The route target as an extended community, its type's Transitive and IANA bits cleared
 /// as ExaBGP reads it.
 fn rtc_target(rtc: &Rtc) -> [u8; 8] {

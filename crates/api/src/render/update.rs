@@ -222,7 +222,9 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
             }
         }
         Nlri::Mup(route) => super::mup::text(out, route),
-        Nlri::Rtc(rtc) => super::bgpls::rtc_text(out, rtc),
+        Nlri::Rtc(_) | Nlri::BgpLs(_) => {
+            let _ = write!(out, "afi {} safi {}", family.afi, family.safi);
+        }
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);
