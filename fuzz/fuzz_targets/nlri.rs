@@ -1,6 +1,8 @@
-//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277) or VPN (RFC 4364,
-//! 4659) family, chosen with ADD-PATH and announce/withdraw by the first input octet, and
-//! checks that whatever decodes re-encodes and decodes to the same value.
+//! Decodes arbitrary bytes as the NLRI field of a labeled (RFC 8277), VPN (RFC 4364,
+//! 4659), unicast, multicast, BGP-LS (RFC 7752, SAFI 71/72) or RTC (RFC 4684) family,
+//! chosen with ADD-PATH and announce/withdraw by the first input octet, and checks that
+//! whatever decodes re-encodes and decodes to the same value (for BGP-LS and RTC, to the
+//! same octets).
 #![no_main]
 
 use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
@@ -17,7 +19,13 @@ fuzz_target!(|data: &[u8]| {
         2 => Safi::UNICAST,
         _ => Safi::MULTICAST,
     };
-    let family = Family::new(afi, safi);
+    let family = match (flags >> 5) & 0x03 {
+        1 => Family::new(Afi::BGP_LS, Safi::BGP_LS),
+        2 => Family::new(Afi::BGP_LS, Safi::BGP_LS_VPN),
+        3 => Family::new(Afi::IPV4, Safi::RTC),
+        _ => Family::new(afi, safi),
+    };
+    let exact = (flags >> 5) & 0x03 != 0;
     let add_path = flags & 0x08 != 0;
     let withdraw = flags & 0x10 != 0;
     let decode = |bytes: &[u8]| {
@@ -37,6 +45,10 @@ fuzz_target!(|data: &[u8]| {
         n.encode(family, add_path, &mut out)
             // The property under test: a panic here is the finding the fuzzer reports.
             .expect("a decoded NLRI encodes");
+    }
+    if exact {
+        // The property under test: BGP-LS and RTC entries keep their octets.
+        assert_eq!(out, field);
     }
     // A first label of 0 whose TC bits kept the stack going re-encodes as the RFC 3107
     // next-hop convention, which ends the stack: the one value that reads back otherwise.
