@@ -46,6 +46,9 @@ pub struct GobgpConfig {
     /// Negotiate IPv4 FlowSpec (RFC 8955, GoBGP's `ipv4-flowspec`) besides IPv4 unicast;
     /// read it back with `adj_in(neighbor, "ipv4-flowspec")`.
     pub flowspec: bool,
+    /// Negotiate route target constraint (RFC 4684, GoBGP's `rtc`) besides IPv4 unicast;
+    /// GoBGP originates one RTC route per import route target of its VRFs.
+    pub rtc: bool,
 }
 
 impl GobgpConfig {
@@ -68,7 +71,7 @@ impl GobgpConfig {
             let _ = writeln!(conf, "  [neighbors.timers.config]");
             let _ = writeln!(conf, "    hold-time = 9");
             let _ = writeln!(conf, "    connect-retry = 2");
-            if self.ipv6 || self.vpn || self.flowspec {
+            if self.ipv6 || self.vpn || self.flowspec || self.rtc {
                 let mut families = vec!["ipv4-unicast"];
                 if self.ipv6 {
                     families.push("ipv6-unicast");
@@ -78,6 +81,9 @@ impl GobgpConfig {
                 }
                 if self.flowspec {
                     families.push("ipv4-flowspec");
+                }
+                if self.rtc {
+                    families.push("rtc");
                 }
                 for family in families {
                     let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
@@ -494,6 +500,7 @@ mod tests {
             neighbors: vec![(Ipv4Addr::new(127, 0, 8, 2), 65002)],
             ipv6: true,
             vpn: true,
+            rtc: false,
             flowspec: true,
         }
         .render();

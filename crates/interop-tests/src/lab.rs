@@ -89,6 +89,9 @@ pub struct LabConfig {
     pub ipv6: bool,
     /// Negotiate IPv4 VPN and labeled unicast besides IPv4 unicast (GoBGP peers only).
     pub vpn: bool,
+    /// Negotiate route target constraint (RFC 4684) besides IPv4 unicast (GoBGP peers
+    /// only; the speakers negotiate every family).
+    pub rtc: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -177,6 +180,7 @@ impl Lab {
                     ipv6: config.ipv6,
                     vpn: config.vpn,
                     flowspec: false,
+                    rtc: config.rtc,
                 },
             )?),
             PeerKind::Frr => {
@@ -231,6 +235,7 @@ impl Lab {
                     peer_port: port,
                     ipv6: config.ipv6,
                     vpn: config.vpn,
+                    all_families: config.rtc,
                 },
             )?);
         }

@@ -14,8 +14,9 @@
 //! - [`speaker`]: ExaBGP 5 or Herald with a command helper and a JSON receive helper;
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
 //! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus;
-//! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
-//!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`).
+//! - [`lab`], [`scenario`], [`scenario_vpn`], [`scenario_rtc`]: a peer plus speakers, and
+//!   the scenarios the tests run (VPN and labeled routes against GoBGP in `scenario_vpn`,
+//!   route target constraint from GoBGP in `scenario_rtc`).
 //!
 //! This crate does not speak BGP itself and does not depend on Herald's crates: Herald is
 //! exercised only as the `herald` binary, exactly as users run it.
@@ -33,6 +34,7 @@ pub mod net;
 pub mod process;
 pub mod route;
 pub mod scenario;
+pub mod scenario_rtc;
 pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;

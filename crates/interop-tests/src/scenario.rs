@@ -90,6 +90,7 @@ pub(crate) fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
         origin: None,
         ipv6: false,
         vpn: false,
+        rtc: false,
     }
 }
 
@@ -192,6 +193,7 @@ pub(crate) fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
         }),
         ipv6: false,
         vpn: false,
+        rtc: false,
     }
 }
 

@@ -75,6 +75,9 @@ pub struct SpeakerConfig {
     pub ipv6: bool,
     /// Also negotiate IPv4 `mpls-vpn` and `nlri-mpls`.
     pub vpn: bool,
+    /// Negotiate every family (`family { all; }`), route target constraint included:
+    /// ExaBGP 5 accepts `ipv4 rtc` only through `all`.
+    pub all_families: bool,
 }
 
 impl SpeakerConfig {
@@ -103,7 +106,11 @@ impl SpeakerConfig {
         } else {
             ""
         };
-        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn} }}");
+        if self.all_families {
+            let _ = writeln!(conf, "    family {{ all; }}");
+        } else {
+            let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn} }}");
+        }
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");

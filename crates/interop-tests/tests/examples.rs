@@ -54,6 +54,7 @@ impl Example {
                 ipv6: false,
                 vpn: false,
                 flowspec,
+                rtc: false,
             },
         )
         .unwrap();

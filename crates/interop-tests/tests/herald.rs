@@ -165,3 +165,10 @@ fn herald_announces_vpn_and_labeled_to_gobgp() {
 fn herald_prints_the_vpn_json_exabgp_prints_gobgp() {
     pass(scenario_vpn::receive_vpn_like_exabgp(SpeakerKind::Herald));
 }
+
+#[test]
+fn herald_prints_the_rtc_json_exabgp_prints_gobgp() {
+    pass(herald_interop_tests::scenario_rtc::receive_rtc_like_exabgp(
+        SpeakerKind::Herald,
+    ));
+}
