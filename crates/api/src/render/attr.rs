@@ -481,8 +481,7 @@ impl Item<'_> {
                 });
             }
             Self::PrefixSid(sid) => super::prefix_sid::text(out, sid),
-            // The text encoder does not show the BGP-LS attribute (not reproduced yet).
-            Self::LinkState(_) => {}
+            Self::LinkState(ls) => super::bgpls_text::text(out, ls),
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, " attribute [ 0x{code:02X} 0x{flags:02X} ");
                 hex_lower(out, data);

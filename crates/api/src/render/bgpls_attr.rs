@@ -17,7 +17,7 @@ use super::attr::big_decimal;
 use super::{hex_upper, json_str};
 
 /// ExaBGP's names of the bits of each flags octet, most significant first.
-fn flag_names(code: u16) -> [&'static str; 8] {
+pub(crate) fn flag_names(code: u16) -> [&'static str; 8] {
     const R: &str = "RSV";
     match code {
         1024 => ["O", "T", "E", "B", "R", "V", R, R],
@@ -110,16 +110,16 @@ fn merge_key(code: u16, value: &LsValue<'_>) -> Option<u32> {
     }
 }
 
-/// Appends `"bgp-ls": { … }`. A malformed attribute is discarded on receipt, so every
-/// attribute here parses; one that does not prints its TLVs as generic ones.
-pub(crate) fn json(out: &mut String, ls: &LinkState) {
+/// The TLVs of `ls` grouped as ExaBGP merges them, in first-seen order, handed to `f`. A
+/// malformed attribute is discarded on receipt, so every attribute here parses; one that
+/// does not shows its TLVs as generic ones.
+pub(crate) fn group<R>(ls: &LinkState, f: impl FnOnce(&[(u16, Vec<&LsValue<'_>>)]) -> R) -> R {
     let values: Vec<(u16, LsValue<'_>)> = ls.values().unwrap_or_else(|_| {
         ls.tlvs
             .iter()
             .map(|t| (t.code, LsValue::Generic(&t.value)))
             .collect()
     });
-    // Group in first-seen order.
     let mut groups: Vec<(Option<u32>, u16, Vec<&LsValue<'_>>)> = Vec::new();
     for (code, value) in &values {
         let key = merge_key(*code, value);
@@ -128,13 +128,22 @@ pub(crate) fn json(out: &mut String, ls: &LinkState) {
             None => groups.push((key, *code, vec![value])),
         }
     }
+    let groups: Vec<(u16, Vec<&LsValue<'_>>)> =
+        groups.into_iter().map(|(_, code, v)| (code, v)).collect();
+    f(&groups)
+}
+
+/// Appends `"bgp-ls": { … }`.
+pub(crate) fn json(out: &mut String, ls: &LinkState) {
     out.push_str("\"bgp-ls\": { ");
-    for (i, (_, code, members)) in groups.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
+    group(ls, |groups| {
+        for (i, (code, members)) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            member(out, *code, members);
         }
-        member(out, *code, members);
-    }
+    });
     out.push_str(" }");
 }
 

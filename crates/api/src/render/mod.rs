@@ -7,6 +7,7 @@
 pub(crate) mod attr;
 pub(crate) mod bgpls;
 pub(crate) mod bgpls_attr;
+pub(crate) mod bgpls_text;
 pub(crate) mod cap;
 pub(crate) mod extcomm;
 pub(crate) mod mup;
