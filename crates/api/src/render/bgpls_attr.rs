@@ -14,6 +14,7 @@ use wire::attr::attr_29_bgp_ls::{EndXNeighbor, LsValue, SrAdjacency, Srv6EndX};
 use wire::attr::LinkState;
 
 use super::attr::big_decimal;
+use super::python::py_float;
 use super::{hex_upper, json_str};
 
 /// ExaBGP's names of the bits of each flags octet, most significant first.
@@ -416,76 +417,9 @@ fn srv6_endx(out: &mut String, code: u16, endx: &Srv6EndX<'_>) {
     out.push('}');
 }
 
-/// A float as Python's `json.dumps` writes it: `repr` (shortest round-trip digits,
-/// exponent form below 1e-4 and from 1e16), `NaN`, `Infinity`.
-pub(crate) fn py_float(out: &mut String, value: f64) {
-    if value.is_nan() {
-        out.push_str("NaN");
-        return;
-    }
-    if value.is_infinite() {
-        out.push_str(if value > 0.0 { "Infinity" } else { "-Infinity" });
-        return;
-    }
-    let sci = format!("{value:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    out.push_str(sign);
-    if (-4..16).contains(&exp) {
-        if exp >= 0 {
-            let whole = usize::try_from(exp).unwrap_or(0) + 1;
-            if digits.len() <= whole {
-                out.push_str(&digits);
-                out.extend(std::iter::repeat_n('0', whole - digits.len()));
-                out.push_str(".0");
-            } else {
-                out.push_str(&digits[..whole]);
-                out.push('.');
-                out.push_str(&digits[whole..]);
-            }
-        } else {
-            out.push_str("0.");
-            out.extend(std::iter::repeat_n(
-                '0',
-                usize::try_from(-exp - 1).unwrap_or(0),
-            ));
-            out.push_str(&digits);
-        }
-    } else {
-        out.push_str(mantissa);
-        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn floats_print_as_python_repr() {
-        // Expected strings: Python 3 `repr(float)`.
-        let cases = [
-            (125_000_000.0, "125000000.0"),
-            (1.100_000_023_841_858, "1.100000023841858"),
-            (1e16, "1e+16"),
-            (1.5e16, "1.5e+16"),
-            (1e-5, "1e-05"),
-            (0.0001, "0.0001"),
-            (0.0, "0.0"),
-            (-2.5, "-2.5"),
-            (f64::from(f32::MAX), "3.4028234663852886e+38"),
-        ];
-        for (value, want) in cases {
-            let mut s = String::new();
-            py_float(&mut s, value);
-            assert_eq!(s, want, "{value}");
-        }
-    }
 
     #[test]
     fn flags_have_one_reserved_member() {

@@ -13,8 +13,9 @@ use wire::attr::attr_29_bgp_ls::{EndXNeighbor, LsValue, SrAdjacency, Srv6EndX};
 use wire::attr::LinkState;
 
 use super::attr::big_decimal;
-use super::bgpls_attr::{flag_names, group, py_float};
+use super::bgpls_attr::{flag_names, group};
 use super::oneline;
+use super::python::{py_bytes, py_repr_float};
 
 /// Appends ` bgp-ls <TLVs>`.
 pub(crate) fn text(out: &mut String, ls: &LinkState) {
@@ -81,34 +82,6 @@ fn flags(out: &mut String, code: u16, bits: u8) {
         let _ = write!(out, "'{name}': {bit}");
     }
     out.push('}');
-}
-
-/// Python's `repr` of a bytes value: `b'ab\x00'`.
-fn py_bytes(out: &mut String, bytes: &[u8]) {
-    let quote = if bytes.contains(&b'\'') && !bytes.contains(&b'"') {
-        '"'
-    } else {
-        '\''
-    };
-    out.push('b');
-    out.push(quote);
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\t' => out.push_str("\\t"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            _ if char::from(b) == quote => {
-                out.push('\\');
-                out.push(quote);
-            }
-            0x20..=0x7e => out.push(char::from(b)),
-            _ => {
-                let _ = write!(out, "\\x{b:02x}");
-            }
-        }
-    }
-    out.push(quote);
 }
 
 fn numbers(out: &mut String, items: impl IntoIterator<Item = u64>) {
@@ -206,7 +179,7 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
         }
         LsValue::Bandwidth(bw) => {
             let _ = write!(out, "{name}: ");
-            py_float(out, f64::from(*bw));
+            py_repr_float(out, f64::from(*bw));
         }
         LsValue::Bandwidths(all) => {
             let _ = write!(out, "{name}: (");
@@ -214,7 +187,7 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                py_float(out, f64::from(*bw));
+                py_repr_float(out, f64::from(*bw));
             }
             out.push(')');
         }
@@ -324,25 +297,4 @@ fn srv6_endx(out: &mut String, code: u16, endx: &Srv6EndX<'_>) {
         ", algorithm: {}, weight: {}, sid: {}",
         endx.algorithm, endx.weight, endx.sid
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bytes_print_as_python_repr() {
-        // Expected strings: Python 3 `repr(bytes)`.
-        for (bytes, want) in [
-            (&b"abc"[..], "b'abc'"),
-            (b"\x00\x01", "b'\\x00\\x01'"),
-            (b"it's", "b\"it's\""),
-            (b"a'b\"", "b'a\\'b\"'"),
-            (b"\\\n\xff", "b'\\\\\\n\\xff'"),
-        ] {
-            let mut s = String::new();
-            py_bytes(&mut s, bytes);
-            assert_eq!(s, want);
-        }
-    }
 }

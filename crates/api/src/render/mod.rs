@@ -14,6 +14,7 @@ pub(crate) mod mup;
 pub mod notification;
 pub mod operational;
 pub(crate) mod prefix_sid;
+pub(crate) mod python;
 pub(crate) mod update;
 
 use std::fmt::Write;
