@@ -4,14 +4,13 @@
 use std::fmt::Write;
 
 /// A float as Python's `json.dumps` writes it: `repr` (shortest round-trip digits,
-/// exponent form below 1e-4 and from 1e16), `NaN`, `Infinity`.
+/// exponent form below 1e-4 and from 1e16). Deliberately, NaN and the infinities are
+/// written `null`: `json.dumps` writes `NaN` / `Infinity`, which are not JSON.
 pub(crate) fn py_float(out: &mut String, value: f64) {
-    if value.is_nan() {
-        out.push_str("NaN");
-    } else if value.is_infinite() {
-        out.push_str(if value > 0.0 { "Infinity" } else { "-Infinity" });
-    } else {
+    if value.is_finite() {
         py_repr_float(out, value);
+    } else {
+        out.push_str("null");
     }
 }
 
@@ -114,7 +113,7 @@ mod tests {
         let mut s = String::new();
         py_float(&mut s, f64::NAN);
         py_repr_float(&mut s, f64::INFINITY);
-        assert_eq!(s, "NaNinf");
+        assert_eq!(s, "nullinf");
     }
 
     #[test]
