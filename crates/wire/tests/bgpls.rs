@@ -250,6 +250,20 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_attribute_values_never_panic(
+        code in prop_oneof![1024u16..1040, 1088u16..1110, 1152u16..1175, 1250u16..1253],
+        value in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        // Parsed or refused, never a panic; a parsed value keeps the octets it was read from.
+        let ls = LinkState { tlvs: vec![tlv(code, value.clone())] };
+        if ls.values().is_ok() {
+            let mut out = Vec::new();
+            ls.encode(&mut out).unwrap();
+            prop_assert_eq!(&out[4..], &value[..]);
+        }
+    }
+
+    #[test]
     fn update_with_link_state_round_trips(
         ls in link_state(),
         nlri in prop::collection::vec(bgp_ls(false, false), 1..3),
