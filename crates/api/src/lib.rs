@@ -24,13 +24,15 @@
 //! | EXTENDED COMMUNITIES (every type ExaBGP names), IPv6 extended communities, AIGP, LARGE_COMMUNITY | yes | RFC 4360, 5701, 7311, 8092 |
 //! | unknown attributes (`attribute-0xCC-0xFF`) | yes | Partial bit set on transitive ones, non-transitive dropped |
 //! | BGP Prefix-SID (Label-Index, SRGB, SRv6 L3/L2 services) | yes | RFC 8669, 9252; SRv6 SID and behavior printed where ExaBGP 5.0.15 prints `"%s"`/`%d` |
-//! | PMSI tunnel, BGP-LS attributes | no | printed as unknown attributes |
+//! | BGP-LS attribute (every TLV ExaBGP decodes, repeated TLVs merged as ExaBGP merges them, others `generic-lsid-<code>`) | yes | RFC 7752, 9085, 9514; a NaN bandwidth prints `null` (ExaBGP: `NaN`, not JSON) |
+//! | PMSI tunnel | no | printed as an unknown attribute |
 //! | IPv4/IPv6 unicast and multicast NLRI, ADD-PATH, End-of-RIB, `api.compact` | yes | RFC 4760, 7911, 4724 |
 //! | labeled and VPN NLRI | yes | RFC 8277, 4364, 4659 |
 //! | FlowSpec NLRI (flow, flow-vpn; every component, `string`, `next-hop`, `rd`) | yes | RFC 8955, 8956 |
 //! | MUP NLRI (ISD, DSD, Type 1/2 Session Transformed) | yes | draft-mpmz-bess-mup-safi; valid JSON where ExaBGP 5.0.15 drops a comma |
 //! | EVPN NLRI (route types 1–5; others `parsed: false`) | yes | RFC 7432, 9136 |
-//! | VPLS, BGP-LS, MVPN NLRI | no | the wire crate keeps them opaque |
+//! | VPLS and MVPN NLRI (MVPN route types 5–7; others `parsed: false`) | yes | RFC 4761, 6514 |
+//! | BGP-LS NLRI (node, link, IPv4/IPv6 prefix, SRv6 SID, unknown types), RTC NLRI | yes | RFC 7752, 9514, 4684; text names the family only, as ExaBGP |
 //! | NOTIFICATION with the RFC 8203/9003 Shutdown Communication | yes | |
 //! | ROUTE-REFRESH (RFC 7313 subtypes), OPERATIONAL | yes | |
 //! | `packets`, `consolidate` (`header` / `body`) | yes | |

@@ -170,4 +170,52 @@ proptest! {
         }
         encode_all(&Message::Operational(body));
     }
+
+    #[test]
+    fn encoders_never_panic_on_bgp_ls_and_rtc(
+        tlvs in prop::collection::vec(
+            (prop_oneof![1024u16..1040, 1088u16..1110, 1152u16..1175, 1250u16..1253, any::<u16>()],
+             prop::collection::vec(any::<u8>(), 0..40)),
+            1..6),
+        nlri_type in 1u16..8,
+        protocol in 0u8..10,
+        descriptors in prop::collection::vec(any::<u8>(), 0..40),
+        rtc in prop::collection::vec(any::<u8>(), 0..30),
+    ) {
+        // A BGP-LS UPDATE: MP_REACH (AFI 16388, SAFI 71) with one NLRI whose descriptors
+        // are random but framed, and the BGP-LS attribute with random TLV values.
+        let mut ls = Vec::new();
+        for (code, value) in &tlvs {
+            ls.extend_from_slice(&code.to_be_bytes());
+            ls.extend_from_slice(&(value.len() as u16).to_be_bytes());
+            ls.extend_from_slice(value);
+        }
+        let mut body = vec![protocol];
+        body.extend_from_slice(&[0; 8]);
+        body.extend_from_slice(&256u16.to_be_bytes());
+        body.extend_from_slice(&(descriptors.len() as u16).to_be_bytes());
+        body.extend_from_slice(&descriptors);
+        let mut nlri = nlri_type.to_be_bytes().to_vec();
+        nlri.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        nlri.extend_from_slice(&body);
+        for (afi, safi, field) in [(16388u16, 71u8, &nlri), (1, 132, &rtc)] {
+            let mut mp = afi.to_be_bytes().to_vec();
+            mp.extend_from_slice(&[safi, 4, 10, 0, 0, 1, 0]);
+            mp.extend_from_slice(field);
+            let mut attrs = vec![0x40, 1, 1, 0, 0x40, 2, 0, 0x90, 14];
+            attrs.extend_from_slice(&(mp.len() as u16).to_be_bytes());
+            attrs.extend_from_slice(&mp);
+            attrs.extend_from_slice(&[0x90, 29]);
+            attrs.extend_from_slice(&(ls.len() as u16).to_be_bytes());
+            attrs.extend_from_slice(&ls);
+            let mut raw = vec![0xff; 16];
+            raw.extend_from_slice(&((23 + attrs.len()) as u16).to_be_bytes());
+            raw.extend_from_slice(&[2, 0, 0]);
+            raw.extend_from_slice(&(attrs.len() as u16).to_be_bytes());
+            raw.extend_from_slice(&attrs);
+            if let Ok(decoded) = Message::decode(&raw, &DecodeCtx { asn4: true, ..DecodeCtx::default() }) {
+                encode_all(&decoded.message);
+            }
+        }
+    }
 }

@@ -207,6 +207,17 @@ fn family_add_path_nexthop() {
 }
 
 #[test]
+fn rtc_and_bgp_ls_families() {
+    // RFC 4684 route target constraint, and BGP-LS (RFC 7752) with its VPN SAFI.
+    let c = neighbor("family { ipv4 rtc; bgp-ls bgp-ls; bgp-ls bgp-ls-vpn; }");
+    let families = &c.neighbors[0].families;
+    assert!(families.contains(&Family::IPV4_RTC));
+    assert!(families.contains(&Family::new(Afi::BGP_LS, Safi::BGP_LS)));
+    assert!(families.contains(&Family::new(Afi::BGP_LS, Safi::BGP_LS_VPN)));
+    assert_eq!(families.len(), 3);
+}
+
+#[test]
 fn api_blocks() {
     let c = ok(r#"
 process a { run ./a.py; encoder text; }

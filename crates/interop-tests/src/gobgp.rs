@@ -49,6 +49,9 @@ pub struct GobgpConfig {
     /// Negotiate EVPN (RFC 7432, GoBGP's `l2vpn-evpn`) besides IPv4 unicast; read it back
     /// with `adj_in(neighbor, "evpn")`.
     pub evpn: bool,
+    /// Negotiate route target constraint (RFC 4684, GoBGP's `rtc`) besides IPv4 unicast;
+    /// GoBGP originates one RTC route per import route target of its VRFs.
+    pub rtc: bool,
 }
 
 impl GobgpConfig {
@@ -71,7 +74,7 @@ impl GobgpConfig {
             let _ = writeln!(conf, "  [neighbors.timers.config]");
             let _ = writeln!(conf, "    hold-time = 9");
             let _ = writeln!(conf, "    connect-retry = 2");
-            if self.ipv6 || self.vpn || self.flowspec || self.evpn {
+            if self.ipv6 || self.vpn || self.flowspec || self.evpn || self.rtc {
                 let mut families = vec!["ipv4-unicast"];
                 if self.ipv6 {
                     families.push("ipv6-unicast");
@@ -84,6 +87,9 @@ impl GobgpConfig {
                 }
                 if self.evpn {
                     families.push("l2vpn-evpn");
+                }
+                if self.rtc {
+                    families.push("rtc");
                 }
                 for family in families {
                     let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
@@ -500,6 +506,7 @@ mod tests {
             neighbors: vec![(Ipv4Addr::new(127, 0, 8, 2), 65002)],
             ipv6: true,
             vpn: true,
+            rtc: false,
             flowspec: true,
             evpn: true,
         }

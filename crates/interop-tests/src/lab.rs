@@ -94,6 +94,9 @@ pub struct LabConfig {
     /// Negotiate L2VPN VPLS and IPv4/IPv6 MCAST-VPN besides IPv4 unicast (ExaBGP peers
     /// only).
     pub l2: bool,
+    /// Negotiate route target constraint (RFC 4684) besides IPv4 unicast (GoBGP peers
+    /// only; the speakers negotiate every family).
+    pub rtc: bool,
 }
 
 /// A peer and its speakers, all stopped (and the directory removed) when dropped.
@@ -184,6 +187,7 @@ impl Lab {
                     vpn: config.vpn,
                     flowspec: false,
                     evpn: config.evpn,
+                    rtc: config.rtc,
                 },
             )?),
             PeerKind::Frr => {
@@ -241,6 +245,7 @@ impl Lab {
                     vpn: config.vpn,
                     evpn: config.evpn,
                     l2: config.l2,
+                    all_families: config.rtc,
                 },
             )?);
         }

@@ -14,9 +14,10 @@
 //! - [`speaker`]: ExaBGP 5 or Herald with a command helper and a JSON receive helper;
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
 //! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus;
-//! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
-//!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`; MUP routes with
-//!   ExaBGP 5 both ways in `scenario_mup`).
+//! - [`lab`], [`scenario`], [`scenario_vpn`], [`scenario_rtc`]: a peer plus speakers, and
+//!   the scenarios the tests run (VPN and labeled routes against GoBGP in `scenario_vpn`,
+//!   EVPN in `scenario_evpn`, route target constraint from GoBGP in `scenario_rtc`; MUP
+//!   routes in `scenario_mup` and VPLS/MVPN in `scenario_l2`, with ExaBGP 5 both ways).
 //!
 //! This crate does not speak BGP itself and does not depend on Herald's crates: Herald is
 //! exercised only as the `herald` binary, exactly as users run it.
@@ -37,6 +38,7 @@ pub mod scenario;
 pub mod scenario_evpn;
 pub mod scenario_l2;
 pub mod scenario_mup;
+pub mod scenario_rtc;
 pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;

@@ -92,6 +92,7 @@ pub(crate) fn ibgp(peer: PeerKind, kind: SpeakerKind) -> LabConfig {
         vpn: false,
         evpn: false,
         l2: false,
+        rtc: false,
     }
 }
 
@@ -196,6 +197,7 @@ pub(crate) fn ebgp(peer: PeerKind, speakers: &[SpeakerKind]) -> LabConfig {
         vpn: false,
         evpn: false,
         l2: false,
+        rtc: false,
     }
 }
 

@@ -79,6 +79,9 @@ pub struct SpeakerConfig {
     pub evpn: bool,
     /// Also negotiate `l2vpn vpls`, `ipv4 mcast-vpn` and `ipv6 mcast-vpn`.
     pub l2: bool,
+    /// Negotiate every family (`family { all; }`), route target constraint included:
+    /// ExaBGP 5 accepts `ipv4 rtc` only through `all`.
+    pub all_families: bool,
 }
 
 impl SpeakerConfig {
@@ -109,7 +112,11 @@ impl SpeakerConfig {
         };
         let evpn = if self.evpn { " l2vpn evpn;" } else { "" };
         let l2 = if self.l2 { L2_FAMILIES } else { "" };
-        let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn}{evpn}{l2} }}");
+        if self.all_families {
+            let _ = writeln!(conf, "    family {{ all; }}");
+        } else {
+            let _ = writeln!(conf, "    family {{ ipv4 unicast;{ipv6}{vpn}{evpn}{l2} }}");
+        }
         let _ = writeln!(conf, "    api {{");
         let _ = writeln!(conf, "        processes [ commands, receive ];");
         let _ = writeln!(conf, "        receive {{ parsed; update; }}");

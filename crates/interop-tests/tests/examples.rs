@@ -55,6 +55,7 @@ impl Example {
                 vpn: false,
                 flowspec,
                 evpn: false,
+                rtc: false,
             },
         )
         .unwrap();

@@ -187,3 +187,10 @@ fn herald_announces_vpls_and_mvpn_to_exabgp() {
 fn herald_prints_the_vpls_and_mvpn_json_exabgp_prints_exabgp() {
     pass(scenario_l2::receive_l2_like_exabgp(SpeakerKind::Herald));
 }
+
+#[test]
+fn herald_prints_the_rtc_json_exabgp_prints_gobgp() {
+    pass(herald_interop_tests::scenario_rtc::receive_rtc_like_exabgp(
+        SpeakerKind::Herald,
+    ));
+}

@@ -93,6 +93,7 @@ fn herald_cli_and_metrics_against_bird() {
         vpn: false,
         evpn: false,
         l2: false,
+        rtc: false,
     };
     let lab = Lab::start("operate-bird", &config).expect("lab");
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&lab)));

@@ -150,6 +150,8 @@ impl Family {
     pub const IPV6_UNICAST: Self = Self::new(Afi::IPV6, Safi::UNICAST);
     /// IPv6 multicast.
     pub const IPV6_MULTICAST: Self = Self::new(Afi::IPV6, Safi::MULTICAST);
+    /// IPv4 route target constraint (RFC 4684).
+    pub const IPV4_RTC: Self = Self::new(Afi::IPV4, Safi::RTC);
 
     /// A family from its parts.
     pub const fn new(afi: Afi, safi: Safi) -> Self {

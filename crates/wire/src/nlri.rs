@@ -14,11 +14,13 @@
 //! (RFC 8955, 8956) are lists of match components: see [`flow`]. EVPN routes (RFC 7432,
 //! RFC 9136) are typed values: see [`evpn`].
 
+pub mod bgpls;
 pub mod evpn;
 pub mod flow;
 pub mod labeled;
 pub mod mup;
 pub mod mvpn;
+pub mod rtc;
 pub mod vpls;
 
 use std::fmt;
@@ -30,11 +32,13 @@ use crate::error::{EncodeError, WireError, WireErrorKind};
 use crate::family::{Afi, Family, Safi};
 use crate::reader::Reader;
 
+pub use bgpls::{is_bgp_ls_family, BgpLs, LsBody, LsTlv};
 pub use evpn::{is_evpn_family, Evpn, EvpnRoute};
 pub use flow::{is_flow_family, Flow};
 pub use labeled::{is_labeled_family, Label, RouteDistinguisher};
 pub use mup::{is_mup_family, MupRoute, MupValue};
 pub use mvpn::{is_mvpn_family, MvpnRoute, MvpnValue};
+pub use rtc::Rtc;
 pub use vpls::{is_vpls_family, Vpls};
 
 /// An ADD-PATH path identifier (RFC 7911 §3). ExaBGP prints it as a dotted quad.
@@ -82,13 +86,17 @@ pub enum Nlri {
     /// An EVPN route (AFI 25, SAFI 70; RFC 7432 §7, RFC 9136 §3), see [`Evpn`].
     Evpn(Box<Evpn>),
     /// The whole undecoded NLRI field of a family this crate does not parse, kept so that
-    /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec family, one
-    /// malformed entry (length and value) whose UPDATE is treated as withdraw.
+    /// it can be shown (as hex) and re-encoded unchanged; in a FlowSpec or BGP-LS family,
+    /// one malformed entry (header and value) whose UPDATE is treated as withdraw.
     Opaque(Vec<u8>),
     /// A VPLS route (RFC 4761 §3.2.2, L2VPN VPLS), see [`Vpls`].
     Vpls(Box<Vpls>),
     /// An MCAST-VPN route (RFC 6514 §4, SAFI 5), see [`MvpnRoute`].
     Mvpn(Box<MvpnRoute>),
+    /// A BGP-LS NLRI (RFC 7752 §3.2, AFI 16388 SAFI 71/72), see [`BgpLs`].
+    BgpLs(Box<BgpLs>),
+    /// A Route Target Constraint NLRI (RFC 4684 §4, AFI 1 SAFI 132), see [`Rtc`].
+    Rtc(Rtc),
 }
 
 impl Nlri {
@@ -110,6 +118,8 @@ impl Nlri {
             Self::Opaque(_) => None,
             Self::Vpls(route) => route.path_id,
             Self::Mvpn(route) => route.path_id,
+            Self::BgpLs(ls) => ls.path_id,
+            Self::Rtc(rtc) => rtc.path_id,
         }
     }
 
@@ -148,6 +158,8 @@ impl Nlri {
             Self::Opaque(bytes) => bytes.len(),
             Self::Vpls(route) => route.encoded_len(add_path),
             Self::Mvpn(route) => route.encoded_len(add_path),
+            Self::BgpLs(ls) => ls.encoded_len(add_path),
+            Self::Rtc(rtc) => rtc.encoded_len(add_path),
         }
     }
 
@@ -227,6 +239,19 @@ impl Nlri {
                 }
                 route.encode(add_path, out)
             }
+            Self::BgpLs(ls) => {
+                let rd_mismatch = (family.safi == Safi::BGP_LS_VPN) != ls.rd.is_some();
+                if !is_bgp_ls_family(family) || (rd_mismatch && bgpls::is_known_type(ls.code)) {
+                    return Err(EncodeError::Unencodable("BGP-LS NLRI in another family"));
+                }
+                ls.encode(add_path, out)
+            }
+            Self::Rtc(rtc) => {
+                if family != Family::IPV4_RTC {
+                    return Err(EncodeError::Unencodable("RTC NLRI in another family"));
+                }
+                rtc.encode(add_path, out)
+            }
         }
     }
 
@@ -295,6 +320,27 @@ fn decode_entries(
         while !r.is_empty() {
             let route = MvpnRoute::decode(r, add_path, truncated)?;
             out.push(Nlri::Mvpn(Box::new(route)));
+        }
+        return Ok(out);
+    }
+    let ls = is_bgp_ls_family(family);
+    let rtc = family == Family::IPV4_RTC;
+    if ls || rtc {
+        let mut out = Vec::new();
+        while !r.is_empty() {
+            let path_id = if add_path {
+                let id = r
+                    .u32("path identifier")
+                    .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
+                Some(PathId(id))
+            } else {
+                None
+            };
+            out.push(if ls {
+                BgpLs::decode(r, family, path_id)?
+            } else {
+                Nlri::Rtc(Rtc::decode(r, path_id, truncated)?)
+            });
         }
         return Ok(out);
     }

@@ -41,6 +41,7 @@ enum Item<'a> {
     Aigp(u64),
     LargeCommunities(Vec<LargeCommunity>),
     PrefixSid(&'a wire::attr::PrefixSid),
+    LinkState(&'a wire::attr::LinkState),
     Generic {
         code: u8,
         flags: u8,
@@ -67,6 +68,7 @@ impl Item<'_> {
             Self::Aigp(_) => 26,
             Self::LargeCommunities(_) => 32,
             Self::PrefixSid(_) => 40,
+            Self::LinkState(_) => 29,
             Self::Generic { code, .. } => u16::from(*code),
             Self::Error(_) => 0x100,
         }
@@ -102,6 +104,7 @@ impl<'a> AttrView<'a> {
                 Attribute::Aigp(v) => Item::Aigp(*v),
                 Attribute::LargeCommunities(c) => Item::LargeCommunities(c.clone()),
                 Attribute::PrefixSid(sid) => Item::PrefixSid(sid),
+                Attribute::LinkState(ls) => Item::LinkState(ls),
                 // RFC 5701: ExaBGP decodes the IPv6 address-specific extended communities.
                 Attribute::Raw { code, data, .. }
                     if code.0 == IPV6_EXT_COMMUNITIES
@@ -212,7 +215,7 @@ fn ext6_name(out: &mut String, c: &[u8]) -> bool {
 }
 
 /// Appends the bytes as one unsigned big-endian integer in decimal.
-fn big_decimal(out: &mut String, bytes: &[u8]) {
+pub(crate) fn big_decimal(out: &mut String, bytes: &[u8]) {
     let mut number = bytes.to_vec();
     let mut digits = Vec::new();
     while number.iter().any(|&b| b != 0) {
@@ -391,6 +394,7 @@ impl Item<'_> {
                 out.push_str(" ]");
             }
             Self::PrefixSid(sid) => super::prefix_sid::json(out, sid),
+            Self::LinkState(ls) => super::bgpls_attr::json(out, ls),
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, "\"attribute-0x{code:02X}-0x{flags:02X}\": \"");
                 hex_lower(out, data);
@@ -477,6 +481,7 @@ impl Item<'_> {
                 });
             }
             Self::PrefixSid(sid) => super::prefix_sid::text(out, sid),
+            Self::LinkState(ls) => super::bgpls_text::text(out, ls),
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, " attribute [ 0x{code:02X} 0x{flags:02X} ");
                 hex_lower(out, data);

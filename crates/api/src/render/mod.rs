@@ -5,6 +5,9 @@
 //! Everything here writes into a caller's `String`; nothing allocates a tree.
 
 pub(crate) mod attr;
+pub(crate) mod bgpls;
+pub(crate) mod bgpls_attr;
+pub(crate) mod bgpls_text;
 pub(crate) mod cap;
 pub(crate) mod evpn;
 pub(crate) mod extcomm;
@@ -13,6 +16,7 @@ pub(crate) mod mvpn;
 pub mod notification;
 pub mod operational;
 pub(crate) mod prefix_sid;
+pub(crate) mod python;
 pub(crate) mod update;
 pub(crate) mod vpls;
 

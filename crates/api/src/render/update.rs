@@ -177,6 +177,8 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
         Nlri::Evpn(route) => super::evpn::json(out, route),
         Nlri::Vpls(route) => super::vpls::json(out, route),
         Nlri::Mvpn(route) => super::mvpn::json(out, route),
+        Nlri::BgpLs(ls) => super::bgpls::json(out, ls, entry.next_hop),
+        Nlri::Rtc(rtc) => super::bgpls::rtc_json(out, rtc),
         Nlri::Opaque(bytes) => {
             out.push_str("{ \"parsed\": false, \"raw\": \"");
             hex_bare_upper(out, bytes);
@@ -226,6 +228,9 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
         Nlri::Evpn(route) => super::evpn::text(out, route),
         Nlri::Vpls(route) => super::vpls::text(out, route),
         Nlri::Mvpn(_) => super::mvpn::text(out, family),
+        Nlri::Rtc(_) | Nlri::BgpLs(_) => {
+            let _ = write!(out, "afi {} safi {}", family.afi, family.safi);
+        }
         Nlri::Opaque(bytes) => {
             out.push_str("0x");
             hex_bare_upper(out, bytes);

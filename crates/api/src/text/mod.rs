@@ -206,7 +206,19 @@ fn update_text(out: &mut String, peer: &NeighborInfo, event: &MessageEvent<'_>, 
             view.text(&mut attributes);
             for entry in entries {
                 out.push_str(&prefix);
+                // ExaBGP has no text form of its own for RTC and BGP-LS routes: it names
+                // the family, without the next hop.
+                let family_only = matches!(entry.nlri, wire::Nlri::Rtc(_) | wire::Nlri::BgpLs(_));
                 match (entry.action, entry.next_hop) {
+                    (Action::Announce, _) if family_only => {
+                        out.push_str(" announced ");
+                        nlri_text(out, entry.family, entry.nlri);
+                        out.push_str(&attributes);
+                    }
+                    (Action::Withdraw, _) if family_only => {
+                        out.push_str(" withdrawn ");
+                        nlri_text(out, entry.family, entry.nlri);
+                    }
                     (Action::Announce, Some(_)) => {
                         out.push_str(" announced ");
                         nlri_text(out, entry.family, entry.nlri);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the golden files of herald-api's encoder tests from ExaBGP itself.
 
-Usage: python3 gen.py NAME HEX [--add-path] [--aigp] [--direction receive]
+Usage: python3 gen.py NAME HEX [--add-path] [--aigp] [--direction receive] [--family 'AFI SAFI']
 Writes NAME.golden next to this script: line 1 options, line 2 the message hex, line 3
 ExaBGP's JSON line for it (as `exabgp decode` prints it), then the text encoder's lines.
 It drives the installed ExaBGP (5.0.15) through its public classes, the way
@@ -24,7 +24,7 @@ neighbor 127.0.0.1 {
     local-address 127.0.0.1;
     local-as 65533;
     peer-as 65533;
-    family { all; }
+    family { %s }
     capability { %s }
 }
 """
@@ -42,7 +42,10 @@ def main():
     env.tcp.bind = ''
     log.silence()
     caps = ('add-path send/receive;' if add_path else '') + (' aigp enable;' if aigp else '')
-    conf = Configuration([TEMPLATE % caps], text=True)
+    family = 'all;'
+    if '--family' in sys.argv:
+        family = sys.argv[sys.argv.index('--family') + 1] + ';'
+    conf = Configuration([TEMPLATE % (family, caps)], text=True)
     conf.reload()
     neighbor = list(conf.neighbors.values())[0]
     raw = bytes.fromhex(payload)

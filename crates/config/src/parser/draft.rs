@@ -120,6 +120,8 @@ pub(crate) fn family_words(afi: &str, safi: &str) -> Option<Family> {
                 | "flow"
                 | "flow-vpn"
                 | "mup"
+                // RFC 4684; ExaBGP 5 negotiates it only through `all`.
+                | "rtc"
         ),
         "ipv6" => matches!(
             safi,

@@ -253,6 +253,7 @@ fn parse_families(text: &str) -> anyhow::Result<Vec<Family>> {
             "bgp-ls-vpn" => Safi::BGP_LS_VPN,
             "mup" => Safi::MUP,
             "mcast-vpn" => Safi::MCAST_VPN,
+            "rtc" => Safi::RTC,
             other => bail!("unknown safi {other}"),
         };
         families.push(Family::new(afi, safi));

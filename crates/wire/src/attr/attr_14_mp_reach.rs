@@ -18,7 +18,7 @@
 //!
 //! Next hops: IPv4 families take 4 octets, or 16/32 with extended next hop (RFC 8950);
 //! IPv6 families take 16 (global) or 32 (global + link-local, RFC 2545 §3). VPN families
-//! (SAFI 128/129) prefix each address with an all-zero Route Distinguisher (RFC 4364
+//! (SAFI 128/129, and BGP-LS VPN, SAFI 72) prefix each address with an all-zero Route Distinguisher (RFC 4364
 //! §4.3.2). Other families: 0, 4, 16 or 32 octets of addresses; a next hop this crate
 //! cannot represent keeps the whole attribute raw.
 //!
@@ -35,9 +35,10 @@ use crate::family::{Afi, Family, Safi};
 use crate::nlri::{is_prefix_family, Nlri};
 use crate::reader::Reader;
 
-/// True for families whose next hop carries a Route Distinguisher.
+/// True for families whose next hop carries a Route Distinguisher (RFC 4364 §4.3.2; BGP-LS
+/// VPN, SAFI 72, takes a VPN next hop as ExaBGP reads it).
 fn rd_next_hop(family: Family) -> bool {
-    family.safi == Safi::MPLS_VPN || family.safi == Safi(129)
+    family.safi == Safi::MPLS_VPN || family.safi == Safi(129) || family.safi == Safi::BGP_LS_VPN
 }
 
 fn reset(r: &Reader<'_>, what: &'static str) -> AttrError {

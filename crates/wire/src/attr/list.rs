@@ -15,11 +15,11 @@
 
 use super::{
     attr_10_cluster_list, attr_14_mp_reach, attr_15_mp_unreach, attr_16_extended_communities,
-    attr_17_as4_path, attr_18_as4_aggregator, attr_1_origin, attr_26_aigp, attr_2_as_path,
-    attr_32_large_communities, attr_3_next_hop, attr_40_prefix_sid, attr_4_med, attr_5_local_pref,
-    attr_6_atomic_aggregate, attr_7_aggregator, attr_8_communities, attr_9_originator_id,
-    Aggregator, AsPath, AsSegment, AttrCode, AttrError, AttrFlags, Attribute, Community,
-    SegmentType,
+    attr_17_as4_path, attr_18_as4_aggregator, attr_1_origin, attr_26_aigp, attr_29_bgp_ls,
+    attr_2_as_path, attr_32_large_communities, attr_3_next_hop, attr_40_prefix_sid, attr_4_med,
+    attr_5_local_pref, attr_6_atomic_aggregate, attr_7_aggregator, attr_8_communities,
+    attr_9_originator_id, Aggregator, AsPath, AsSegment, AttrCode, AttrError, AttrFlags, Attribute,
+    Community, SegmentType,
 };
 use crate::asn::Asn;
 use crate::ctx::DecodeCtx;
@@ -199,6 +199,7 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
             AttrCode::AIGP => {
                 attr_26_aigp::decode(v).map(|m| Some(m.map_or_else(raw, Attribute::Aigp)))
             }
+            AttrCode::BGP_LS => attr_29_bgp_ls::decode(v).map(|ls| Some(Attribute::LinkState(ls))),
             AttrCode::LARGE_COMMUNITIES => {
                 attr_32_large_communities::decode(v).map(|l| Some(Attribute::LargeCommunities(l)))
             }
@@ -350,20 +351,26 @@ fn check_first_as(out: &mut Parsed, peer: Asn, asn4: bool) {
     }
 }
 
-/// A FlowSpec NLRI whose framing held but whose value is malformed is kept opaque; its
-/// UPDATE is treated as withdraw (RFC 8955 §10, RFC 7606 §2; malformed row 48).
+/// A FlowSpec or BGP-LS NLRI whose framing held but whose value is malformed is kept
+/// opaque; its UPDATE is treated as withdraw (RFC 8955 §10, RFC 7752 §8.2.2, RFC 7606 §2;
+/// malformed row 48).
 fn malformed_flow(attr: &Attribute) -> Option<String> {
     let (family, nlri) = match attr {
         Attribute::MpReach(mp) => (mp.family, &mp.nlri),
         Attribute::MpUnreach(mp) => (mp.family, &mp.nlri),
         _ => return None,
     };
-    if !crate::nlri::is_flow_family(family) {
+    let what = if crate::nlri::is_flow_family(family) {
+        "FlowSpec"
+    } else if crate::nlri::is_bgp_ls_family(family) {
+        // RFC 7752 §8.2.2: a malformed Link-State NLRI, treat-as-withdraw.
+        "BGP-LS"
+    } else {
         return None;
-    }
+    };
     nlri.iter().find_map(|n| match n {
         crate::Nlri::Opaque(bytes) => Some(format!(
-            "malformed FlowSpec NLRI {} in {family}",
+            "malformed {what} NLRI {} in {family}",
             bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
         )),
         _ => None,

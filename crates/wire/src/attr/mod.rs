@@ -23,6 +23,7 @@ mod attr_17_as4_path;
 mod attr_18_as4_aggregator;
 mod attr_1_origin;
 mod attr_26_aigp;
+pub mod attr_29_bgp_ls;
 mod attr_2_as_path;
 mod attr_32_large_communities;
 mod attr_3_next_hop;
@@ -43,6 +44,7 @@ use crate::error::{EncodeError, Rfc7606Action, WireError};
 use crate::family::Family;
 use crate::nlri::Nlri;
 
+pub use attr_29_bgp_ls::LinkState;
 pub(crate) use attr_3_next_hop::is_invalid as is_invalid_next_hop;
 pub use attr_40_prefix_sid::{
     PrefixSid, PrefixSidTlv, SidInformation, SidStructure, SrgbRange, Srv6Service, Srv6SubSubTlv,
@@ -108,6 +110,8 @@ impl AttrCode {
     pub const PMSI_TUNNEL: Self = Self(0x16);
     /// AIGP (RFC 7311).
     pub const AIGP: Self = Self(0x1a);
+    /// BGP-LS Attribute (RFC 7752).
+    pub const BGP_LS: Self = Self(0x1d);
     /// LARGE_COMMUNITY (RFC 8092).
     pub const LARGE_COMMUNITIES: Self = Self(0x20);
     /// BGP Prefix-SID (RFC 8669).
@@ -260,6 +264,8 @@ pub enum Attribute {
         /// Value octets.
         data: Vec<u8>,
     },
+    /// BGP-LS Attribute (29, RFC 7752 §3.3).
+    LinkState(LinkState),
 }
 
 /// A failure inside one attribute's value, with the RFC 7606 action it calls for.
@@ -296,7 +302,8 @@ impl AttrCode {
             | Self::CLUSTER_LIST
             | Self::MP_REACH_NLRI
             | Self::MP_UNREACH_NLRI
-            | Self::AIGP => ON,
+            | Self::AIGP
+            | Self::BGP_LS => ON,
             Self::AGGREGATOR
             | Self::COMMUNITIES
             | Self::EXTENDED_COMMUNITIES
@@ -330,6 +337,7 @@ impl Attribute {
             Self::LargeCommunities(_) => AttrCode::LARGE_COMMUNITIES,
             Self::PrefixSid(_) => AttrCode::PREFIX_SID,
             Self::Raw { code, .. } => *code,
+            Self::LinkState(_) => AttrCode::BGP_LS,
         }
     }
 
@@ -379,6 +387,7 @@ impl Attribute {
             Self::LargeCommunities(list) => attr_32_large_communities::encode(list, out),
             Self::PrefixSid(sid) => sid.encode(out)?,
             Self::Raw { data, .. } => out.extend_from_slice(data),
+            Self::LinkState(ls) => ls.encode(out)?,
         }
         // ExaBGP sends End-of-RIB's empty MP_UNREACH with a two-octet length; a raw
         // attribute keeps the length size its flags ask for.
