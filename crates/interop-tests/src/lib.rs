@@ -13,7 +13,9 @@
 //!   [`route::PeerRoute`] (ExaBGP's by replaying the JSON its receive helper writes);
 //! - [`speaker`]: ExaBGP 5 or Herald with a command helper and a JSON receive helper;
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
-//! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus;
+//! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus
+//!   and the repository's own (`tests/corpus`: encoder-made and GoBGP-captured UPDATEs);
+//! - [`capture`]: UPDATEs captured from GoBGP for that corpus;
 //! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
 //!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`).
 //!
@@ -21,6 +23,7 @@
 //! exercised only as the `herald` binary, exactly as users run it.
 
 pub mod bird;
+pub mod capture;
 pub mod differential;
 pub mod error;
 pub mod exabgp;
