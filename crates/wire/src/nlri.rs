@@ -14,6 +14,7 @@
 //! (RFC 8955, 8956) are lists of match components: see [`flow`].
 
 pub mod flow;
+pub(crate) mod l2vpn_check;
 pub mod labeled;
 pub mod mup;
 
@@ -233,6 +234,9 @@ fn decode_entries(
     let labeled = is_labeled_family(family);
     let flow = is_flow_family(family);
     if !is_prefix_family(family) && !labeled && !flow {
+        // EVPN and VPLS fields are kept whole, once their framing is known to hold
+        // (malformed rows 49 and 50).
+        l2vpn_check::check_framing(r, family, add_path)?;
         let rest = r.rest();
         return Ok(if rest.is_empty() {
             Vec::new()
@@ -413,10 +417,11 @@ mod tests {
 
     #[test]
     fn other_families_stay_opaque() {
-        // Labeled, VPN and FlowSpec families are decoded; VPLS is not yet.
+        // Labeled, VPN and FlowSpec families are decoded; VPLS is not yet (its framing
+        // is checked: one entry of length 1 here).
         let fam = Family::new(Afi::L2VPN, Safi::VPLS);
-        let nlri = decode(&[1, 2, 3], fam, false).unwrap();
-        assert_eq!(nlri, vec![Nlri::Opaque(vec![1, 2, 3])]);
+        let nlri = decode(&[0, 1, 3], fam, false).unwrap();
+        assert_eq!(nlri, vec![Nlri::Opaque(vec![0, 1, 3])]);
         assert!(decode(&[], fam, false).unwrap().is_empty());
         assert!(Nlri::prefix("10.0.0.0/8".parse().unwrap())
             .encode(fam, false, &mut Vec::new())
