@@ -1,8 +1,9 @@
 //! UPDATEs captured from a real peer for the differential corpus (`tests/corpus/gobgp.hex`).
 //!
-//! [`capture_gobgp`] starts GoBGP with every family of [`GOBGP_ROUTES`] and Herald as its
-//! iBGP neighbor with a JSON helper that asks for the raw UPDATEs (`receive { packets; update; }`,
-//! ExaBGP's raw-message events: `"message": { "header": …, "body": … }`). It then has GoBGP
+//! [`capture_gobgp`] starts a [`FamilyLab`] (GoBGP and Herald, iBGP, every family of
+//! [`GOBGP_ROUTES`]) whose JSON helper asks for the raw UPDATEs (`receive { packets;
+//! update; }`, ExaBGP's raw-message events: `"message": { "header": …, "body": … }`). It
+//! then has GoBGP
 //! originate (`gobgp global rib -a FAMILY add …`) or withdraw each route in turn and records
 //! the UPDATE that reaches Herald for it. iBGP, with fixed next hops and no addresses of the
 //! test's own in the routes, makes the bytes the same on every run, so the committed file
@@ -12,20 +13,14 @@
 //! message, marker included), and `#` comment lines.
 
 use std::fmt::Write as _;
-use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
-use crate::gobgp::Gobgp;
-use crate::herald::herald_binary;
-use crate::json::parse_lines;
-use crate::lab::{ROUTE_LIMIT, SESSION_LIMIT};
-use crate::net::{free_port, Subnet};
-use crate::process::{run, wait_while_alive, Daemon};
-use crate::speaker::shell_quote;
-use crate::tmp::TempDir;
+use crate::family_lab::FamilyLab;
+use crate::lab::ROUTE_LIMIT;
+use crate::process::wait_while_alive;
 
 /// One captured message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,23 +192,6 @@ pub const GOBGP_ROUTES: &[GobgpRoute] = &[
     ),
 ];
 
-/// The families both ends negotiate: GoBGP's names and ExaBGP's.
-const FAMILIES: &[(&str, &str)] = &[
-    ("ipv4-unicast", "ipv4 unicast"),
-    ("ipv6-unicast", "ipv6 unicast"),
-    ("ipv4-labelled-unicast", "ipv4 nlri-mpls"),
-    ("ipv6-labelled-unicast", "ipv6 nlri-mpls"),
-    ("l3vpn-ipv4-unicast", "ipv4 mpls-vpn"),
-    ("l3vpn-ipv6-unicast", "ipv6 mpls-vpn"),
-    ("ipv4-flowspec", "ipv4 flow"),
-    ("ipv6-flowspec", "ipv6 flow"),
-    ("l3vpn-ipv4-flowspec", "ipv4 flow-vpn"),
-    ("l3vpn-ipv6-flowspec", "ipv6 flow-vpn"),
-];
-
-/// The AS of both ends (iBGP: GoBGP keeps the next hops it is given).
-const ASN: u32 = 65001;
-
 /// Parses a corpus file: `(line number, entry)` for every message line.
 pub fn parse_corpus(text: &str) -> std::result::Result<Vec<(usize, Entry)>, String> {
     let mut entries = Vec::new();
@@ -264,46 +242,6 @@ pub fn render_corpus(entries: &[Entry]) -> String {
     text
 }
 
-fn gobgp_config(address: Ipv4Addr, port: u16, neighbor: Ipv4Addr) -> String {
-    let mut conf = String::new();
-    let _ = writeln!(conf, "[global.config]");
-    let _ = writeln!(conf, "  as = {ASN}");
-    let _ = writeln!(conf, "  router-id = \"{address}\"");
-    let _ = writeln!(conf, "  port = {port}");
-    let _ = writeln!(conf, "  local-address-list = [\"{address}\"]");
-    let _ = writeln!(conf, "[[neighbors]]");
-    let _ = writeln!(conf, "  [neighbors.config]");
-    let _ = writeln!(conf, "    neighbor-address = \"{neighbor}\"");
-    let _ = writeln!(conf, "    peer-as = {ASN}");
-    let _ = writeln!(conf, "  [neighbors.transport.config]");
-    let _ = writeln!(conf, "    local-address = \"{address}\"");
-    let _ = writeln!(conf, "    passive-mode = true");
-    let _ = writeln!(conf, "  [neighbors.timers.config]");
-    let _ = writeln!(conf, "    hold-time = 9");
-    let _ = writeln!(conf, "    connect-retry = 2");
-    for (family, _) in FAMILIES {
-        let _ = writeln!(conf, "  [[neighbors.afi-safis]]");
-        let _ = writeln!(conf, "    [neighbors.afi-safis.config]");
-        let _ = writeln!(conf, "      afi-safi-name = \"{family}\"");
-    }
-    conf
-}
-
-fn herald_config(dir: &std::path::Path, address: Ipv4Addr, peer: Ipv4Addr, port: u16) -> String {
-    let families: String = FAMILIES
-        .iter()
-        .map(|(_, family)| format!(" {family};"))
-        .collect();
-    format!(
-        "process receive {{\n    run {};\n    encoder json;\n}}\n\
-         neighbor {peer} {{\n    router-id {address};\n    local-address {address};\n\
-         \x20   local-as {ASN};\n    peer-as {ASN};\n    hold-time 9;\n    connect {port};\n\
-         \x20   family {{{families} }}\n\
-         \x20   api {{ processes [ receive ]; receive {{ packets; update; }} neighbor-changes; }}\n}}\n",
-        dir.join("receive.sh").display()
-    )
-}
-
 /// Whether a message body is an End-of-RIB marker (RFC 4724 §2): an empty UPDATE, or one
 /// with only an empty MP_UNREACH_NLRI.
 fn end_of_rib(body: &str) -> bool {
@@ -315,101 +253,64 @@ fn end_of_rib(body: &str) -> bool {
 
 /// The UPDATEs (whole messages, hex) Herald's helper has been handed so far, End-of-RIB
 /// markers left out.
-fn received_updates(path: &std::path::Path) -> Result<Vec<String>> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(HarnessError::io(format!("read {}", path.display()), e)),
-    };
-    Ok(parse_lines(&text)?
+fn received_updates(lab: &FamilyLab) -> Result<Vec<String>> {
+    Ok(lab
+        .messages()?
         .iter()
         .filter(|m| m.get("type").and_then(Value::as_str) == Some("update"))
-        .filter_map(|m| {
-            let message = m.pointer("/neighbor/message")?;
-            let header = message.get("header")?.as_str()?;
-            let body = message.get("body")?.as_str()?;
-            let hex = |s: &str| {
-                s.trim_start_matches("0x")
-                    .trim_start_matches("0X")
-                    .to_ascii_uppercase()
-            };
-            let (header, body) = (hex(header), hex(body));
-            (!end_of_rib(&body)).then(|| format!("{header}{body}"))
-        })
+        .filter_map(raw_update)
+        .filter(|(_, body)| !end_of_rib(body))
+        .map(|(header, body)| format!("{header}{body}"))
         .collect())
+}
+
+/// The header and body (upper-case hex, without `0x`) of a `packets` event.
+pub fn raw_update(message: &Value) -> Option<(String, String)> {
+    let message = message.pointer("/neighbor/message")?;
+    let hex = |key: &str| {
+        message.get(key)?.as_str().map(|s| {
+            s.trim_start_matches("0x")
+                .trim_start_matches("0X")
+                .to_ascii_uppercase()
+        })
+    };
+    Some((hex("header")?, hex("body")?))
 }
 
 /// Has GoBGP originate or withdraw every route of [`GOBGP_ROUTES`] towards Herald, one at a
 /// time, and returns the UPDATE Herald received for each.
 pub fn capture_gobgp() -> Result<Vec<Entry>> {
-    let tmp = TempDir::new("capture-gobgp")?;
-    let subnet = Subnet::next();
-    let (gobgp_addr, herald_addr) = (subnet.host(1), subnet.host(2));
-    let port = free_port(gobgp_addr)?;
-    let gobgp = Gobgp::start_rendered(
-        &tmp,
-        gobgp_addr,
-        &gobgp_config(gobgp_addr, port, herald_addr),
-    )?;
-    let dir = tmp.join("herald");
-    let received = dir.join("received.jsonl");
-    tmp.write_script(
-        "herald/receive.sh",
-        &format!("#!/bin/sh\ncat >> {}\n", shell_quote(&received)),
-    )?;
-    let conf = tmp.write(
-        "herald/herald.conf",
-        &herald_config(&dir, herald_addr, gobgp_addr, port),
-    )?;
-    let user = run("id", &["-un"])?.trim().to_owned();
-    let mut env: Vec<(String, String)> = [
-        ("exabgp_tcp_bind", ""),
-        ("exabgp_daemon_user", user.as_str()),
-        ("exabgp_daemon_drop", "false"),
-        ("exabgp_api_cli", "false"),
-        ("exabgp_log_destination", "stdout"),
-    ]
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .into();
-    env.push((
-        "HERALD_SOCKET".to_owned(),
-        dir.join("herald.sock").display().to_string(),
-    ));
-    let herald = Daemon::spawn(
-        "herald",
-        &herald_binary()?,
-        &["server".to_owned(), conf.display().to_string()],
-        &env,
-        &dir,
-        dir.join("herald.log"),
-    )?;
-    let alive = || herald.alive();
-    gobgp.wait_established(herald_addr, SESSION_LIMIT, alive)?;
+    let lab = FamilyLab::start("capture-gobgp", "packets; update;")?;
     // Let the End-of-RIB markers and anything else of the session's start arrive first.
     std::thread::sleep(Duration::from_secs(1));
     let mut entries = Vec::new();
     for route in GOBGP_ROUTES {
-        let before = received_updates(&received)?.len();
+        let before = received_updates(&lab)?.len();
         let mut args = vec!["global", "rib", "-a", route.gobgp_family, route.verb];
         args.extend(route.words.split_whitespace());
-        gobgp.cli(&args)?;
+        lab.gobgp.cli(&args)?;
         let what = format!("Herald receives the UPDATE of `{}`", route.description());
-        let updates = wait_while_alive(&what, ROUTE_LIMIT, alive, || {
-            let updates = received_updates(&received).map_err(|e| e.to_string())?;
-            if updates.len() > before {
-                Ok(updates)
-            } else {
-                Err(format!("{} UPDATEs", updates.len()))
-            }
-        })
-        .map_err(|e| with_logs(e, &herald, &gobgp))?;
+        let updates = wait_while_alive(
+            &what,
+            ROUTE_LIMIT,
+            || lab.alive(),
+            || {
+                let updates = received_updates(&lab).map_err(|e| e.to_string())?;
+                if updates.len() > before {
+                    Ok(updates)
+                } else {
+                    Err(format!("{} UPDATEs", updates.len()))
+                }
+            },
+        )
+        .map_err(|e| lab.with_logs(e))?;
         // One route, one UPDATE: anything more would not be tied to its description.
         std::thread::sleep(Duration::from_millis(500));
-        let updates_now = received_updates(&received)?;
-        if updates_now.len() != before + 1 {
+        let count = received_updates(&lab)?.len();
+        if count != before + 1 {
             return Err(HarnessError::Parse {
                 what: route.description(),
-                reason: format!("{} UPDATEs instead of one", updates_now.len() - before),
+                reason: format!("{} UPDATEs instead of one", count - before),
             });
         }
         entries.push(Entry {
@@ -419,13 +320,6 @@ pub fn capture_gobgp() -> Result<Vec<Entry>> {
         });
     }
     Ok(entries)
-}
-
-fn with_logs(error: HarnessError, herald: &Daemon, gobgp: &Gobgp) -> HarnessError {
-    HarnessError::Parse {
-        what: error.to_string(),
-        reason: format!("{}\n{}", herald.log_tail(30), gobgp.log_tail()),
-    }
 }
 
 #[cfg(test)]

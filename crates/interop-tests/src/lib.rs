@@ -15,7 +15,9 @@
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
 //! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus
 //!   and the repository's own (`tests/corpus`: encoder-made and GoBGP-captured UPDATEs);
-//! - [`capture`]: UPDATEs captured from GoBGP for that corpus;
+//! - [`capture`]: UPDATEs captured from GoBGP for that corpus, with a [`family_lab`]
+//!   (GoBGP and Herald with VPN, labeled and FlowSpec families);
+//! - [`scenario_flow`]: FlowSpec rules between Herald and GoBGP, both ways;
 //! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
 //!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`).
 //!
@@ -27,8 +29,10 @@ pub mod capture;
 pub mod differential;
 pub mod error;
 pub mod exabgp;
+pub mod family_lab;
 pub mod frr;
 pub mod gobgp;
+pub mod gobgp_flow;
 pub mod herald;
 pub mod json;
 pub mod lab;
@@ -36,6 +40,7 @@ pub mod net;
 pub mod process;
 pub mod route;
 pub mod scenario;
+pub mod scenario_flow;
 pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;
