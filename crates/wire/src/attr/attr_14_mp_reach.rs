@@ -149,6 +149,27 @@ pub(crate) fn decode(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Option<MpReac
     }))
 }
 
+/// RFC 8950 §4: an IPv6 next hop for an IPv4 unicast, multicast, labeled or VPN route only
+/// with the Extended Next Hop Encoding capability negotiated for that family (`negotiated`:
+/// the (NLRI family, next-hop AFI) pairs both sides sent).
+pub(crate) fn check_extended_next_hop(
+    mp: &MpReach,
+    negotiated: &[(Family, Afi)],
+) -> Result<(), EncodeError> {
+    let covered = mp.family.afi == Afi::IPV4
+        && matches!(
+            mp.family.safi,
+            Safi::UNICAST | Safi::MULTICAST | Safi::MPLS | Safi::MPLS_VPN
+        );
+    let v6 = mp.next_hop.iter().any(IpAddr::is_ipv6);
+    if covered && v6 && !negotiated.contains(&(mp.family, Afi::IPV6)) {
+        return Err(EncodeError::Unencodable(
+            "an IPv6 next hop for an IPv4 route without the extended next-hop capability (RFC 8950)",
+        ));
+    }
+    Ok(())
+}
+
 /// Encodes the value; `add_path` says whether the family's NLRI carry path identifiers.
 pub(crate) fn encode(mp: &MpReach, add_path: bool, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     out.extend_from_slice(&mp.family.afi.0.to_be_bytes());
