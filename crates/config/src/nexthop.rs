@@ -72,7 +72,7 @@ mod tests {
         // §2.5.5.2, as ExaBGP sends it), and next-hop self need nothing.
         assert_eq!(needed(&route(Family::IPV4_UNICAST, "192.0.2.1")), None);
         assert_eq!(needed(&route(Family::IPV6_UNICAST, "192.0.2.1")), None);
-        let mut own = v4.clone();
+        let mut own = route(Family::IPV4_UNICAST, "2001:db8::1");
         own.next_hop = NextHop::SelfAddr;
         assert_eq!(needed(&own), None);
         // VPN routes need their own entry.
