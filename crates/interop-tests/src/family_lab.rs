@@ -80,6 +80,7 @@ fn herald_config(
     peer: Ipv4Addr,
     port: u16,
     receive: &str,
+    extra: &str,
 ) -> String {
     let families: String = FAMILIES
         .iter()
@@ -90,7 +91,7 @@ fn herald_config(
          process receive {{\n    run {};\n    encoder json;\n}}\n\
          neighbor {peer} {{\n    router-id {address};\n    local-address {address};\n\
          \x20   local-as {ASN};\n    peer-as {ASN};\n    hold-time 9;\n    connect {port};\n\
-         \x20   family {{{families} }}\n\
+         \x20   family {{{families} }}\n{extra}\
          \x20   api {{ processes [ commands, receive ]; receive {{ {receive} }} neighbor-changes; }}\n}}\n",
         dir.join("helper.sh").display(),
         dir.join("receive.sh").display()
@@ -101,6 +102,12 @@ impl FamilyLab {
     /// Starts GoBGP, then Herald with `receive` as its helper's `receive { … }` setting,
     /// and waits for the session.
     pub fn start(label: &str, receive: &str) -> Result<Self> {
+        Self::start_with(label, receive, "")
+    }
+
+    /// [`FamilyLab::start`] with `extra` lines in Herald's neighbor block (a `nexthop { }`
+    /// block …).
+    pub fn start_with(label: &str, receive: &str, extra: &str) -> Result<Self> {
         let tmp = TempDir::new(label)?;
         let subnet = Subnet::next();
         let (gobgp_addr, herald_addr) = (subnet.host(1), subnet.host(2));
@@ -128,7 +135,7 @@ impl FamilyLab {
         )?;
         let conf = tmp.write(
             "herald/herald.conf",
-            &herald_config(&dir, herald_addr, gobgp_addr, port, receive),
+            &herald_config(&dir, herald_addr, gobgp_addr, port, receive, extra),
         )?;
         let user = run("id", &["-un"])?.trim().to_owned();
         let mut env: Vec<(String, String)> = [
@@ -173,6 +180,16 @@ impl FamilyLab {
     /// Herald's address (GoBGP's neighbor).
     pub fn herald_address(&self) -> Ipv4Addr {
         self.herald_addr
+    }
+
+    /// Herald's control socket (`herald cli --socket`).
+    pub fn control_socket(&self) -> PathBuf {
+        self.dir.join("herald.sock")
+    }
+
+    /// A file in the lab's directory (written by the caller).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.tmp.join(name)
     }
 
     /// Has Herald's `commands` helper send `line`.

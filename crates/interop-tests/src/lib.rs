@@ -18,6 +18,7 @@
 //! - [`capture`]: UPDATEs captured from GoBGP for that corpus, with a [`family_lab`]
 //!   (GoBGP and Herald with VPN, labeled and FlowSpec families);
 //! - [`scenario_flow`]: FlowSpec rules between Herald and GoBGP, both ways;
+//! - [`scenario_nexthop`]: IPv4 routes with IPv6 next hops (RFC 8950) with GoBGP;
 //! - [`lab`], [`scenario`], [`scenario_vpn`]: a peer plus speakers, and the scenarios the
 //!   tests run (VPN and labeled routes against GoBGP in `scenario_vpn`).
 //!
@@ -41,6 +42,7 @@ pub mod process;
 pub mod route;
 pub mod scenario;
 pub mod scenario_flow;
+pub mod scenario_nexthop;
 pub mod scenario_vpn;
 pub mod speaker;
 pub mod tmp;

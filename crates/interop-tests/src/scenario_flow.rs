@@ -324,6 +324,6 @@ pub const ORIGINATED: &[Originated] = &[
 ];
 
 #[path = "scenario_flow_receive.rs"]
-mod receive;
+pub(crate) mod receive;
 
 pub use receive::receive_flow_rules;

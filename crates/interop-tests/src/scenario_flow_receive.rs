@@ -12,14 +12,16 @@ use crate::lab::ROUTE_LIMIT;
 use crate::process::wait_while_alive;
 
 /// An UPDATE Herald received: its raw bytes (hex) and Herald's parsed JSON of it.
-struct Received {
-    hex: String,
-    parsed: Value,
+pub(crate) struct Received {
+    /// The whole message in hex.
+    pub(crate) hex: String,
+    /// Herald's parsed JSON of it.
+    pub(crate) parsed: Value,
 }
 
 /// Pairs each `packets` event with the parsed event Herald writes right after it for the
 /// same message (End-of-RIB markers included).
-fn received(lab: &FamilyLab) -> Result<Vec<Received>> {
+pub(crate) fn received(lab: &FamilyLab) -> Result<Vec<Received>> {
     let mut out = Vec::new();
     let mut raw: Option<String> = None;
     for message in lab.messages()? {
