@@ -1,7 +1,8 @@
 //! RFC 8950 on the encoding side: an IPv4 route with an IPv6 next hop goes into MP_REACH
 //! only when the Extended Next Hop Encoding capability was negotiated for its family;
 //! without it the UPDATE is refused (RFC 8950 §4), never sent with a next hop the peer
-//! cannot expect.
+//! cannot expect; received without it, it resets the session as a next hop inconsistent
+//! with the family (RFC 7606 §7.11), as ExaBGP 5 does.
 
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -54,6 +55,11 @@ fn ipv6_next_hop_for_ipv4_needs_the_capability() {
     )
     .unwrap();
     assert_eq!(decoded.message, v4);
+    // Received on a session without the capability, the next hop does not fit the family:
+    // RFC 7606 §7.11, a session reset with (3,1) (malformed row 43).
+    let e = Message::decode(&bytes, &DecodeCtx::default()).unwrap_err();
+    let n = herald_wire::Notification::from(&e);
+    assert_eq!((n.code, n.subcode), (3, 1));
     // The capability for unicast does not cover VPN routes.
     let vpn = update(
         Family::new(Afi::IPV4, Safi::MPLS_VPN),
