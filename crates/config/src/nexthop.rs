@@ -34,7 +34,7 @@ pub fn refusal(entries: &[NextHopFamily], route: &Route) -> Option<String> {
         return None;
     }
     Some(format!(
-        "a {} route with an IPv6 next hop needs the extended next-hop capability \
+        "an {} route with an IPv6 next hop needs the extended next-hop capability \
          (RFC 8950): `nexthop {{ {} ipv6; }}` with both families configured",
         family_words(need.family),
         family_words(need.family)
