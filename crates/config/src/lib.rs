@@ -14,6 +14,7 @@ pub mod env;
 pub mod error;
 pub mod lexer;
 pub mod model;
+pub mod nexthop;
 pub mod program;
 pub mod route;
 

@@ -7,6 +7,14 @@
 //! corpus, through `scripts/exabgp_decode_many.py` (its `decode` command called in a loop in
 //! one Python process); Herald runs once per message, as users run it.
 //!
+//! Two more corpora live in the repository, under `tests/corpus/` ([`repo_corpus_dir`]):
+//!
+//! - `commands.txt`: API commands; each UPDATE `herald encode COMMAND` makes for them is a
+//!   case `commands.txt:LINE` (`commands.txt:LINE#N` for the N-th UPDATE of a command),
+//!   so Herald's own encoder is checked against ExaBGP's decoder ([`command_cases`]);
+//! - `gobgp.hex`: UPDATEs GoBGP sent to Herald, captured by `tests/capture.rs`
+//!   ([`crate::capture`]); each is a case `gobgp.hex:LINE` ([`hex_file_cases`]).
+//!
 //! Each message has an id: `encoding/NAME.msg:LINE` or `decoding/NAME`. The differences
 //! that remain are listed, with their reason, in `docs/decode-differences.md` at the
 //! repository root; [`listed_differences`] reads that list.
@@ -45,6 +53,89 @@ pub struct Difference {
 /// The conformance corpus folder beside the repository (`../shared/conformance/exabgp-5.0`).
 pub fn corpus_dir() -> PathBuf {
     crate::herald::workspace_root().join("../shared/conformance/exabgp-5.0")
+}
+
+/// The repository's own corpus folder (`tests/corpus`: `commands.txt`, `gobgp.hex`).
+pub fn repo_corpus_dir() -> PathBuf {
+    crate::herald::workspace_root().join("tests/corpus")
+}
+
+/// One case per UPDATE that `herald encode` makes for each command of `file` (one API
+/// command a line; empty lines and `#` comments skipped). A command Herald cannot encode is
+/// an error: the list only holds commands Herald announces today.
+pub fn command_cases(herald: &Path, file: &Path) -> Result<Vec<Case>> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let mut cases = Vec::new();
+    for (n, line) in read(file)?.lines().enumerate() {
+        let command = line.trim();
+        if command.is_empty() || command.starts_with('#') {
+            continue;
+        }
+        let output = Command::new("timeout")
+            .arg("10")
+            .arg(herald)
+            .arg("encode")
+            .arg(command)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| HarnessError::io("run herald encode", e))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let messages: Vec<String> = stdout
+            .lines()
+            .map(|l| {
+                l.chars()
+                    .filter(char::is_ascii_hexdigit)
+                    .collect::<String>()
+            })
+            .filter(|hex| !hex.is_empty())
+            .collect();
+        if !output.status.success() || messages.is_empty() {
+            return Err(HarnessError::Command {
+                command: format!("herald encode {command}"),
+                status: output.status.to_string(),
+                output: format!("{stdout}{}", String::from_utf8_lossy(&output.stderr)),
+            });
+        }
+        let several = messages.len() > 1;
+        for (i, hex) in messages.into_iter().enumerate() {
+            let id = if several {
+                format!("{name}:{}#{}", n + 1, i + 1)
+            } else {
+                format!("{name}:{}", n + 1)
+            };
+            cases.push(Case {
+                id,
+                args: vec![hex],
+            });
+        }
+    }
+    Ok(cases)
+}
+
+/// One case per message of a captured corpus file (`FAMILY | DESCRIPTION | HEX` a line,
+/// see [`crate::capture`]); the id is `NAME:LINE`.
+pub fn hex_file_cases(file: &Path) -> Result<Vec<Case>> {
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let text = read(file)?;
+    let entries = crate::capture::parse_corpus(&text).map_err(|reason| HarnessError::Parse {
+        what: file.display().to_string(),
+        reason,
+    })?;
+    Ok(entries
+        .into_iter()
+        .map(|(line, entry)| Case {
+            id: format!("{name}:{line}"),
+            args: vec![entry.hex],
+        })
+        .collect())
 }
 
 /// Every message of the corpus in `dir`, in a stable order.

@@ -117,20 +117,26 @@ impl Gobgp {
     /// Writes the configuration into `tmp`, validates it, starts `gobgpd` with its gRPC API
     /// on a free port of `config.address`, and waits until the API answers.
     pub fn start(tmp: &TempDir, config: &GobgpConfig) -> Result<Self> {
+        Self::start_rendered(tmp, config.address, &config.render())
+    }
+
+    /// [`Gobgp::start`] with a configuration text of the caller's (families
+    /// [`GobgpConfig`] does not name), listening for its gRPC API on `address`.
+    pub fn start_rendered(tmp: &TempDir, address: Ipv4Addr, text: &str) -> Result<Self> {
         let gobgpd = which("gobgpd")?;
         which("gobgp")?;
-        let conf = tmp.write("gobgpd.toml", &config.render())?;
+        let conf = tmp.write("gobgpd.toml", text)?;
         let conf_arg = conf.display().to_string();
         run(
             &gobgpd.display().to_string(),
             &["-d", "-f", &conf_arg, "-p"],
         )?;
-        let grpc_port = free_port(config.address)?;
+        let grpc_port = free_port(address)?;
         let this = Self {
-            daemon: Self::spawn(tmp.path(), &gobgpd, &conf, config.address, grpc_port, 0)?,
+            daemon: Self::spawn(tmp.path(), &gobgpd, &conf, address, grpc_port, 0)?,
             conf,
             dir: tmp.path().to_path_buf(),
-            address: config.address,
+            address,
             grpc_port,
             starts: 1,
         };

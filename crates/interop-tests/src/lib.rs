@@ -13,7 +13,12 @@
 //!   [`route::PeerRoute`] (ExaBGP's by replaying the JSON its receive helper writes);
 //! - [`speaker`]: ExaBGP 5 or Herald with a command helper and a JSON receive helper;
 //! - [`json`]: ExaBGP's JSON lines, compared the way ExaBGP's own tests compare them;
-//! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus;
+//! - [`differential`]: `herald decode` against `exabgp decode` on the conformance corpus
+//!   and the repository's own (`tests/corpus`: encoder-made and GoBGP-captured UPDATEs);
+//! - [`capture`]: UPDATEs captured from GoBGP for that corpus, with a [`family_lab`]
+//!   (GoBGP and Herald with VPN, labeled and FlowSpec families);
+//! - [`scenario_flow`]: FlowSpec rules between Herald and GoBGP, both ways;
+//! - [`scenario_nexthop`]: IPv4 routes with IPv6 next hops (RFC 8950) with GoBGP;
 //! - [`lab`], [`scenario`], [`scenario_vpn`], [`scenario_rtc`]: a peer plus speakers, and
 //!   the scenarios the tests run (VPN and labeled routes against GoBGP in `scenario_vpn`,
 //!   EVPN in `scenario_evpn`, route target constraint from GoBGP in `scenario_rtc`; MUP
@@ -23,11 +28,14 @@
 //! exercised only as the `herald` binary, exactly as users run it.
 
 pub mod bird;
+pub mod capture;
 pub mod differential;
 pub mod error;
 pub mod exabgp;
+pub mod family_lab;
 pub mod frr;
 pub mod gobgp;
+pub mod gobgp_flow;
 pub mod herald;
 pub mod json;
 pub mod lab;
@@ -36,8 +44,10 @@ pub mod process;
 pub mod route;
 pub mod scenario;
 pub mod scenario_evpn;
+pub mod scenario_flow;
 pub mod scenario_l2;
 pub mod scenario_mup;
+pub mod scenario_nexthop;
 pub mod scenario_rtc;
 pub mod scenario_vpn;
 pub mod speaker;

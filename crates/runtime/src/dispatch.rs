@@ -156,6 +156,11 @@ fn peer_command(sup: &mut Supervisor, process: &str, selectors: &[Selector], com
     }
     match command {
         ApiPeer::Announce(routes) => {
+            if let Some(reason) = next_hop_refusal(sup, &ids, routes.as_slice()) {
+                tracing::warn!(target: "api", process, "route refused: {reason}");
+                sup.answer_error(process);
+                return;
+            }
             send_routes(sup, &ids, routes.into_vec(), true);
         }
         ApiPeer::Withdraw(routes) => {
@@ -183,6 +188,20 @@ fn peer_command(sup: &mut Supervisor, process: &str, selectors: &[Selector], com
         }
     }
     sup.answer_done(process, false);
+}
+
+/// Why one of `routes` cannot go to one of the peers `ids`: an IPv4 route with an IPv6
+/// next hop for a neighbor without the `nexthop` entry for its family (RFC 8950;
+/// [`config::nexthop`]). The command is then refused whole, before any peer gets it.
+fn next_hop_refusal(sup: &Supervisor, ids: &[PeerId], routes: &[Route]) -> Option<String> {
+    ids.iter()
+        .filter_map(|id| sup.peers.get(id))
+        .find_map(|entry| {
+            routes.iter().find_map(|route| {
+                config::nexthop::refusal(&entry.handle.neighbor.nexthop, route)
+                    .map(|reason| format!("neighbor {}: {reason}", entry.key.peer))
+            })
+        })
 }
 
 fn send_routes(sup: &mut Supervisor, ids: &[PeerId], routes: Vec<Route>, announce: bool) {

@@ -117,7 +117,14 @@ pub fn encode(commands: &[&str], session: &Session) -> Result<Vec<Vec<u8>>, Offl
             } else {
                 Vec::new()
             },
-            extended_next_hop: Vec::new(),
+            // As if RFC 8950 extended next hop were negotiated for every IPv4 family: a
+            // route with an IPv6 next hop is written as a session with the capability
+            // sends it (a live session without it refuses the route).
+            extended_next_hop: families
+                .iter()
+                .filter(|f| f.afi == wire::Afi::IPV4)
+                .map(|f| (*f, wire::Afi::IPV6))
+                .collect(),
         },
         local_as: Asn(session.local_as),
         peer_as: Asn(session.peer_as),

@@ -17,6 +17,7 @@
 pub mod bgpls;
 pub mod evpn;
 pub mod flow;
+pub(crate) mod l2vpn_check;
 pub mod labeled;
 pub mod mup;
 pub mod mvpn;
@@ -284,6 +285,41 @@ impl Nlri {
     }
 }
 
+/// An EVPN (RFC 7432 §7) or VPLS (RFC 4761 §3.2.2) field, malformed rows 49 and 50: entries
+/// whose lengths do not tile the field are (3,10) Invalid Network Field (no route can be
+/// told apart); with the framing intact, a route malformed within its own length keeps the
+/// whole field as one [`Nlri::Opaque`], whose UPDATE is treated as withdraw (RFC 7606 §2,
+/// §5.3; `attr::list` names it). An EVPN route type not known here is kept, not an error.
+fn decode_l2vpn(
+    r: &mut Reader<'_>,
+    family: Family,
+    add_path: bool,
+    truncated: fn(&'static str) -> WireErrorKind,
+) -> Result<Vec<Nlri>, WireError> {
+    l2vpn_check::check_framing(r, family, add_path)?;
+    let field = r.rest();
+    if field.is_empty() {
+        return Ok(Vec::new());
+    }
+    if l2vpn_check::malformed_entry(family, field, add_path).is_some() {
+        return Ok(vec![Nlri::Opaque(field.to_vec())]);
+    }
+    let mut entries = Reader::new(field);
+    let mut out = Vec::new();
+    while !entries.is_empty() {
+        let route = if is_evpn_family(family) {
+            Evpn::decode(&mut entries, add_path, truncated).map(|e| Nlri::Evpn(Box::new(e)))
+        } else {
+            Vpls::decode(&mut entries, add_path, truncated).map(|v| Nlri::Vpls(Box::new(v)))
+        };
+        match route {
+            Ok(route) => out.push(route),
+            Err(_) => return Ok(vec![Nlri::Opaque(field.to_vec())]),
+        }
+    }
+    Ok(out)
+}
+
 fn decode_entries(
     r: &mut Reader<'_>,
     family: Family,
@@ -299,21 +335,8 @@ fn decode_entries(
         }
         return Ok(out);
     }
-    if is_evpn_family(family) {
-        let mut out = Vec::new();
-        while !r.is_empty() {
-            let route = Evpn::decode(r, add_path, truncated)?;
-            out.push(Nlri::Evpn(Box::new(route)));
-        }
-        return Ok(out);
-    }
-    if is_vpls_family(family) {
-        let mut out = Vec::new();
-        while !r.is_empty() {
-            let route = Vpls::decode(r, add_path, truncated)?;
-            out.push(Nlri::Vpls(Box::new(route)));
-        }
-        return Ok(out);
+    if is_evpn_family(family) || is_vpls_family(family) {
+        return decode_l2vpn(r, family, add_path, truncated);
     }
     if is_mvpn_family(family) {
         let mut out = Vec::new();

@@ -1,4 +1,4 @@
-//! The malformed-input table of `spec/malformed-messages.md`, rows 1–45 (and 51–53 where
+//! The malformed-input table of `spec/malformed-messages.md`, rows 1–50 (and 51–53 where
 //! they concern the codec), one test per row. Each asserts the RFC 7606 action, or the
 //! exact NOTIFICATION (code, subcode, data) and the offset of the error.
 //!
@@ -814,6 +814,96 @@ fn row_48_flowspec_malformed_component_is_treat_as_withdraw() {
     // The length overruns the NLRI field: framing lost, (3,10).
     let reach = mp_reach(133, &[], &[0x09, 0x01, 0x20, 10, 0, 0, 1]);
     let e = decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[])).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+}
+
+/// An MP_REACH_NLRI attribute of L2VPN (AFI 25) `safi` with next hop 10.0.0.1 and `nlri`.
+fn l2vpn_reach(safi: u8, nlri: &[u8]) -> Vec<u8> {
+    let mut v = mp_reach(safi, &[10, 0, 0, 1], nlri);
+    v[3..5].copy_from_slice(&25u16.to_be_bytes());
+    v
+}
+
+/// An EVPN MAC/IP Advertisement route (RFC 7432 §7.2) with MAC length `mac_bits`, no IP
+/// address and one label: 33 octets after its type and length.
+fn evpn_mac(mac_bits: u8) -> Vec<u8> {
+    let mut v = vec![2, 33];
+    v.extend_from_slice(&[0, 0, 0xfd, 0xe8, 0, 0, 0, 1]); // RD 65000:1
+    v.extend_from_slice(&[0; 10]); // ESI
+    v.extend_from_slice(&[0; 4]); // Ethernet Tag
+    v.push(mac_bits);
+    v.extend_from_slice(&[0x00, 0x11, 0x22, 0x33, 0x44, 0x55]);
+    v.push(0); // no IP address
+    v.extend_from_slice(&[0, 0x03, 0xe9]); // label 62
+    v
+}
+
+#[test]
+fn row_49_evpn_route_length_mismatch_is_treat_as_withdraw() {
+    let decoded = |nlri: &[u8]| {
+        let reach = l2vpn_reach(70, nlri);
+        decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[]))
+    };
+    // A well-formed MAC/IP route and an Inclusive Multicast route (RFC 7432 §7.3).
+    let mut imet = vec![3, 17, 0, 0, 0xfd, 0xe8, 0, 0, 0, 2, 0, 0, 0, 0, 32];
+    imet.extend_from_slice(&[192, 0, 2, 1]);
+    let good = [evpn_mac(48), imet.clone()].concat();
+    let d = decoded(&good).unwrap();
+    assert!(d.issues.is_empty(), "{:?}", d.issues);
+    // MAC length 47 (RFC 7432 §7.2 says 48): the framing holds, the route is malformed.
+    let d = decoded(&[evpn_mac(47), imet.clone()].concat()).unwrap();
+    assert!(d.treat_as_withdraw());
+    // An Inclusive Multicast route whose IP length says IPv6 but holds 4 octets.
+    let mut bad = imet.clone();
+    bad[14] = 128;
+    assert!(decoded(&bad).unwrap().treat_as_withdraw());
+    // An Ethernet A-D route (RFC 7432 §7.1) of 24 octets instead of 25.
+    let mut ad = vec![1, 24];
+    ad.extend_from_slice(&[0; 24]);
+    assert!(decoded(&ad).unwrap().treat_as_withdraw());
+    // An unknown route type is not an error: kept, the UPDATE accepted.
+    let unknown = [&[0xf0, 3, 1, 2, 3][..], &imet[..]].concat();
+    let d = decoded(&unknown).unwrap();
+    assert!(d.issues.is_empty() && !d.treat_as_withdraw());
+    // A route length overrunning the field: framing lost, (3,10).
+    let mut overrun = evpn_mac(48);
+    overrun[1] = 40;
+    let e = decoded(&overrun).unwrap_err();
+    assert_eq!(notification(&e), (3, 10, vec![]));
+    // A withdrawal with a malformed route is treat-as-withdraw as well.
+    let mut unreach = vec![0x80, 0x0f, 0, 0x00, 25, 70];
+    unreach.extend_from_slice(&evpn_mac(40));
+    unreach[2] = (unreach.len() - 3) as u8;
+    assert!(decode(&update(&[], &unreach, &[]))
+        .unwrap()
+        .treat_as_withdraw());
+}
+
+#[test]
+fn row_50_vpls_nlri_length_not_17_is_treat_as_withdraw() {
+    let decoded = |nlri: &[u8]| {
+        let reach = l2vpn_reach(65, nlri);
+        decode(&update(&[], &[&BASE[..7], &reach[..]].concat(), &[]))
+    };
+    // RFC 4761 §3.2.2: length 17, RD, VE ID, VE Block Offset, VE Block Size, Label Base.
+    let mut vpls = vec![0, 17, 0, 0, 0xfd, 0xe8, 0, 0, 0, 1];
+    vpls.extend_from_slice(&[0, 1, 0, 0, 0, 10, 0x01, 0x86, 0xa1]);
+    let d = decoded(&vpls).unwrap();
+    assert!(d.issues.is_empty(), "{:?}", d.issues);
+    // Length 16 with 16 octets: framing intact, NLRI malformed.
+    let mut short = vpls.clone();
+    short[1] = 16;
+    short.pop();
+    assert!(decoded(&short).unwrap().treat_as_withdraw());
+    // A second entry of length 18.
+    let mut long = vpls.clone();
+    long.extend_from_slice(&[0, 18]);
+    long.extend_from_slice(&[0; 18]);
+    assert!(decoded(&long).unwrap().treat_as_withdraw());
+    // Length 17 with 16 octets left: framing lost, (3,10).
+    let mut cut = vpls.clone();
+    cut.pop();
+    let e = decoded(&cut).unwrap_err();
     assert_eq!(notification(&e), (3, 10, vec![]));
 }
 

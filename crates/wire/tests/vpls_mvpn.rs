@@ -21,7 +21,8 @@ fn vpls() -> impl Strategy<Value = Vpls> {
         any::<(u16, u16, u16)>(),
         0..=MAX_LABEL_BASE,
         0u8..16,
-        prop::collection::vec(any::<u8>(), 0..4),
+        // a VPLS NLRI is 17 octets (RFC 4761 §3.2.2): others are malformed (row 50)
+        Just(Vec::new()),
     )
         .prop_map(|(rd, (endpoint, offset, size), base, flags, extra)| Vpls {
             path_id: None,
@@ -156,7 +157,6 @@ fn hex(s: &str) -> Vec<u8> {
 fn malformed_entries_are_errors() {
     for (family, bytes) in [
         (VPLS, "00"),                                               // truncated length
-        (VPLS, "0010 0001C0A8C901007B 0005 0001 0008 029C"),        // length 16 < 17
         (VPLS, "0011 0001C0A8C901007B 0005 0001 0008"),             // label base missing
         (mvpn_family(false), "05"),                                 // truncated header
         (mvpn_family(false), "05 12 0000FDE80001869F 20 0A630C04"), // overrun
@@ -170,6 +170,19 @@ fn malformed_entries_are_errors() {
         ), // short join
     ] {
         assert!(decode(&hex(bytes), family, false).is_err(), "{bytes}");
+    }
+}
+
+/// A VPLS NLRI whose length is not 17 but fits the field (row 50) keeps the field whole,
+/// and its UPDATE is treated as withdraw (`tests/malformed.rs`).
+#[test]
+fn a_vpls_entry_of_another_length_is_kept_opaque() {
+    for bytes in [
+        "0010 0001C0A8C901007B 0005 0001 0008 029C",
+        "0012 0001C0A8C901007B 0005 0001 0008 029CE1 00",
+    ] {
+        let field = hex(bytes);
+        assert_eq!(decode(&field, VPLS, false).unwrap(), [Nlri::Opaque(field)]);
     }
 }
 

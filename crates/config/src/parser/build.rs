@@ -393,6 +393,13 @@ fn neighbor(
             ok = false;
         }
     }
+    // an IPv4 route with an IPv6 next hop needs its `nexthop` entry (RFC 8950)
+    for (route, rloc) in &d.routes {
+        if let Some(reason) = crate::nexthop::refusal(&nexthop, route) {
+            error(errors, rloc, reason, None);
+            ok = false;
+        }
+    }
     for raw in &d.raw {
         if let Some(f) = raw.family {
             if !families.contains(&f) && f != Family::IPV4_UNICAST {

@@ -82,6 +82,12 @@ fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
         } else {
             Vec::new()
         },
+        // A decode tool reads IPv6 next hops of IPv4 routes (RFC 8950) as if the capability
+        // were negotiated (`exabgp decode` needs a configuration with `nexthop` for them).
+        extended_next_hop: [Safi::UNICAST, Safi::MULTICAST, Safi::MPLS, Safi::MPLS_VPN]
+            .into_iter()
+            .map(|safi| (Family::new(Afi::IPV4, safi), Afi::IPV6))
+            .collect(),
         ..DecodeCtx::default()
     };
     Ok(View {

@@ -134,6 +134,16 @@ pub(crate) fn decode(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Option<MpReac
     let Some(next_hop) = next_hop else {
         return Ok(None);
     };
+    if needs_extended_next_hop(family, &next_hop)
+        && !ctx.extended_next_hop.contains(&(family, Afi::IPV6))
+    {
+        // RFC 8950 §4 / RFC 7606 §7.11: a next hop of a length the family does not take
+        // on this session (malformed row 43).
+        return Err(reset(
+            &nh_reader,
+            "MP_REACH IPv6 next hop for an IPv4 family without the extended next-hop capability",
+        ));
+    }
     r.u8("MP_REACH reserved")
         .map_err(|_| reset(&r, "MP_REACH reserved octet missing"))?;
     let nlri = Nlri::decode_field(
@@ -148,6 +158,34 @@ pub(crate) fn decode(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Option<MpReac
         next_hop,
         nlri,
     }))
+}
+
+/// Whether `next_hop` is an IPv6 next hop for an IPv4 family RFC 8950 covers (unicast,
+/// multicast, labeled, VPN), which takes the Extended Next Hop Encoding capability.
+fn needs_extended_next_hop(family: Family, next_hop: &[IpAddr]) -> bool {
+    family.afi == Afi::IPV4
+        && matches!(
+            family.safi,
+            Safi::UNICAST | Safi::MULTICAST | Safi::MPLS | Safi::MPLS_VPN
+        )
+        && next_hop.iter().any(IpAddr::is_ipv6)
+}
+
+/// RFC 8950 §4: an IPv6 next hop for an IPv4 unicast, multicast, labeled or VPN route only
+/// with the Extended Next Hop Encoding capability negotiated for that family (`negotiated`:
+/// the (NLRI family, next-hop AFI) pairs both sides sent).
+pub(crate) fn check_extended_next_hop(
+    mp: &MpReach,
+    negotiated: &[(Family, Afi)],
+) -> Result<(), EncodeError> {
+    if needs_extended_next_hop(mp.family, &mp.next_hop)
+        && !negotiated.contains(&(mp.family, Afi::IPV6))
+    {
+        return Err(EncodeError::Unencodable(
+            "an IPv6 next hop for an IPv4 route without the extended next-hop capability (RFC 8950)",
+        ));
+    }
+    Ok(())
 }
 
 /// Encodes the value; `add_path` says whether the family's NLRI carry path identifiers.

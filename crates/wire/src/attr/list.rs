@@ -210,7 +210,8 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
         };
         match decoded {
             Ok(Some(attr)) => {
-                if let Some(reason) = malformed_flow(&attr) {
+                if let Some(reason) = malformed_flow(&attr).or_else(|| malformed_l2vpn(&attr, ctx))
+                {
                     out.issue(code, Rfc7606Action::TreatAsWithdraw, reason);
                 }
                 out.attrs.push(attr)
@@ -349,6 +350,24 @@ fn check_first_as(out: &mut Parsed, peer: Asn, asn4: bool) {
             ),
         );
     }
+}
+
+/// An EVPN or VPLS field whose framing held but one of whose routes is malformed (kept as
+/// one opaque field by `nlri::decode_l2vpn`): the UPDATE is treated as withdraw (RFC 7606
+/// §2; malformed rows 49 and 50).
+fn malformed_l2vpn(attr: &Attribute, ctx: &DecodeCtx) -> Option<String> {
+    let (family, nlri) = match attr {
+        Attribute::MpReach(mp) => (mp.family, &mp.nlri),
+        Attribute::MpUnreach(mp) => (mp.family, &mp.nlri),
+        _ => return None,
+    };
+    nlri.iter().find_map(|n| match n {
+        crate::Nlri::Opaque(field) if crate::nlri::l2vpn_check::is_checked_family(family) => Some(
+            crate::nlri::l2vpn_check::malformed_entry(family, field, ctx.add_path(family))
+                .unwrap_or_else(|| format!("malformed {family} route")),
+        ),
+        _ => None,
+    })
 }
 
 /// A FlowSpec or BGP-LS NLRI whose framing held but whose value is malformed is kept

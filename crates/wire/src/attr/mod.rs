@@ -376,7 +376,10 @@ impl Attribute {
                     out.extend_from_slice(&ip.octets());
                 }
             }
-            Self::MpReach(mp) => attr_14_mp_reach::encode(mp, ctx.add_path(mp.family), out)?,
+            Self::MpReach(mp) => {
+                attr_14_mp_reach::check_extended_next_hop(mp, &ctx.extended_next_hop)?;
+                attr_14_mp_reach::encode(mp, ctx.add_path(mp.family), out)?
+            }
             Self::MpUnreach(mp) => attr_15_mp_unreach::encode(mp, ctx.add_path(mp.family), out)?,
             Self::ExtCommunities(list) => {
                 for c in list {

@@ -48,8 +48,9 @@ const ICMP_TYPES: &[(&str, u64)] = &[
     ("experimental-two", 254),
 ];
 
-/// ICMP codes ExaBGP accepts by name; several names share a value, and ExaBGP prints the
-/// last one written in its table (`ICMP_CODE_NAMES`).
+/// ICMP codes ExaBGP accepts by name. Several names share a value, so ExaBGP 5.0.15 keeps
+/// no value-to-name table for codes and prints every code as its number (`=0`, checked
+/// against `exabgp decode` by the differential corpus).
 const ICMP_CODES: &[(&str, u64)] = &[
     ("network-unreachable", 0),
     ("host-unreachable", 1),
@@ -178,7 +179,6 @@ pub fn value_text(kind: ComponentType, value: u64) -> String {
     let named = match kind.0 {
         3 => name_of(PROTOCOLS, value),
         7 => name_of(ICMP_TYPES, value),
-        8 => name_of(ICMP_CODES, value),
         9 => return bits_text(TCP_FLAGS, "tcp flag", value),
         12 => return bits_text(FRAGMENTS, "fragment", value),
         _ => None,
