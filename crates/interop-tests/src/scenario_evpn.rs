@@ -7,7 +7,8 @@
 //!   own RIB shows for the routes it originated.
 //! - [`announce_evpn`]: the speaker announces one route of each type 1 to 5 (Herald's
 //!   `announce evpn …`, which ExaBGP 5 lacks); GoBGP holds each with the fields written,
-//!   the next hop and the route target; a withdraw removes one and leaves the others.
+//!   the next hop and the route target; a new label replaces a route, a withdraw without
+//!   label removes it and leaves the others.
 
 use serde_json::Value;
 
@@ -323,10 +324,16 @@ fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>)>> 
     Ok(routes)
 }
 
-/// Waits until GoBGP holds exactly the routes of `want` (indexes into [`announced_evpn`])
-/// from speaker 0, each with next hop 192.0.2.1 and its route target `65000:<n>`.
-fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
+/// The routes of [`announced_evpn`] at `indexes`, as GoBGP holds them.
+fn announced(indexes: &[usize]) -> Vec<(usize, Value)> {
     let all = announced_evpn();
+    indexes.iter().map(|&i| (i, all[i].1.clone())).collect()
+}
+
+/// Waits until GoBGP holds exactly the routes of `want` (index into [`announced_evpn`],
+/// NLRI as GoBGP prints it) from speaker 0, each with next hop 192.0.2.1 and its route
+/// target `65000:<index + 1>`.
+fn wait_held(lab: &Lab, what: &str, want: &[(usize, Value)]) -> Result<()> {
     crate::process::wait_while_alive(
         what,
         crate::lab::ROUTE_LIMIT,
@@ -334,8 +341,7 @@ fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
         || {
             let held = gobgp_adj_in(lab, 0).map_err(|e| e.to_string())?;
             let ok = held.len() == want.len()
-                && want.iter().all(|&i| {
-                    let (_, nlri) = &all[i];
+                && want.iter().all(|(i, nlri)| {
                     let target = Value::String(format!("65000:{}", i + 1));
                     held.iter().any(|(n, hop, rts)| {
                         n == nlri && hop == "192.0.2.1" && rts == &vec![target.clone()]
@@ -351,23 +357,49 @@ fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
 }
 
 /// The speaker announces one EVPN route of each type; GoBGP holds them with the fields
-/// written; withdrawing the MAC/IP route leaves the four others.
+/// written. The MAC/IP route announced again with another label and ESI replaces the
+/// first (RFC 7432 §7.2: they are attributes of the route, not its key): GoBGP holds the
+/// new label only. A withdrawal naming the route without label nor ESI removes it and
+/// leaves the four others, and it stays withdrawn when GoBGP restarts (the Adj-RIB-Out
+/// kept no older version to send again).
 pub fn announce_evpn(kind: SpeakerKind) -> Result<(), String> {
     with_lab("evpn-announce", &evpn(ibgp(PeerKind::Gobgp, kind)), |lab| {
-        let speaker = &lab.speakers[0];
         for (line, _) in announced_evpn() {
-            speaker.send(line)?;
+            lab.speakers[0].send(line)?;
         }
         lab.wait_established(0)?;
-        wait_held(lab, "GoBGP holds the five EVPN routes", &[0, 1, 2, 3, 4])?;
-        speaker.send(
-            "withdraw evpn mac-advertisement rd 65000:1 esi 0 etag 10 mac 00:11:22:33:44:55 \
-             ip 10.0.0.1 label 100",
-        )?;
         wait_held(
             lab,
-            "the MAC/IP route withdrawn, the others kept",
-            &[1, 2, 3, 4],
-        )
+            "GoBGP holds the five EVPN routes",
+            &announced(&[0, 1, 2, 3, 4]),
+        )?;
+        lab.speakers[0].send(
+            "announce evpn mac-advertisement rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 \
+             etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1 label 200 next-hop 192.0.2.1 \
+             extended-community [ target:65000:1 ]",
+        )?;
+        let mut relabeled = announced(&[0, 1, 2, 3, 4]);
+        relabeled[0].1["value"]["labels"] = serde_json::json!([200 << 4 | 1]);
+        relabeled[0].1["value"]["esi"] = "ESI_ARBITRARY | 11:22:33:44:55:66:77:88:99".into();
+        wait_held(
+            lab,
+            "GoBGP holds the MAC/IP route's new label only",
+            &relabeled,
+        )?;
+        lab.speakers[0].send(
+            "withdraw evpn mac-advertisement rd 65000:1 etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1",
+        )?;
+        let rest = announced(&[1, 2, 3, 4]);
+        wait_held(lab, "the MAC/IP route withdrawn, the others kept", &rest)?;
+        lab.restart_peer()?;
+        lab.wait_established(0)?;
+        wait_held(
+            lab,
+            "after a restart, GoBGP holds the four others again",
+            &rest,
+        )?;
+        // Give a stale version time to show up, then look again.
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        wait_held(lab, "no withdrawn EVPN route comes back", &rest)
     })
 }

@@ -17,8 +17,9 @@
 //! ]` gives a MAC/IP route its second label); `vni N` puts the 24-bit value N in the label
 //! field as it is (the VXLAN encoding of RFC 8365 §5.1.3, GoBGP's). An ESI is `-`, `0`
 //! or ten hex octets joined by `:`. The attributes are the route grammar's (`next-hop`,
-//! `extended-community [ target:65000:1 mac-mobility:1 … ]`, …). A withdrawal names the
-//! route with the fields it was announced with.
+//! `extended-community [ target:65000:1 mac-mobility:1 … ]`, …). A withdrawal
+//! ([`parse_evpn_withdrawal`]) names the route by its key (RFC 7432 §7, RFC 9136 §3.1):
+//! the label, ESI and gateway may be left out.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -71,6 +72,18 @@ struct Fields {
 /// Parses the words of one EVPN route (the route type first). Errors carry the index of
 /// the word at fault.
 pub fn parse_evpn(words: &[&str]) -> Result<Route, RouteError> {
+    parse(words, false)
+}
+
+/// As [`parse_evpn`] for a route to withdraw: a MAC/IP or IP Prefix route without a
+/// label gets a zero label field. The label is no part of the route key, so the
+/// Adj-RIB-Out withdraws the route as it was announced; a route it does not hold is
+/// withdrawn with the zero label.
+pub fn parse_evpn_withdrawal(words: &[&str]) -> Result<Route, RouteError> {
+    parse(words, true)
+}
+
+fn parse(words: &[&str], withdrawal: bool) -> Result<Route, RouteError> {
     let error = |index: usize, reason: String| RouteError {
         index,
         near: words.get(index).copied().unwrap_or("").to_owned(),
@@ -105,6 +118,9 @@ pub fn parse_evpn(words: &[&str]) -> Result<Route, RouteError> {
             })?;
     }
     let path_id = fields.path_id;
+    if withdrawal && fields.labels.is_empty() && matches!(kind, Kind::MacIp | Kind::IpPrefix) {
+        fields.labels.push(EvpnLabel::default());
+    }
     let value = fields
         .build(kind)
         .map_err(|reason| error(words.len(), reason))?;

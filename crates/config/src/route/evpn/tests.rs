@@ -83,3 +83,30 @@ fn errors_point_at_the_word() {
         assert_eq!(e.index, index, "{line}: {e}");
     }
 }
+
+#[test]
+/// A withdrawal names the route by its key (RFC 7432 §7.2, RFC 9136 §3.1): no label
+/// needed; the announcement still needs one.
+fn withdrawals_need_no_label() {
+    for (line, announced) in [
+        (
+            "mac-advertisement rd 65000:1 mac 00:11:22:33:44:55 ip 10.0.0.1",
+            "mac-advertisement rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 mac 00:11:22:33:44:55 ip 10.0.0.1 label 100",
+        ),
+        (
+            "ip-prefix rd 65000:1 198.51.100.0/24",
+            "ip-prefix rd 65000:1 198.51.100.0/24 gateway 192.0.2.9 label 7",
+        ),
+    ] {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert!(parse_evpn(&words).is_err(), "{line}");
+        let withdrawal = parse_evpn_withdrawal(&words).unwrap();
+        let words: Vec<&str> = announced.split_whitespace().collect();
+        let route = parse_evpn(&words).unwrap();
+        assert!(withdrawal.nlri.same_route(&route.nlri), "{line}");
+        assert_ne!(withdrawal.nlri, route.nlri);
+        // The placeholder label still encodes (three zero octets).
+        let mut out = Vec::new();
+        withdrawal.nlri.encode(EVPN, false, &mut out).unwrap();
+    }
+}
