@@ -41,6 +41,8 @@ enum Item<'a> {
     Aigp(u64),
     LargeCommunities(Vec<LargeCommunity>),
     PrefixSid(&'a wire::attr::PrefixSid),
+    /// PMSI_TUNNEL (RFC 6514 §5), kept raw by the wire crate.
+    Pmsi(wire::attr::PmsiTunnel),
     Generic {
         code: u8,
         flags: u8,
@@ -67,6 +69,7 @@ impl Item<'_> {
             Self::Aigp(_) => 26,
             Self::LargeCommunities(_) => 32,
             Self::PrefixSid(_) => 40,
+            Self::Pmsi(_) => 22,
             Self::Generic { code, .. } => u16::from(*code),
             Self::Error(_) => 0x100,
         }
@@ -111,6 +114,22 @@ impl<'a> AttrView<'a> {
                     let mut list: Vec<&[u8]> = data.chunks(20).collect();
                     list.sort();
                     Item::Ext6Communities(list)
+                }
+                // RFC 6514 §5: ExaBGP decodes the PMSI tunnel; a non-transitive one
+                // (flags in conflict) it treats as unknown, so drops on receipt.
+                Attribute::Raw { flags, code, data }
+                    if *code == wire::AttrCode::PMSI_TUNNEL
+                        && (!received || flags.has(AttrFlags::TRANSITIVE)) =>
+                {
+                    match wire::attr::PmsiTunnel::decode(data) {
+                        Some(pmsi) => Item::Pmsi(pmsi),
+                        // Too short to read: shown as the generic attribute it is.
+                        None => Item::Generic {
+                            code: code.0,
+                            flags: flags.0 | if received { AttrFlags::PARTIAL } else { 0 },
+                            data,
+                        },
+                    }
                 }
                 Attribute::Raw { flags, code, data } => {
                     let mut flags = flags.0;
@@ -391,6 +410,10 @@ impl Item<'_> {
                 out.push_str(" ]");
             }
             Self::PrefixSid(sid) => super::prefix_sid::json(out, sid),
+            Self::Pmsi(pmsi) => {
+                out.push_str("\"pmsi\": ");
+                json_str(out, &pmsi.to_string());
+            }
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, "\"attribute-0x{code:02X}-0x{flags:02X}\": \"");
                 hex_lower(out, data);
@@ -477,6 +500,9 @@ impl Item<'_> {
                 });
             }
             Self::PrefixSid(sid) => super::prefix_sid::text(out, sid),
+            Self::Pmsi(pmsi) => {
+                let _ = write!(out, " pmsi {pmsi}");
+            }
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, " attribute [ 0x{code:02X} 0x{flags:02X} ");
                 hex_lower(out, data);
