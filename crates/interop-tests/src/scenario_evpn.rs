@@ -1,14 +1,15 @@
 //! EVPN (RFC 7432, RFC 9136) scenarios against GoBGP:
 //!
 //! - [`receive_evpn_like_exabgp`]: GoBGP originates a MAC/IP Advertisement, an Inclusive
-//!   Multicast Ethernet Tag and an IP Prefix route, then withdraws them; ExaBGP and the
-//!   other speaker, side by side, print the same JSON for every route, and the fields
-//!   they print (RD, Ethernet Tag, MAC, IP, label, prefix, gateway) are the ones GoBGP's
-//!   own RIB shows for the routes it originated.
+//!   Multicast Ethernet Tag (with a PMSI tunnel, RFC 6514 §5) and an IP Prefix route,
+//!   then withdraws them; ExaBGP and the other speaker, side by side, print the same JSON
+//!   for every route and its attributes, and the fields they print (RD, Ethernet Tag,
+//!   MAC, IP, label, prefix, gateway) are the ones GoBGP's own RIB shows for the routes
+//!   it originated.
 //! - [`announce_evpn`]: the speaker announces one route of each type 1 to 5 (Herald's
 //!   `announce evpn …`, which ExaBGP 5 lacks); GoBGP holds each with the fields written,
-//!   the next hop and the route target; a new label replaces a route, a withdraw without
-//!   label removes it and leaves the others.
+//!   the next hop, the route target and (multicast) the PMSI tunnel; a new label replaces
+//!   a route, a withdrawal without label removes it and leaves the others.
 
 use serde_json::Value;
 
@@ -44,6 +45,10 @@ const ORIGIN: [&[&str]; 3] = [
         "65000:2",
         "encap",
         "vxlan",
+        "pmsi",
+        "ingress-repl",
+        "100",
+        "10.0.0.5",
     ],
     &[
         "prefix",
@@ -216,6 +221,18 @@ pub fn receive_evpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
                     });
                 }
             }
+            // RFC 7432 §11.2: GoBGP sends its multicast route with a PMSI tunnel, which
+            // both speakers print (equal JSON is checked below).
+            let pmsi = routes
+                .iter()
+                .filter_map(|r| r.pointer("/attribute/pmsi"))
+                .collect::<Vec<_>>();
+            if pmsi.is_empty() {
+                return Err(HarnessError::Parse {
+                    what: "the PMSI tunnel of GoBGP's multicast route".into(),
+                    reason: format!("not printed: {routes:#?}"),
+                });
+            }
             if view.len() != 3 {
                 return Err(HarnessError::Parse {
                     what: "GoBGP's EVPN RIB".into(),
@@ -261,6 +278,7 @@ pub fn announced_evpn() -> Vec<(&'static str, Value)> {
         ),
         (
             "announce evpn multicast rd 65000:2 etag 20 ip 192.0.2.1 next-hop 192.0.2.1 \
+             pmsi-tunnel ingress-replication 192.0.2.1 label 100 \
              extended-community [ target:65000:2 ]",
             serde_json::json!({ "type": 3, "value": {
                 "rd": rd(65000, 2), "etag": 20, "ip": "192.0.2.1" } }),
@@ -289,8 +307,9 @@ pub fn announced_evpn() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// The EVPN routes GoBGP holds from speaker `i`: (NLRI, next hop, route targets).
-fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>)>> {
+/// The EVPN routes GoBGP holds from speaker `i`: (NLRI, next hop, route targets, PMSI
+/// tunnel attribute or null).
+fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>, Value)>> {
     let neighbor = lab.speaker_address(i).to_string();
     let out = gobgp(lab)?.cli(&["-j", "neighbor", &neighbor, "adj-in", "-a", "evpn"])?;
     if out.trim().is_empty() || out.trim() == "null" {
@@ -319,9 +338,27 @@ fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>)>> 
             .flat_map(|a| a["value"].as_array().cloned().unwrap_or_default())
             .map(|c| c["value"].clone())
             .collect();
-        routes.push((path["nlri"].clone(), hop, targets));
+        let pmsi = attrs
+            .iter()
+            .find(|a| a["type"] == 22)
+            .cloned()
+            .unwrap_or(Value::Null);
+        routes.push((path["nlri"].clone(), hop, targets, pmsi));
     }
     Ok(routes)
+}
+
+/// The PMSI tunnel GoBGP must hold with route `i` of [`announced_evpn`]: the multicast
+/// route's Ingress Replication tunnel (type 6, RFC 7432 §11.2) to 192.0.2.1 with `label
+/// 100`, which GoBGP 3.10 shows as the whole 24-bit field (100 << 4 = 1600), as it shows
+/// EVPN labels.
+fn expected_pmsi(i: usize) -> Value {
+    if i == 1 {
+        serde_json::json!({ "type": 22, "is-leaf-info-required": false, "label": 1600,
+            "tunnel-id": "192.0.2.1", "tunnel-type": 6 })
+    } else {
+        Value::Null
+    }
 }
 
 /// The routes of [`announced_evpn`] at `indexes`, as GoBGP holds them.
@@ -343,8 +380,11 @@ fn wait_held(lab: &Lab, what: &str, want: &[(usize, Value)]) -> Result<()> {
             let ok = held.len() == want.len()
                 && want.iter().all(|(i, nlri)| {
                     let target = Value::String(format!("65000:{}", i + 1));
-                    held.iter().any(|(n, hop, rts)| {
-                        n == nlri && hop == "192.0.2.1" && rts == &vec![target.clone()]
+                    held.iter().any(|(n, hop, rts, pmsi)| {
+                        n == nlri
+                            && hop == "192.0.2.1"
+                            && rts == &vec![target.clone()]
+                            && *pmsi == expected_pmsi(*i)
                     })
                 });
             if ok {
