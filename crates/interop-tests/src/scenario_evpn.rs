@@ -307,9 +307,18 @@ pub fn announced_evpn() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// The EVPN routes GoBGP holds from speaker `i`: (NLRI, next hop, route targets, PMSI
-/// tunnel attribute or null).
-fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>, Value)>> {
+/// One EVPN route GoBGP holds, as `gobgp -j` prints its parts.
+#[derive(Debug)]
+struct Held {
+    nlri: Value,
+    next_hop: Value,
+    targets: Vec<Value>,
+    /// The PMSI tunnel attribute, or null.
+    pmsi: Value,
+}
+
+/// The EVPN routes GoBGP holds from speaker `i`.
+fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<Held>> {
     let neighbor = lab.speaker_address(i).to_string();
     let out = gobgp(lab)?.cli(&["-j", "neighbor", &neighbor, "adj-in", "-a", "evpn"])?;
     if out.trim().is_empty() || out.trim() == "null" {
@@ -343,7 +352,12 @@ fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>, Va
             .find(|a| a["type"] == 22)
             .cloned()
             .unwrap_or(Value::Null);
-        routes.push((path["nlri"].clone(), hop, targets, pmsi));
+        routes.push(Held {
+            nlri: path["nlri"].clone(),
+            next_hop: hop,
+            targets,
+            pmsi,
+        });
     }
     Ok(routes)
 }
@@ -380,11 +394,11 @@ fn wait_held(lab: &Lab, what: &str, want: &[(usize, Value)]) -> Result<()> {
             let ok = held.len() == want.len()
                 && want.iter().all(|(i, nlri)| {
                     let target = Value::String(format!("65000:{}", i + 1));
-                    held.iter().any(|(n, hop, rts, pmsi)| {
-                        n == nlri
-                            && hop == "192.0.2.1"
-                            && rts == &vec![target.clone()]
-                            && *pmsi == expected_pmsi(*i)
+                    held.iter().any(|h| {
+                        h.nlri == *nlri
+                            && h.next_hop == "192.0.2.1"
+                            && h.targets == vec![target.clone()]
+                            && h.pmsi == expected_pmsi(*i)
                     })
                 });
             if ok {
