@@ -24,7 +24,8 @@
 //! | EXTENDED COMMUNITIES (every type ExaBGP names), IPv6 extended communities, AIGP, LARGE_COMMUNITY | yes | RFC 4360, 5701, 7311, 8092 |
 //! | unknown attributes (`attribute-0xCC-0xFF`) | yes | Partial bit set on transitive ones, non-transitive dropped |
 //! | BGP Prefix-SID (Label-Index, SRGB, SRv6 L3/L2 services) | yes | RFC 8669, 9252; SRv6 SID and behavior printed where ExaBGP 5.0.15 prints `"%s"`/`%d` |
-//! | PMSI tunnel, BGP-LS attributes | no | printed as unknown attributes |
+//! | PMSI tunnel (`"pmsi": "pmsi:<type>:<flags>:<label>:<tunnel>"`) | yes | RFC 6514 §5 |
+//! | BGP-LS attributes | no | printed as unknown attributes |
 //! | IPv4/IPv6 unicast and multicast NLRI, ADD-PATH, End-of-RIB, `api.compact` | yes | RFC 4760, 7911, 4724 |
 //! | labeled and VPN NLRI | yes | RFC 8277, 4364, 4659 |
 //! | FlowSpec NLRI (flow, flow-vpn; every component, `string`, `next-hop`, `rd`) | yes | RFC 8955, 8956 |
