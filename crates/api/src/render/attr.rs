@@ -520,6 +520,32 @@ impl Item<'_> {
 mod tests {
     use super::*;
 
+    /// ExaBGP 5.0.15's `Attributes` holding ORIGIN IGP and `PMSI.unpack()` of the same
+    /// value: `_generate_text()` and `json()`.
+    #[test]
+    fn pmsi_tunnel_as_exabgp() {
+        let attrs = [
+            Attribute::Origin(Origin::Igp),
+            Attribute::Raw {
+                flags: AttrFlags(0xc0),
+                code: wire::AttrCode::PMSI_TUNNEL,
+                data: vec![0x00, 0x06, 0x00, 0x06, 0x41, 192, 0, 2, 1],
+            },
+        ];
+        let view = AttrView::new(&attrs, true, None);
+        let (mut json, mut text) = (String::new(), String::new());
+        view.json(&mut json);
+        view.text(&mut text);
+        assert_eq!(
+            json,
+            "\"origin\": \"igp\", \"pmsi\": \"pmsi:ingressreplication:0:100(1601):192.0.2.1\""
+        );
+        assert_eq!(
+            text,
+            " origin igp pmsi pmsi:ingressreplication:0:100(1601):192.0.2.1"
+        );
+    }
+
     #[test]
     fn big_decimals() {
         let mut s = String::new();
