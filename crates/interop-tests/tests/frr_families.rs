@@ -5,7 +5,8 @@
 //!   its RD with the Ethernet Tag, MAC, IP or prefix, the label field (FRR shows it whole,
 //!   as its "VNI": `label 100` is 100 << 4 with the bottom-of-stack bit, RFC 3032 §2.1),
 //!   the route target, the next hop, and for the multicast route the PMSI tunnel (RFC 6514
-//!   §5, Ingress Replication).
+//!   §5, Ingress Replication). Announced again with another label, a route is replaced;
+//!   withdrawn by its key alone (no label nor ESI), it is gone.
 //! - IPv4 and IPv6 flow rules from Herald's `flow { }` block: FRR holds each with its
 //!   match components and its action (traffic-rate, RFC 8955 §7.3; `discard` is rate 0).
 //!
@@ -58,7 +59,8 @@ router bgp {AS}
 
 fn herald_conf(herald: Ipv4Addr, frr: Ipv4Addr, port: u16) -> String {
     format!(
-        "neighbor {frr} {{
+        "process commands {{ run ./helper.sh; encoder text; }}
+neighbor {frr} {{
   router-id {herald};
   local-address {herald};
   local-as {AS};
@@ -66,6 +68,7 @@ fn herald_conf(herald: Ipv4Addr, frr: Ipv4Addr, port: u16) -> String {
   hold-time 9;
   connect {port};
   family {{ ipv4 flow; ipv6 flow; l2vpn evpn; }}
+  api {{ processes [ commands ]; }}
   evpn {{
     mac-advertisement rd 65000:1 etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1 label 100 next-hop 192.0.2.1 extended-community [ target:65000:1 ];
     multicast rd 65000:2 etag 20 ip 192.0.2.1 next-hop 192.0.2.1 pmsi-tunnel ingress-replication 192.0.2.1 vni 300 extended-community [ target:65000:2 ];
@@ -147,6 +150,13 @@ impl Pair {
             Daemon::spawn("bgpd", &bgpd, &args, &[], tmp.path(), tmp.join("bgpd.log")).unwrap();
         tmp.write("herald.conf", &herald_conf(herald_addr, frr_addr, port))
             .unwrap();
+        // The API helper replays the commands the test appends to commands.txt.
+        tmp.write("commands.txt", "").unwrap();
+        tmp.write_script(
+            "helper.sh",
+            "#!/bin/sh\nexec tail -n +1 -F commands.txt 2>/dev/null\n",
+        )
+        .unwrap();
         let env = [
             ("exabgp_tcp_bind", ""),
             ("exabgp_daemon_user", user.as_str()),
@@ -228,6 +238,16 @@ impl Pair {
         .unwrap_or_else(|e| panic!("{e}\n{}", self.diagnostics()))
     }
 
+    /// Has the API helper send `line`.
+    fn send(&self, line: &str) {
+        use std::io::Write as _;
+        let mut file = std::fs::File::options()
+            .append(true)
+            .open(self.tmp.join("commands.txt"))
+            .unwrap();
+        writeln!(file, "{line}").unwrap();
+    }
+
     fn diagnostics(&self) -> String {
         self.tmp.keep();
         format!("{}\n{}", self.herald.log_tail(40), self.frr.log_tail(40))
@@ -307,6 +327,36 @@ fn frr_holds_herald_evpn_routes() {
         Some(&"RT:65000:3".into())
     );
     assert_eq!(prefix.pointer("/nexthops/0/ip"), Some(&"192.0.2.1".into()));
+
+    // RFC 7432 §7.2: the label and ESI are no part of the route key. Announced again with
+    // label 200 (200 << 4 | 1 = 3201), the route is replaced; withdrawn without label nor
+    // ESI, it is gone and the two others stay.
+    let mac_route = "[2]:[10]:[48]:[00:11:22:33:44:55]:[32]:[10.0.0.1]";
+    pair.send(
+        "announce evpn mac-advertisement rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 etag 10 \
+         mac 00:11:22:33:44:55 ip 10.0.0.1 label 200 next-hop 192.0.2.1 \
+         extended-community [ target:65000:1 ]",
+    );
+    let table = pair.wait_json("show bgp l2vpn evpn route detail json", |t| {
+        t["numPrefix"] == 3 && evpn_path(t, "65000:1", mac_route)["vni"] == "3201"
+    });
+    assert_eq!(
+        table["65000:1"][mac_route]["paths"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    pair.send(
+        "withdraw evpn mac-advertisement rd 65000:1 etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1",
+    );
+    let table = pair.wait_json("show bgp l2vpn evpn route detail json", |t| {
+        t["numPrefix"] == 2
+    });
+    assert!(table.get("65000:1").is_none(), "{table:#}");
+    assert!(
+        table.get("65000:2").is_some() && table.get("65000:3").is_some(),
+        "{table:#}"
+    );
 }
 
 #[test]
