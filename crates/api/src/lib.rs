@@ -25,7 +25,7 @@
 //! | unknown attributes (`attribute-0xCC-0xFF`) | yes | Partial bit set on transitive ones, non-transitive dropped |
 //! | BGP Prefix-SID (Label-Index, SRGB, SRv6 L3/L2 services) | yes | RFC 8669, 9252; SRv6 SID and behavior printed where ExaBGP 5.0.15 prints `"%s"`/`%d` |
 //! | BGP-LS attribute (every TLV ExaBGP decodes, repeated TLVs merged as ExaBGP merges them, others `generic-lsid-<code>`) | yes | RFC 7752, 9085, 9514; a NaN bandwidth prints `null` (ExaBGP: `NaN`, not JSON) |
-//! | PMSI tunnel | no | printed as an unknown attribute |
+//! | PMSI tunnel (`"pmsi": "pmsi:<type>:<flags>:<label>:<tunnel>"`) | yes | RFC 6514 §5 |
 //! | IPv4/IPv6 unicast and multicast NLRI, ADD-PATH, End-of-RIB, `api.compact` | yes | RFC 4760, 7911, 4724 |
 //! | labeled and VPN NLRI | yes | RFC 8277, 4364, 4659 |
 //! | FlowSpec NLRI (flow, flow-vpn; every component, `string`, `next-hop`, `rd`) | yes | RFC 8955, 8956 |

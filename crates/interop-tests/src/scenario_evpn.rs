@@ -1,13 +1,15 @@
 //! EVPN (RFC 7432, RFC 9136) scenarios against GoBGP:
 //!
 //! - [`receive_evpn_like_exabgp`]: GoBGP originates a MAC/IP Advertisement, an Inclusive
-//!   Multicast Ethernet Tag and an IP Prefix route, then withdraws them; ExaBGP and the
-//!   other speaker, side by side, print the same JSON for every route, and the fields
-//!   they print (RD, Ethernet Tag, MAC, IP, label, prefix, gateway) are the ones GoBGP's
-//!   own RIB shows for the routes it originated.
+//!   Multicast Ethernet Tag (with a PMSI tunnel, RFC 6514 §5) and an IP Prefix route,
+//!   then withdraws them; ExaBGP and the other speaker, side by side, print the same JSON
+//!   for every route and its attributes, and the fields they print (RD, Ethernet Tag,
+//!   MAC, IP, label, prefix, gateway) are the ones GoBGP's own RIB shows for the routes
+//!   it originated.
 //! - [`announce_evpn`]: the speaker announces one route of each type 1 to 5 (Herald's
 //!   `announce evpn …`, which ExaBGP 5 lacks); GoBGP holds each with the fields written,
-//!   the next hop and the route target; a withdraw removes one and leaves the others.
+//!   the next hop, the route target and (multicast) the PMSI tunnel; a new label replaces
+//!   a route, a withdrawal without label removes it and leaves the others.
 
 use serde_json::Value;
 
@@ -43,6 +45,10 @@ const ORIGIN: [&[&str]; 3] = [
         "65000:2",
         "encap",
         "vxlan",
+        "pmsi",
+        "ingress-repl",
+        "100",
+        "10.0.0.5",
     ],
     &[
         "prefix",
@@ -215,6 +221,18 @@ pub fn receive_evpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
                     });
                 }
             }
+            // RFC 7432 §11.2: GoBGP sends its multicast route with a PMSI tunnel, which
+            // both speakers print (equal JSON is checked below).
+            let pmsi = routes
+                .iter()
+                .filter_map(|r| r.pointer("/attribute/pmsi"))
+                .collect::<Vec<_>>();
+            if pmsi.is_empty() {
+                return Err(HarnessError::Parse {
+                    what: "the PMSI tunnel of GoBGP's multicast route".into(),
+                    reason: format!("not printed: {routes:#?}"),
+                });
+            }
             if view.len() != 3 {
                 return Err(HarnessError::Parse {
                     what: "GoBGP's EVPN RIB".into(),
@@ -260,6 +278,7 @@ pub fn announced_evpn() -> Vec<(&'static str, Value)> {
         ),
         (
             "announce evpn multicast rd 65000:2 etag 20 ip 192.0.2.1 next-hop 192.0.2.1 \
+             pmsi-tunnel ingress-replication 192.0.2.1 label 100 \
              extended-community [ target:65000:2 ]",
             serde_json::json!({ "type": 3, "value": {
                 "rd": rd(65000, 2), "etag": 20, "ip": "192.0.2.1" } }),
@@ -288,8 +307,18 @@ pub fn announced_evpn() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// The EVPN routes GoBGP holds from speaker `i`: (NLRI, next hop, route targets).
-fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>)>> {
+/// One EVPN route GoBGP holds, as `gobgp -j` prints its parts.
+#[derive(Debug)]
+struct Held {
+    nlri: Value,
+    next_hop: Value,
+    targets: Vec<Value>,
+    /// The PMSI tunnel attribute, or null.
+    pmsi: Value,
+}
+
+/// The EVPN routes GoBGP holds from speaker `i`.
+fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<Held>> {
     let neighbor = lab.speaker_address(i).to_string();
     let out = gobgp(lab)?.cli(&["-j", "neighbor", &neighbor, "adj-in", "-a", "evpn"])?;
     if out.trim().is_empty() || out.trim() == "null" {
@@ -318,15 +347,44 @@ fn gobgp_adj_in(lab: &Lab, i: usize) -> Result<Vec<(Value, Value, Vec<Value>)>> 
             .flat_map(|a| a["value"].as_array().cloned().unwrap_or_default())
             .map(|c| c["value"].clone())
             .collect();
-        routes.push((path["nlri"].clone(), hop, targets));
+        let pmsi = attrs
+            .iter()
+            .find(|a| a["type"] == 22)
+            .cloned()
+            .unwrap_or(Value::Null);
+        routes.push(Held {
+            nlri: path["nlri"].clone(),
+            next_hop: hop,
+            targets,
+            pmsi,
+        });
     }
     Ok(routes)
 }
 
-/// Waits until GoBGP holds exactly the routes of `want` (indexes into [`announced_evpn`])
-/// from speaker 0, each with next hop 192.0.2.1 and its route target `65000:<n>`.
-fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
+/// The PMSI tunnel GoBGP must hold with route `i` of [`announced_evpn`]: the multicast
+/// route's Ingress Replication tunnel (type 6, RFC 7432 §11.2) to 192.0.2.1 with `label
+/// 100`, which GoBGP 3.10 shows as the whole 24-bit field (100 << 4 = 1600), as it shows
+/// EVPN labels.
+fn expected_pmsi(i: usize) -> Value {
+    if i == 1 {
+        serde_json::json!({ "type": 22, "is-leaf-info-required": false, "label": 1600,
+            "tunnel-id": "192.0.2.1", "tunnel-type": 6 })
+    } else {
+        Value::Null
+    }
+}
+
+/// The routes of [`announced_evpn`] at `indexes`, as GoBGP holds them.
+fn announced(indexes: &[usize]) -> Vec<(usize, Value)> {
     let all = announced_evpn();
+    indexes.iter().map(|&i| (i, all[i].1.clone())).collect()
+}
+
+/// Waits until GoBGP holds exactly the routes of `want` (index into [`announced_evpn`],
+/// NLRI as GoBGP prints it) from speaker 0, each with next hop 192.0.2.1 and its route
+/// target `65000:<index + 1>`.
+fn wait_held(lab: &Lab, what: &str, want: &[(usize, Value)]) -> Result<()> {
     crate::process::wait_while_alive(
         what,
         crate::lab::ROUTE_LIMIT,
@@ -334,11 +392,13 @@ fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
         || {
             let held = gobgp_adj_in(lab, 0).map_err(|e| e.to_string())?;
             let ok = held.len() == want.len()
-                && want.iter().all(|&i| {
-                    let (_, nlri) = &all[i];
+                && want.iter().all(|(i, nlri)| {
                     let target = Value::String(format!("65000:{}", i + 1));
-                    held.iter().any(|(n, hop, rts)| {
-                        n == nlri && hop == "192.0.2.1" && rts == &vec![target.clone()]
+                    held.iter().any(|h| {
+                        h.nlri == *nlri
+                            && h.next_hop == "192.0.2.1"
+                            && h.targets == vec![target.clone()]
+                            && h.pmsi == expected_pmsi(*i)
                     })
                 });
             if ok {
@@ -351,23 +411,49 @@ fn wait_held(lab: &Lab, what: &str, want: &[usize]) -> Result<()> {
 }
 
 /// The speaker announces one EVPN route of each type; GoBGP holds them with the fields
-/// written; withdrawing the MAC/IP route leaves the four others.
+/// written. The MAC/IP route announced again with another label and ESI replaces the
+/// first (RFC 7432 §7.2: they are attributes of the route, not its key): GoBGP holds the
+/// new label only. A withdrawal naming the route without label nor ESI removes it and
+/// leaves the four others, and it stays withdrawn when GoBGP restarts (the Adj-RIB-Out
+/// kept no older version to send again).
 pub fn announce_evpn(kind: SpeakerKind) -> Result<(), String> {
     with_lab("evpn-announce", &evpn(ibgp(PeerKind::Gobgp, kind)), |lab| {
-        let speaker = &lab.speakers[0];
         for (line, _) in announced_evpn() {
-            speaker.send(line)?;
+            lab.speakers[0].send(line)?;
         }
         lab.wait_established(0)?;
-        wait_held(lab, "GoBGP holds the five EVPN routes", &[0, 1, 2, 3, 4])?;
-        speaker.send(
-            "withdraw evpn mac-advertisement rd 65000:1 esi 0 etag 10 mac 00:11:22:33:44:55 \
-             ip 10.0.0.1 label 100",
-        )?;
         wait_held(
             lab,
-            "the MAC/IP route withdrawn, the others kept",
-            &[1, 2, 3, 4],
-        )
+            "GoBGP holds the five EVPN routes",
+            &announced(&[0, 1, 2, 3, 4]),
+        )?;
+        lab.speakers[0].send(
+            "announce evpn mac-advertisement rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 \
+             etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1 label 200 next-hop 192.0.2.1 \
+             extended-community [ target:65000:1 ]",
+        )?;
+        let mut relabeled = announced(&[0, 1, 2, 3, 4]);
+        relabeled[0].1["value"]["labels"] = serde_json::json!([200 << 4 | 1]);
+        relabeled[0].1["value"]["esi"] = "ESI_ARBITRARY | 11:22:33:44:55:66:77:88:99".into();
+        wait_held(
+            lab,
+            "GoBGP holds the MAC/IP route's new label only",
+            &relabeled,
+        )?;
+        lab.speakers[0].send(
+            "withdraw evpn mac-advertisement rd 65000:1 etag 10 mac 00:11:22:33:44:55 ip 10.0.0.1",
+        )?;
+        let rest = announced(&[1, 2, 3, 4]);
+        wait_held(lab, "the MAC/IP route withdrawn, the others kept", &rest)?;
+        lab.restart_peer()?;
+        lab.wait_established(0)?;
+        wait_held(
+            lab,
+            "after a restart, GoBGP holds the four others again",
+            &rest,
+        )?;
+        // Give a stale version time to show up, then look again.
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        wait_held(lab, "no withdrawn EVPN route comes back", &rest)
     })
 }

@@ -38,14 +38,21 @@ impl AdjRibIn {
         &mut self.tables[index].1
     }
 
-    /// Stores (or replaces) a received route.
+    /// Stores a received route, replacing the route of the same route key
+    /// ([`Nlri::route_key`]).
     pub fn insert(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         let attrs = self.interner.intern(attrs);
         self.next_order += 1;
         let order = self.next_order;
-        let old = self
-            .table(family)
-            .insert(RouteKey::new(nlri), (order, attrs));
+        let key = RouteKey::new(nlri);
+        let table = self.table(family);
+        // A map keeps the key first inserted: drop it so that a new version of the route
+        // (an EVPN route with another label) is the one held.
+        let replaced = match key {
+            RouteKey::Other(_) => table.remove(&key),
+            _ => None,
+        };
+        let old = table.insert(key, (order, attrs)).or(replaced);
         if let Some((_, old)) = old {
             self.interner.release(&old);
         }

@@ -2,9 +2,12 @@
 //! the prefixes themselves.
 //!
 //! An IPv4 prefix with its optional RFC 7911 path identifier packs into 9 octets, an IPv6
-//! one into 22, both stored inline (no allocation); other NLRI kinds are kept whole.
-//! Conversions are lossless in both directions.
+//! one into 22, both stored inline (no allocation); other NLRI kinds are kept whole, and
+//! compared and hashed by their route key ([`Nlri::route_key`]: an EVPN route without its
+//! labels and ESI, a VPN prefix without its labels), so that a new version of a route
+//! replaces the old one. Conversions are lossless in both directions.
 
+use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -24,7 +27,35 @@ pub(crate) enum RouteKey {
     /// An IPv6 prefix.
     V6(V6Key),
     /// Anything else.
-    Other(Box<Nlri>),
+    Other(Keyed),
+}
+
+/// A whole NLRI that is equal to another, and hashes the same, when both are the same
+/// route ([`Nlri::same_route`]). A map keyed by it keeps the key first inserted: replace
+/// it (remove, insert) to hold a newer version of the route.
+#[derive(Debug, Clone)]
+pub(crate) struct Keyed(pub(crate) Box<Nlri>);
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same_route(&other.0)
+    }
+}
+
+impl Eq for Keyed {}
+
+impl Hash for Keyed {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.route_key().hash(state);
+    }
+}
+
+impl Keyed {
+    /// True when `self` and `other` are the same NLRI, field by field (not only the same
+    /// route).
+    pub(crate) fn identical(&self, other: &Self) -> bool {
+        *self.0 == *other.0
+    }
 }
 
 impl RouteKey {
@@ -52,7 +83,7 @@ impl RouteKey {
                 key[18..22].copy_from_slice(&path_id.map_or(0, |p| p.0).to_be_bytes());
                 Self::V6(key)
             }
-            other => Self::Other(Box::new(other.clone())),
+            other => Self::Other(Keyed(Box::new(other.clone()))),
         }
     }
 
@@ -61,7 +92,7 @@ impl RouteKey {
         match self {
             Self::V4(key) => v4_nlri(key),
             Self::V6(key) => v6_nlri(key),
-            Self::Other(nlri) => (**nlri).clone(),
+            Self::Other(nlri) => (*nlri.0).clone(),
         }
     }
 }
@@ -133,6 +164,31 @@ mod tests {
             prefix: net,
         });
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn other_keys_are_route_keys() {
+        use wire::nlri::Label;
+        let vpn = |label: u32| Nlri::Labeled {
+            path_id: None,
+            labels: vec![Label::new(label).unwrap()],
+            rd: None,
+            prefix: "10.0.0.0/24".parse().unwrap(),
+        };
+        let (a, b) = (RouteKey::new(&vpn(1)), RouteKey::new(&vpn(2)));
+        assert_eq!(a, b);
+        let hash = |k: &RouteKey| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            k.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&a), hash(&b));
+        // The key still holds the whole NLRI.
+        assert_eq!(b.to_nlri(), vpn(2));
+        let (RouteKey::Other(a), RouteKey::Other(b)) = (a, b) else {
+            panic!("labeled NLRI are kept whole");
+        };
+        assert!(!a.identical(&b));
     }
 
     #[test]

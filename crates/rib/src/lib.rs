@@ -60,4 +60,6 @@ impl AdjRibOut {
 }
 
 #[cfg(test)]
+mod route_key_tests;
+#[cfg(test)]
 mod tests;

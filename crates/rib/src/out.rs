@@ -191,6 +191,8 @@ impl AdjRibOut {
                 if entry.bucket == bucket && entry.table == table {
                     let old = std::mem::replace(&mut entry.set, set);
                     entry.action = action;
+                    // The same route, maybe another version of it (an EVPN label).
+                    entry.key = key;
                     self.sets.release(old);
                     return;
                 }
@@ -212,15 +214,18 @@ impl AdjRibOut {
         }
     }
 
-    /// Announces `nlri` with `attrs` (replacing any previous version of the route).
-    /// Announcing a route again with the same attributes is a no-op.
+    /// Announces `nlri` with `attrs`, replacing any previous version of the route (the
+    /// same route key, [`Nlri::route_key`]: an EVPN route announced again with another
+    /// label replaces the first). Announcing a route again, identical and with the same
+    /// attributes, is a no-op.
     pub fn announce(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         let set = self.sets.acquire(attrs);
         let table = self.table_index(family);
         let key = RouteKey::new(nlri);
         let existing = self.slots(table).get(&key).copied();
+        let new_version = existing.is_some() && self.slots(table).replace_key(&key);
         match existing {
-            Some(route) if route.set == set => {
+            Some(route) if route.set == set && !new_version => {
                 self.sets.release(set);
                 return;
             }
@@ -271,9 +276,19 @@ impl AdjRibOut {
     /// announcement is replaced), and for a prefix the table does not hold, as ExaBGP does
     /// (the peer may hold it from an earlier session or command). Before a session is up
     /// nothing is sent: [`AdjRibOut::resend_all`] drops pending withdrawals.
+    ///
+    /// An EVPN withdrawal names the route by its key (RFC 7432 §7): the one sent is the
+    /// version the table holds (with the labels it was announced with), or `nlri` as
+    /// given when the table holds none. Other families send `nlri` as given, as ExaBGP
+    /// sends the command's labels.
     pub fn withdraw(&mut self, family: Family, nlri: &Nlri, attrs: Option<Arc<AttrSet>>) {
         let table = self.table_index(family);
-        let key = RouteKey::new(nlri);
+        let mut key = RouteKey::new(nlri);
+        if matches!(nlri, Nlri::Evpn(_)) {
+            if let Some(held) = self.slots(table).held_key(&key) {
+                key = held;
+            }
+        }
         let existing = self.slots(table).get(&key).copied();
         let set = match (&attrs, existing) {
             (Some(attrs), _) => self.sets.acquire(Arc::clone(attrs)),
@@ -526,8 +541,12 @@ impl AdjRibOut {
         withdrawn: bool,
     ) {
         let group = self.watchdogs.entry(name.to_string()).or_default();
-        group.up.retain(|(f, n, _)| !(*f == family && *n == nlri));
-        group.down.retain(|(f, n, _)| !(*f == family && *n == nlri));
+        group
+            .up
+            .retain(|(f, n, _)| !(*f == family && n.same_route(&nlri)));
+        group
+            .down
+            .retain(|(f, n, _)| !(*f == family && n.same_route(&nlri)));
         if withdrawn {
             group.down.push((family, nlri, attrs));
         } else {

@@ -5,10 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use wire::Nlri;
-
 use crate::attrset::AttrSet;
-use crate::key::{RouteKey, V4Key, V6Key};
+use crate::key::{Keyed, RouteKey, V4Key, V6Key};
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -55,7 +53,7 @@ impl Route {
 pub(crate) struct Slots {
     v4: HashMap<V4Key, Route>,
     v6: HashMap<V6Key, Route>,
-    other: HashMap<Box<Nlri>, Route>,
+    other: HashMap<Keyed, Route>,
 }
 
 impl Slots {
@@ -81,6 +79,36 @@ impl Slots {
             RouteKey::V6(k) => self.v6.insert(k, route),
             RouteKey::Other(k) => self.other.insert(k, route),
         };
+    }
+
+    /// Makes the table hold `key`'s version of its route (an NLRI that is the same route
+    /// with other non-key fields, such as an EVPN route's labels). True when the held
+    /// version changed; false when it was already `key`'s or the route is not held.
+    pub(crate) fn replace_key(&mut self, key: &RouteKey) -> bool {
+        let RouteKey::Other(new) = key else {
+            return false;
+        };
+        let changed = self
+            .other
+            .get_key_value(new)
+            .is_some_and(|(held, _)| !held.identical(new));
+        if changed {
+            if let Some(route) = self.other.remove(new) {
+                self.other.insert(new.clone(), route);
+            }
+        }
+        changed
+    }
+
+    /// The version of `key`'s route the table holds (see [`Slots::replace_key`]).
+    pub(crate) fn held_key(&self, key: &RouteKey) -> Option<RouteKey> {
+        match key {
+            RouteKey::Other(k) => self
+                .other
+                .get_key_value(k)
+                .map(|(held, _)| RouteKey::Other(held.clone())),
+            _ => self.get(key).map(|_| key.clone()),
+        }
     }
 
     pub(crate) fn remove(&mut self, key: &RouteKey) -> Option<Route> {

@@ -15,6 +15,7 @@
 //! The functions here are pure: they compare two [`config::Config`]s; the supervisor applies
 //! the result.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
 
@@ -151,9 +152,12 @@ pub fn same_session(a: &Neighbor, b: &Neighbor) -> bool {
     strip(a) == strip(b)
 }
 
-/// What identifies a route in an Adj-RIB-Out: family, NLRI (with path-id) and RD.
-fn route_key(route: &Route) -> (Family, &Nlri, Option<[u8; 8]>) {
-    (route.family, &route.nlri, route.rd)
+/// What identifies a route in an Adj-RIB-Out: family, route key (`Nlri::route_key`: the
+/// NLRI with its path-id, without the fields that are attributes of the route, such as
+/// labels) and RD. A route whose labels changed is announced again (replacing the old
+/// version), not withdrawn.
+fn route_key(route: &Route) -> (Family, Cow<'_, Nlri>, Option<[u8; 8]>) {
+    (route.family, route.nlri.route_key(), route.rd)
 }
 
 /// The routes to announce and withdraw to go from `old` to `new`. Routes that start
@@ -181,6 +185,22 @@ pub fn diff_routes(old: &[Route], new: &[Route]) -> RouteDiff {
 mod tests {
     use super::*;
     use crate::testutil;
+
+    #[test]
+    fn route_diff_replaces_a_route_whose_label_changed() {
+        // RFC 7432 §7.2: the label is an attribute of the route, not part of its key.
+        let words = |label: &str| {
+            let line = format!(
+                "mac-advertisement rd 65000:1 mac 00:11:22:33:44:55 label {label} next-hop 192.0.2.1"
+            );
+            let words: Vec<&str> = line.split_whitespace().collect();
+            config::route::evpn::parse_evpn(&words).unwrap()
+        };
+        let (old, new) = (words("100"), words("200"));
+        let diff = diff_routes(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        assert_eq!(diff.announce, vec![new]);
+        assert!(diff.withdraw.is_empty());
+    }
 
     #[test]
     fn route_diff_announces_new_and_changed_withdraws_gone() {

@@ -24,6 +24,7 @@ pub mod mvpn;
 pub mod rtc;
 pub mod vpls;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -122,6 +123,41 @@ impl Nlri {
             Self::BgpLs(ls) => ls.path_id,
             Self::Rtc(rtc) => rtc.path_id,
         }
+    }
+
+    /// The route key of this entry: the NLRI with the fields that do not identify the
+    /// route cleared, so that two entries are the same route (an announcement replaces
+    /// the other, a withdrawal names it) exactly when their keys are equal.
+    ///
+    /// - Labeled and VPN prefixes: the labels are left out, as ExaBGP 5's `index()` of
+    ///   its labeled and VPN NLRI leaves them out (RFC 8277 §2 binds the labels to the
+    ///   prefix; the prefix and RD are the route).
+    /// - EVPN: the fields RFC 7432 §7.1–7.4 and RFC 9136 §3.1 call route attributes
+    ///   (ESI, labels, gateway IP; see [`Evpn::route_key`]).
+    /// - Everything else, including the path identifier: the whole entry.
+    pub fn route_key(&self) -> Cow<'_, Self> {
+        match self {
+            Self::Labeled {
+                path_id,
+                labels,
+                rd,
+                prefix,
+            } if !labels.is_empty() => Cow::Owned(Self::Labeled {
+                path_id: *path_id,
+                labels: Vec::new(),
+                rd: *rd,
+                prefix: *prefix,
+            }),
+            Self::Evpn(route) if !route.is_route_key() => {
+                Cow::Owned(Self::Evpn(Box::new(route.route_key())))
+            }
+            _ => Cow::Borrowed(self),
+        }
+    }
+
+    /// True when `self` and `other` are the same route (equal [`Nlri::route_key`]s).
+    pub fn same_route(&self, other: &Self) -> bool {
+        self.route_key() == other.route_key()
     }
 
     /// Octets this entry takes on the wire for `family`, with a path identifier when
@@ -546,6 +582,27 @@ mod tests {
             e.kind,
             WireErrorKind::MalformedAttributeList("path identifier")
         );
+    }
+
+    #[test]
+    fn labeled_route_key_leaves_out_the_labels() {
+        // ExaBGP 5's labeled and VPN index(): path identifier, RD and prefix, no labels.
+        let vpn = |labels: Vec<Label>, prefix: &str| Nlri::Labeled {
+            path_id: None,
+            labels,
+            rd: Some(RouteDistinguisher([0, 0, 0xfd, 0xe8, 0, 0, 0, 1])),
+            prefix: prefix.parse().unwrap(),
+        };
+        let a = vpn(vec![Label::new(100).unwrap()], "10.0.0.0/24");
+        assert!(a.same_route(&vpn(
+            vec![Label::new(200).unwrap(), Label::new(300).unwrap()],
+            "10.0.0.0/24"
+        )));
+        assert!(a.same_route(&vpn(vec![], "10.0.0.0/24")));
+        assert!(!a.same_route(&vpn(vec![Label::new(100).unwrap()], "10.0.1.0/24")));
+        assert!(matches!(a.route_key(), Cow::Owned(_)));
+        let plain = Nlri::prefix("10.0.0.0/8".parse().unwrap());
+        assert!(matches!(plain.route_key(), Cow::Borrowed(_)));
     }
 
     #[test]

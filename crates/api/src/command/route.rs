@@ -87,7 +87,12 @@ pub(super) fn parse_flow(
 pub(super) fn parse_evpn(cur: &mut Cursor<'_>, announce: bool) -> Result<PeerCommand, ParseError> {
     let words = statement(cur);
     let texts: Vec<&str> = words.iter().map(|w| w.text).collect();
-    let route = grammar::evpn::parse_evpn(&texts).map_err(|e| route_error(&words, e))?;
+    let parse = if announce {
+        grammar::evpn::parse_evpn
+    } else {
+        grammar::evpn::parse_evpn_withdrawal
+    };
+    let route = parse(&texts).map_err(|e| route_error(&words, e))?;
     Ok(wrap(Routes::from(route), announce))
 }
 

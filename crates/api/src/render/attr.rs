@@ -42,6 +42,8 @@ enum Item<'a> {
     LargeCommunities(Vec<LargeCommunity>),
     PrefixSid(&'a wire::attr::PrefixSid),
     LinkState(&'a wire::attr::LinkState),
+    /// PMSI_TUNNEL (RFC 6514 §5), kept raw by the wire crate.
+    Pmsi(wire::attr::PmsiTunnel),
     Generic {
         code: u8,
         flags: u8,
@@ -69,6 +71,7 @@ impl Item<'_> {
             Self::LargeCommunities(_) => 32,
             Self::PrefixSid(_) => 40,
             Self::LinkState(_) => 29,
+            Self::Pmsi(_) => 22,
             Self::Generic { code, .. } => u16::from(*code),
             Self::Error(_) => 0x100,
         }
@@ -114,6 +117,22 @@ impl<'a> AttrView<'a> {
                     let mut list: Vec<&[u8]> = data.chunks(20).collect();
                     list.sort();
                     Item::Ext6Communities(list)
+                }
+                // RFC 6514 §5: ExaBGP decodes the PMSI tunnel; a non-transitive one
+                // (flags in conflict) it treats as unknown, so drops on receipt.
+                Attribute::Raw { flags, code, data }
+                    if *code == wire::AttrCode::PMSI_TUNNEL
+                        && (!received || flags.has(AttrFlags::TRANSITIVE)) =>
+                {
+                    match wire::attr::PmsiTunnel::decode(data) {
+                        Some(pmsi) => Item::Pmsi(pmsi),
+                        // Too short to read: shown as the generic attribute it is.
+                        None => Item::Generic {
+                            code: code.0,
+                            flags: flags.0 | if received { AttrFlags::PARTIAL } else { 0 },
+                            data,
+                        },
+                    }
                 }
                 Attribute::Raw { flags, code, data } => {
                     let mut flags = flags.0;
@@ -395,6 +414,10 @@ impl Item<'_> {
             }
             Self::PrefixSid(sid) => super::prefix_sid::json(out, sid),
             Self::LinkState(ls) => super::bgpls_attr::json(out, ls),
+            Self::Pmsi(pmsi) => {
+                out.push_str("\"pmsi\": ");
+                json_str(out, &pmsi.to_string());
+            }
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, "\"attribute-0x{code:02X}-0x{flags:02X}\": \"");
                 hex_lower(out, data);
@@ -482,6 +505,9 @@ impl Item<'_> {
             }
             Self::PrefixSid(sid) => super::prefix_sid::text(out, sid),
             Self::LinkState(ls) => super::bgpls_text::text(out, ls),
+            Self::Pmsi(pmsi) => {
+                let _ = write!(out, " pmsi {pmsi}");
+            }
             Self::Generic { code, flags, data } => {
                 let _ = write!(out, " attribute [ 0x{code:02X} 0x{flags:02X} ");
                 hex_lower(out, data);
@@ -498,6 +524,32 @@ impl Item<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ExaBGP 5.0.15's `Attributes` holding ORIGIN IGP and `PMSI.unpack()` of the same
+    /// value: `_generate_text()` and `json()`.
+    #[test]
+    fn pmsi_tunnel_as_exabgp() {
+        let attrs = [
+            Attribute::Origin(Origin::Igp),
+            Attribute::Raw {
+                flags: AttrFlags(0xc0),
+                code: wire::AttrCode::PMSI_TUNNEL,
+                data: vec![0x00, 0x06, 0x00, 0x06, 0x41, 192, 0, 2, 1],
+            },
+        ];
+        let view = AttrView::new(&attrs, true, None);
+        let (mut json, mut text) = (String::new(), String::new());
+        view.json(&mut json);
+        view.text(&mut text);
+        assert_eq!(
+            json,
+            "\"origin\": \"igp\", \"pmsi\": \"pmsi:ingressreplication:0:100(1601):192.0.2.1\""
+        );
+        assert_eq!(
+            text,
+            " origin igp pmsi pmsi:ingressreplication:0:100(1601):192.0.2.1"
+        );
+    }
 
     #[test]
     fn big_decimals() {

@@ -6,7 +6,7 @@
 //! ```text
 //! mac-advertisement rd 65000:1 [esi <esi>] [ethernet-tag 10] mac 00:11:22:33:44:55 [ip 10.0.0.1] label 100 <attributes…>
 //! ethernet-ad       rd 65000:1 esi <esi> [ethernet-tag 10] [label 100] <attributes…>
-//! multicast         rd 65000:1 [ethernet-tag 10] ip 192.0.2.1 <attributes…>
+//! multicast         rd 65000:1 [ethernet-tag 10] ip 192.0.2.1 [pmsi-tunnel ingress-replication 192.0.2.1 [label N | vni N] [leaf-information]] <attributes…>
 //! ethernet-segment  rd 65000:1 esi <esi> ip 192.0.2.1 <attributes…>
 //! ip-prefix         rd 65000:1 [esi <esi>] [ethernet-tag 10] 198.51.100.0/24 [gateway 192.0.2.9] label 100 <attributes…>
 //! ```
@@ -17,14 +17,16 @@
 //! ]` gives a MAC/IP route its second label); `vni N` puts the 24-bit value N in the label
 //! field as it is (the VXLAN encoding of RFC 8365 §5.1.3, GoBGP's). An ESI is `-`, `0`
 //! or ten hex octets joined by `:`. The attributes are the route grammar's (`next-hop`,
-//! `extended-community [ target:65000:1 mac-mobility:1 … ]`, …). A withdrawal names the
-//! route with the fields it was announced with.
+//! `extended-community [ target:65000:1 mac-mobility:1 … ]`, …). A withdrawal
+//! ([`parse_evpn_withdrawal`]) names the route by its key (RFC 7432 §7, RFC 9136 §3.1):
+//! the label, ESI and gateway may be left out.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
+use wire::attr::PmsiTunnel;
 use wire::nlri::evpn::{Esi, EvpnLabel, MacAddress};
-use wire::nlri::{Evpn, EvpnRoute, PathId, RouteDistinguisher};
+use wire::nlri::{Evpn, EvpnRoute, Label, PathId, RouteDistinguisher};
 use wire::{Afi, Family, Nlri, Safi};
 
 use super::{apply_attribute, is_attribute_word, parse_prefix, values as v, Cursor, RouteError};
@@ -71,6 +73,18 @@ struct Fields {
 /// Parses the words of one EVPN route (the route type first). Errors carry the index of
 /// the word at fault.
 pub fn parse_evpn(words: &[&str]) -> Result<Route, RouteError> {
+    parse(words, false)
+}
+
+/// As [`parse_evpn`] for a route to withdraw: a MAC/IP or IP Prefix route without a
+/// label gets a zero label field. The label is no part of the route key, so the
+/// Adj-RIB-Out withdraws the route as it was announced; a route it does not hold is
+/// withdrawn with the zero label.
+pub fn parse_evpn_withdrawal(words: &[&str]) -> Result<Route, RouteError> {
+    parse(words, true)
+}
+
+fn parse(words: &[&str], withdrawal: bool) -> Result<Route, RouteError> {
     let error = |index: usize, reason: String| RouteError {
         index,
         near: words.get(index).copied().unwrap_or("").to_owned(),
@@ -105,6 +119,9 @@ pub fn parse_evpn(words: &[&str]) -> Result<Route, RouteError> {
             })?;
     }
     let path_id = fields.path_id;
+    if withdrawal && fields.labels.is_empty() && matches!(kind, Kind::MacIp | Kind::IpPrefix) {
+        fields.labels.push(EvpnLabel::default());
+    }
     let value = fields
         .build(kind)
         .map_err(|reason| error(words.len(), reason))?;
@@ -119,6 +136,42 @@ fn ip(value: &str) -> Result<IpAddr, String> {
     value
         .parse()
         .map_err(|_| format!("'{value}' is not an IP address"))
+}
+
+/// `pmsi-tunnel ingress-replication <ip> [label N | vni N] [leaf-information]`: the PMSI
+/// Tunnel attribute of an Inclusive Multicast route (RFC 6514 §5, RFC 7432 §11.2), an
+/// Ingress Replication tunnel to `<ip>`. `label N` writes `N << 4` (as ExaBGP packs a
+/// PMSI label), `vni N` the 24-bit value as it is (RFC 8365 §5.1.3); no label is 0.
+fn pmsi_tunnel(cur: &mut Cursor<'_>) -> Result<PmsiTunnel, String> {
+    let kind = cur.value("pmsi-tunnel")?;
+    if kind != "ingress-replication" {
+        return Err(format!(
+            "unsupported PMSI tunnel type '{kind}' (ingress-replication; any other through \
+             attribute [ 0x16 0xc0 … ])"
+        ));
+    }
+    let endpoint = ip(cur.value("ingress-replication")?)?;
+    let mut field = 0;
+    let mut flags = 0;
+    loop {
+        match cur.peek() {
+            Some(word @ ("label" | "vni")) => {
+                cur.next();
+                let value = cur.value(word)?;
+                field = match (word, v::decimal_u32(value)) {
+                    ("label", Some(n)) if n <= Label::MAX => n << 4,
+                    ("vni", Some(n)) if n <= 0x00ff_ffff => n,
+                    _ => return Err(format!("invalid PMSI tunnel {word} '{value}'")),
+                };
+            }
+            Some("leaf-information") => {
+                cur.next();
+                flags |= 1;
+            }
+            _ => break,
+        }
+    }
+    Ok(PmsiTunnel::ingress_replication(endpoint, field, flags))
 }
 
 impl Fields {
@@ -158,6 +211,7 @@ impl Fields {
                     .ok_or_else(|| format!("invalid vni '{value}' (24 bits)"))?;
                 self.labels.push(EvpnLabel::from_raw(vni));
             }
+            "pmsi-tunnel" => route.attributes.push(pmsi_tunnel(cur)?.to_attribute()),
             "path-information" => {
                 self.path_id = Some(PathId(v::path_information(cur.value(word)?)?));
             }

@@ -32,7 +32,7 @@ impl Routes {
     pub(crate) fn announce(&mut self, rib: &mut AdjRibOut, route: &Route) -> bool {
         if route.next_hop == NextHop::SelfAddr {
             self.self_routes
-                .retain(|r| !(r.family == route.family && r.nlri == route.nlri));
+                .retain(|r| !(r.family == route.family && r.nlri.same_route(&route.nlri)));
             self.self_routes.push(route.clone());
             let Some(local) = self.local else {
                 return true;
@@ -45,7 +45,7 @@ impl Routes {
     /// Withdraws `route` (and its split more-specifics) from the Adj-RIB-Out.
     pub(crate) fn withdraw(&mut self, rib: &mut AdjRibOut, route: &Route) {
         self.self_routes
-            .retain(|r| !(r.family == route.family && r.nlri == route.nlri));
+            .retain(|r| !(r.family == route.family && r.nlri.same_route(&route.nlri)));
         // A flow's withdrawal carries the command's own attributes, as ExaBGP sends it
         // (api-flow, api-broken-flow); other families reuse the announced ones.
         let own = wire::nlri::is_flow_family(route.family);

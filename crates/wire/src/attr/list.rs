@@ -15,9 +15,9 @@
 
 use super::{
     attr_10_cluster_list, attr_14_mp_reach, attr_15_mp_unreach, attr_16_extended_communities,
-    attr_17_as4_path, attr_18_as4_aggregator, attr_1_origin, attr_26_aigp, attr_29_bgp_ls,
-    attr_2_as_path, attr_32_large_communities, attr_3_next_hop, attr_40_prefix_sid, attr_4_med,
-    attr_5_local_pref, attr_6_atomic_aggregate, attr_7_aggregator, attr_8_communities,
+    attr_17_as4_path, attr_18_as4_aggregator, attr_1_origin, attr_22_pmsi_tunnel, attr_26_aigp,
+    attr_29_bgp_ls, attr_2_as_path, attr_32_large_communities, attr_3_next_hop, attr_40_prefix_sid,
+    attr_4_med, attr_5_local_pref, attr_6_atomic_aggregate, attr_7_aggregator, attr_8_communities,
     attr_9_originator_id, Aggregator, AsPath, AsSegment, AttrCode, AttrError, AttrFlags, Attribute,
     Community, SegmentType,
 };
@@ -196,6 +196,7 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
                 as4_agg = Some((start, a));
                 None
             }),
+            AttrCode::PMSI_TUNNEL => attr_22_pmsi_tunnel::decode(v).map(|()| Some(raw())),
             AttrCode::AIGP => {
                 attr_26_aigp::decode(v).map(|m| Some(m.map_or_else(raw, Attribute::Aigp)))
             }

@@ -22,6 +22,7 @@ mod attr_16_extended_communities;
 mod attr_17_as4_path;
 mod attr_18_as4_aggregator;
 mod attr_1_origin;
+mod attr_22_pmsi_tunnel;
 mod attr_26_aigp;
 pub mod attr_29_bgp_ls;
 mod attr_2_as_path;
@@ -44,6 +45,7 @@ use crate::error::{EncodeError, Rfc7606Action, WireError};
 use crate::family::Family;
 use crate::nlri::Nlri;
 
+pub use attr_22_pmsi_tunnel::PmsiTunnel;
 pub use attr_29_bgp_ls::LinkState;
 pub(crate) use attr_3_next_hop::is_invalid as is_invalid_next_hop;
 pub use attr_40_prefix_sid::{
@@ -309,6 +311,7 @@ impl AttrCode {
             | Self::EXTENDED_COMMUNITIES
             | Self::AS4_PATH
             | Self::AS4_AGGREGATOR
+            | Self::PMSI_TUNNEL
             | Self::LARGE_COMMUNITIES
             | Self::PREFIX_SID => OT,
             _ => return None,

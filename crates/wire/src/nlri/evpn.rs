@@ -25,9 +25,11 @@
 //! Length, or whose lengths are not the ones above (as ExaBGP 5 checks them), makes the
 //! NLRI unparseable: (3,10) Invalid Network Field (RFC 7606 §5.3); an entry overrunning
 //! the NLRI field is the caller's `truncated` kind. Every decoded route re-encodes byte
-//! for byte.
+//! for byte. Which fields make the route key (what an announcement replaces and a
+//! withdrawal names) is in [`Evpn::route_key`].
 
 mod fields;
+mod key;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

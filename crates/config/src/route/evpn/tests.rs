@@ -83,3 +83,66 @@ fn errors_point_at_the_word() {
         assert_eq!(e.index, index, "{line}: {e}");
     }
 }
+
+#[test]
+/// A withdrawal names the route by its key (RFC 7432 §7.2, RFC 9136 §3.1): no label
+/// needed; the announcement still needs one.
+fn withdrawals_need_no_label() {
+    for (line, announced) in [
+        (
+            "mac-advertisement rd 65000:1 mac 00:11:22:33:44:55 ip 10.0.0.1",
+            "mac-advertisement rd 65000:1 esi 00:11:22:33:44:55:66:77:88:99 mac 00:11:22:33:44:55 ip 10.0.0.1 label 100",
+        ),
+        (
+            "ip-prefix rd 65000:1 198.51.100.0/24",
+            "ip-prefix rd 65000:1 198.51.100.0/24 gateway 192.0.2.9 label 7",
+        ),
+    ] {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert!(parse_evpn(&words).is_err(), "{line}");
+        let withdrawal = parse_evpn_withdrawal(&words).unwrap();
+        let words: Vec<&str> = announced.split_whitespace().collect();
+        let route = parse_evpn(&words).unwrap();
+        assert!(withdrawal.nlri.same_route(&route.nlri), "{line}");
+        assert_ne!(withdrawal.nlri, route.nlri);
+        // The placeholder label still encodes (three zero octets).
+        let mut out = Vec::new();
+        withdrawal.nlri.encode(EVPN, false, &mut out).unwrap();
+    }
+}
+
+#[test]
+/// RFC 7432 §11.2: an Inclusive Multicast route carries a PMSI Tunnel attribute of type 6
+/// (Ingress Replication) whose identifier is the router's IP address. The octets are
+/// ExaBGP 5.0.15's `PMSIIngressReplication('192.0.2.1', 100).pack()` value.
+fn pmsi_tunnel_ingress_replication() {
+    let pmsi = |line: &str| {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let route = parse_evpn(&words).unwrap();
+        match &route.attributes[..] {
+            [wire::Attribute::Raw { flags, code, data }] => {
+                assert_eq!((flags.0, code.0), (0xc0, 22));
+                data.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(
+        pmsi(
+            "multicast rd 65000:2 ip 192.0.2.1 pmsi-tunnel ingress-replication 192.0.2.1 label 100"
+        ),
+        "0006000640c0000201"
+    );
+    assert_eq!(
+        pmsi("multicast rd 65000:2 ip 192.0.2.1 pmsi-tunnel ingress-replication 2001:db8::1 vni 300 leaf-information"),
+        "010600012c20010db8000000000000000000000001"
+    );
+    for bad in [
+        "multicast rd 65000:2 ip 192.0.2.1 pmsi-tunnel rsvp-te 192.0.2.1",
+        "multicast rd 65000:2 ip 192.0.2.1 pmsi-tunnel ingress-replication x",
+        "multicast rd 65000:2 ip 192.0.2.1 pmsi-tunnel ingress-replication 192.0.2.1 label 1048576",
+    ] {
+        let words: Vec<&str> = bad.split_whitespace().collect();
+        assert!(parse_evpn(&words).is_err(), "{bad}");
+    }
+}
