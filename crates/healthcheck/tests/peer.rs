@@ -196,6 +196,8 @@ impl Rig {
                         ipv6: false,
                         vpn: false,
                         flowspec: false,
+                        evpn: false,
+                        rtc: false,
                     },
                 )
                 .unwrap(),
