@@ -21,7 +21,7 @@ use crate::control::ClientEvent;
 use crate::event::{PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, PeerInfo};
 use crate::listener::{self, ListenerHandle};
 use crate::process::respawn::{RespawnBudget, Verdict};
-use crate::process::{Encoding, Helper, HelperSpec, OutQueue, ProcessEvent};
+use crate::process::{Credit, Encoding, Helper, HelperSpec, OutQueue, ProcessEvent};
 use crate::reload::{self, NeighborKey};
 use crate::{Control, Exit, Options};
 
@@ -116,6 +116,8 @@ pub(crate) struct Supervisor {
     /// Peer commands from the lines of one helper read, held until the read is handled
     /// (see [`Supervisor::flush_batch`]); `None` outside such a read.
     batch: Option<BTreeMap<PeerId, Vec<PeerCommand>>>,
+    /// The flow-control credit of the helper read being run, if any.
+    credit: Option<Credit>,
     pub(crate) exit: Option<Exit>,
 }
 
@@ -153,6 +155,7 @@ impl Supervisor {
             clients: BTreeMap::new(),
             stats: crate::metrics::Stats::default(),
             batch: None,
+            credit: None,
             exit: None,
         }
     }
@@ -252,6 +255,7 @@ impl Supervisor {
                 name,
                 generation,
                 lines,
+                credit,
             } => {
                 let current = self
                     .helpers
@@ -261,7 +265,7 @@ impl Supervisor {
                 if !current {
                     return;
                 }
-                self.run_lines(&name, &lines);
+                self.run_lines(&name, &lines, Some(credit));
             }
             ProcessEvent::Exited {
                 name,
@@ -274,7 +278,12 @@ impl Supervisor {
     /// Runs the lines of one read from a helper or a control client. They are one
     /// transaction for each peer, as one reactor pass is in ExaBGP: a route announced and
     /// withdrawn in the same read is never sent (ExaBGP's api-fast case).
-    fn run_lines(&mut self, name: &str, lines: &[String]) {
+    ///
+    /// `credit` (a helper's read) goes with the commands to every peer they reach, so the
+    /// helper's pipe is read again only once the peers applied them
+    /// ([`crate::process::flow`]).
+    fn run_lines(&mut self, name: &str, lines: &[String], credit: Option<Credit>) {
+        self.credit = credit;
         self.batch = Some(BTreeMap::new());
         for line in lines {
             crate::dispatch::handle_line(self, name, line);
@@ -284,6 +293,7 @@ impl Supervisor {
         }
         self.flush_batch();
         self.batch = None;
+        self.credit = None;
     }
 
     fn on_client_event(&mut self, event: ClientEvent) {
@@ -291,7 +301,7 @@ impl Supervisor {
             ClientEvent::Line { name, queue, line } => {
                 tracing::debug!(target: "processes", client = %name, "command from the cli: {line}");
                 self.clients.insert(name.to_string(), queue);
-                self.run_lines(&name, &[line]);
+                self.run_lines(&name, &[line], None);
             }
             ClientEvent::Closed { name } => {
                 self.clients.remove(&*name);
@@ -488,6 +498,13 @@ impl Supervisor {
             let command = match <[PeerCommand; 1]>::try_from(commands) {
                 Ok([one]) => one,
                 Err(commands) => PeerCommand::Batch(commands),
+            };
+            let command = match &self.credit {
+                Some(credit) => PeerCommand::Paced {
+                    command: Box::new(command),
+                    credit: credit.clone(),
+                },
+                None => command,
             };
             entry.handle.send(command);
         }
