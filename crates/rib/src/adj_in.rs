@@ -1,17 +1,17 @@
 //! Adj-RIB-In (RFC 4271 §3.2): the routes received from one peer, per family, with their
 //! attributes interned like the Adj-RIB-Out's.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use wire::{Attribute, Family, Nlri, Update};
 
 use crate::attrset::{AttrSet, Interner};
+use crate::hash::KeyedMap;
 use crate::key::RouteKey;
 
 /// One family's routes: key → (arrival order, attributes).
-type Table = HashMap<RouteKey, (u64, Arc<AttrSet>)>;
+type Table = KeyedMap<RouteKey, (u64, Arc<AttrSet>)>;
 
 /// The routes received from one peer.
 #[derive(Debug, Default)]
@@ -31,7 +31,7 @@ impl AdjRibIn {
         let index = match self.tables.iter().position(|(f, _)| *f == family) {
             Some(index) => index,
             None => {
-                self.tables.push((family, HashMap::new()));
+                self.tables.push((family, Table::default()));
                 self.tables.len() - 1
             }
         };

@@ -13,6 +13,7 @@ pub mod adj_in;
 pub mod attrset;
 pub mod encode;
 pub mod eor;
+pub mod hash;
 mod key;
 pub mod out;
 pub mod pack;

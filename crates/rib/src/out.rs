@@ -21,6 +21,7 @@ use std::sync::Arc;
 use wire::{Family, Nlri};
 
 use crate::attrset::AttrSet;
+use crate::hash::FastMap;
 use crate::key::RouteKey;
 use crate::table::{Route, Sets, Slots, NONE};
 
@@ -88,9 +89,9 @@ pub struct AdjRibOut {
     log: Vec<Option<Pending>>,
     pending: usize,
     /// Attribute set id → bucket rank, since the last flush.
-    buckets: HashMap<u32, u32>,
+    buckets: FastMap<u32, u32>,
     /// (bucket, table) → rank.
-    family_ranks: HashMap<(u32, u16), u32>,
+    family_ranks: FastMap<(u32, u16), u32>,
     watchdogs: HashMap<String, Watchdog>,
     refresh: Option<Refresh>,
     /// Set by [`AdjRibOut::resend_all`]: the next non-empty set of changes is the first of

@@ -2,12 +2,12 @@
 //! and attribute sets numbered and reference-counted so a route holds a 4-octet id rather
 //! than a pointer.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use wire::Nlri;
 
 use crate::attrset::AttrSet;
+use crate::hash::FastMap;
 use crate::key::{RouteKey, V4Key, V6Key};
 
 /// "No value" for the `u32` fields of [`Route`].
@@ -53,9 +53,9 @@ impl Route {
 /// The routes of one family, in three maps by key kind (empty maps allocate nothing).
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: HashMap<V4Key, Route>,
-    v6: HashMap<V6Key, Route>,
-    other: HashMap<Box<Nlri>, Route>,
+    v4: FastMap<V4Key, Route>,
+    v6: FastMap<V6Key, Route>,
+    other: FastMap<Box<Nlri>, Route>,
 }
 
 impl Slots {
@@ -131,7 +131,7 @@ impl Slots {
 #[derive(Debug, Default)]
 pub(crate) struct Sets {
     slots: Vec<Option<(Arc<AttrSet>, u32)>>,
-    index: HashMap<Arc<AttrSet>, u32>,
+    index: FastMap<Arc<AttrSet>, u32>,
     free: Vec<u32>,
 }
 
