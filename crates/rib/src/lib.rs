@@ -11,6 +11,7 @@
 
 pub mod adj_in;
 pub mod attrset;
+mod changes;
 pub mod encode;
 pub mod eor;
 pub mod hash;

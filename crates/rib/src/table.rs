@@ -75,12 +75,21 @@ impl Slots {
         }
     }
 
-    pub(crate) fn insert(&mut self, key: RouteKey, route: Route) {
+    /// The route at `key`, inserting `new` when there is none (one hash lookup); true
+    /// when it was inserted.
+    pub(crate) fn entry(&mut self, key: &RouteKey, new: Route) -> (&mut Route, bool) {
+        use std::collections::hash_map::Entry;
+        fn one<K>(entry: Entry<'_, K, Route>, new: Route) -> (&mut Route, bool) {
+            match entry {
+                Entry::Occupied(e) => (e.into_mut(), false),
+                Entry::Vacant(e) => (e.insert(new), true),
+            }
+        }
         match key {
-            RouteKey::V4(k) => self.v4.insert(k, route),
-            RouteKey::V6(k) => self.v6.insert(k, route),
-            RouteKey::Other(k) => self.other.insert(k, route),
-        };
+            RouteKey::V4(k) => one(self.v4.entry(*k), new),
+            RouteKey::V6(k) => one(self.v6.entry(*k), new),
+            RouteKey::Other(k) => one(self.other.entry(k.clone()), new),
+        }
     }
 
     pub(crate) fn remove(&mut self, key: &RouteKey) -> Option<Route> {
@@ -133,11 +142,28 @@ pub(crate) struct Sets {
     slots: Vec<Option<(Arc<AttrSet>, u32)>>,
     index: FastMap<Arc<AttrSet>, u32>,
     free: Vec<u32>,
+    /// The id acquired last: routes come in runs sharing one set, and the same `Arc`
+    /// is recognised by its address without hashing the attributes.
+    last: Option<u32>,
 }
 
 impl Sets {
     /// The id of `set` (interned), with one more reference.
     pub(crate) fn acquire(&mut self, set: Arc<AttrSet>) -> u32 {
+        if let Some(id) = self.last {
+            if let Some(Some((last, refs))) = self.slots.get_mut(id as usize) {
+                if Arc::ptr_eq(last, &set) {
+                    *refs += 1;
+                    return id;
+                }
+            }
+        }
+        let id = self.acquire_slow(set);
+        self.last = Some(id);
+        id
+    }
+
+    fn acquire_slow(&mut self, set: Arc<AttrSet>) -> u32 {
         if let Some(&id) = self.index.get(&set) {
             self.retain(id);
             return id;
@@ -185,6 +211,14 @@ impl Sets {
         match self.slots.get(id as usize) {
             Some(Some((set, _))) => Arc::clone(set),
             _ => Arc::new(AttrSet::default()),
+        }
+    }
+
+    /// The set acquired last, if it is still held.
+    pub(crate) fn last(&self) -> Option<&Arc<AttrSet>> {
+        match self.slots.get(self.last? as usize) {
+            Some(Some((set, _))) => Some(set),
+            _ => None,
         }
     }
 
