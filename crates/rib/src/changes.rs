@@ -13,6 +13,10 @@ use crate::key::RouteKey;
 use crate::out::Action;
 use crate::table::{Route, Sets};
 
+/// Log capacity kept from one flush to the next: a helper's read of `announce` lines is
+/// about 1,500 changes; what is above this is given back.
+const KEEP_LOG: usize = 16 * 1024;
+
 /// An entry of the change log.
 #[derive(Debug)]
 pub(crate) struct Pending {
@@ -35,6 +39,8 @@ pub(crate) struct Changes {
     buckets: FastMap<u32, u32>,
     /// (bucket, table) → rank.
     family_ranks: FastMap<(u32, u16), u32>,
+    /// The last (set, table) ranked and its (bucket, rank): changes come in runs.
+    last: Option<((u32, u16), (u32, u32))>,
 }
 
 impl Changes {
@@ -58,6 +64,17 @@ impl Changes {
     }
 
     fn ranks(&mut self, set: u32, table: u16) -> (u32, u32) {
+        if let Some((key, ranks)) = self.last {
+            if key == (set, table) {
+                return ranks;
+            }
+        }
+        let ranks = self.ranks_slow(set, table);
+        self.last = Some(((set, table), ranks));
+        ranks
+    }
+
+    fn ranks_slow(&mut self, set: u32, table: u16) -> (u32, u32) {
         let next = self.buckets.len() as u32;
         let bucket = *self.buckets.entry(set).or_insert(next);
         let next = self.family_ranks.len() as u32;
@@ -123,15 +140,20 @@ impl Changes {
         self.log.clear();
         self.buckets.clear();
         self.family_ranks.clear();
+        self.last = None;
     }
 
     /// Takes the live changes, sorted in send order (stable: within a group, log order).
+    /// The log keeps its capacity for the next batch.
     pub(crate) fn take(&mut self) -> Vec<Pending> {
-        let log = std::mem::take(&mut self.log);
+        let mut entries = Vec::with_capacity(self.pending);
+        entries.extend(self.log.drain(..).flatten());
+        // a full re-send must not keep its log's memory
+        self.log.shrink_to(KEEP_LOG);
         self.buckets.clear();
         self.family_ranks.clear();
+        self.last = None;
         self.pending = 0;
-        let mut entries: Vec<Pending> = log.into_iter().flatten().collect();
         entries.sort_by_key(|p| (p.bucket, p.rank));
         entries
     }

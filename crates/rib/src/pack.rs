@@ -226,7 +226,7 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     }
     let attrs = &first.attrs;
     let mut withdraws: Vec<Nlri> = Vec::new();
-    let mut announces: Vec<Nlri> = Vec::new();
+    let mut announces: Vec<Nlri> = Vec::with_capacity(group.len());
     for change in group {
         match change.action {
             Action::Withdraw => withdraws.push(change.nlri.clone()),
