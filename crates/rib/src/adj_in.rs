@@ -41,6 +41,12 @@ impl AdjRibIn {
     /// Stores (or replaces) a received route.
     pub fn insert(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         let attrs = self.interner.intern(attrs);
+        self.insert_interned(family, nlri, attrs);
+    }
+
+    /// [`AdjRibIn::insert`] with `attrs` already interned (an UPDATE's NLRI share one
+    /// set: it is hashed once, not once per route).
+    fn insert_interned(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         self.next_order += 1;
         let order = self.next_order;
         let old = self
@@ -96,19 +102,21 @@ impl AdjRibIn {
             }
         }
         if !update.nlri.is_empty() {
-            let attrs = Arc::new(AttrSet::new(next_hop, others.clone()));
+            let attrs = self
+                .interner
+                .intern(Arc::new(AttrSet::new(next_hop, others.clone())));
             for nlri in &update.nlri {
-                self.insert(Family::IPV4_UNICAST, nlri, Arc::clone(&attrs));
+                self.insert_interned(Family::IPV4_UNICAST, nlri, Arc::clone(&attrs));
             }
         }
         for attr in &update.attributes {
             if let Attribute::MpReach(reach) = attr {
-                let attrs = Arc::new(AttrSet::new(
+                let attrs = self.interner.intern(Arc::new(AttrSet::new(
                     reach.next_hop.first().copied(),
                     others.clone(),
-                ));
+                )));
                 for nlri in &reach.nlri {
-                    self.insert(reach.family, nlri, Arc::clone(&attrs));
+                    self.insert_interned(reach.family, nlri, Arc::clone(&attrs));
                 }
             }
         }
