@@ -83,7 +83,7 @@ pub enum ProcessEvent {
         /// Which start of the helper sent them.
         generation: u64,
         /// The lines, in order.
-        lines: Vec<String>,
+        lines: Lines,
         /// Holds the lines in the helper's [`Gate`] until they are applied
         /// ([`flow`]).
         credit: Credit,
@@ -446,27 +446,71 @@ async fn read_loop(
     }
 }
 
+/// The command lines of one read: one buffer and the line boundaries in it, not one
+/// `String` per line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Lines {
+    text: String,
+    /// Start and end of each line in `text`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    /// Lines holding `lines` (control clients, tests).
+    pub fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut out = Self::default();
+        for line in lines {
+            let start = out.text.len();
+            out.text.push_str(line);
+            out.spans.push((start, out.text.len()));
+        }
+        out
+    }
+
+    /// The lines, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spans
+            .iter()
+            .map(|&(start, end)| self.text.get(start..end).unwrap_or_default())
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when there is no line.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
 /// Takes every complete line out of `pending`, trimming trailing whitespace; `debug …`
-/// lines are logged and left out, like ExaBGP.
-fn split_lines(pending: &mut Vec<u8>, name: &str) -> Vec<String> {
+/// lines are logged and left out, like ExaBGP. Valid UTF-8 (the usual case) is taken
+/// over without a copy; invalid sequences become U+FFFD.
+fn split_lines(pending: &mut Vec<u8>, name: &str) -> Lines {
     let Some(last_nl) = pending.iter().rposition(|&b| b == b'\n') else {
-        return Vec::new();
+        return Lines::default();
     };
     let rest = pending.split_off(last_nl + 1);
     let complete = std::mem::replace(pending, rest);
-    let mut lines = Vec::new();
-    for raw in complete.split(|&b| b == b'\n') {
-        let text = String::from_utf8_lossy(raw);
-        let text = text.trim_end();
-        if let Some(info) = text.strip_prefix("debug ") {
+    let text = match String::from_utf8(complete) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while let Some(at) = text.get(start..).and_then(|t| t.find('\n')) {
+        let end = start + at;
+        let line = text.get(start..end).unwrap_or_default().trim_end();
+        if let Some(info) = line.strip_prefix("debug ") {
             tracing::warn!(target: "api", process = %name, "debug info from {name} : {info}");
-            continue;
+        } else {
+            spans.push((start, start + line.len()));
         }
-        lines.push(text.to_owned());
+        start = end + 1;
     }
-    // `split` yields one empty piece after the final '\n'
-    lines.pop();
-    lines
+    Lines { text, spans }
 }
 
 mod signal {
@@ -497,17 +541,20 @@ mod tests {
             b"announce route 1.0.0.0/24 next-hop 2.2.2.2\r\ndebug hello\n\nwith".to_vec();
         let lines = split_lines(&mut pending, "t");
         assert_eq!(
-            lines,
-            vec![
-                "announce route 1.0.0.0/24 next-hop 2.2.2.2".to_owned(),
-                String::new()
-            ]
+            lines.iter().collect::<Vec<_>>(),
+            ["announce route 1.0.0.0/24 next-hop 2.2.2.2", ""]
         );
         assert_eq!(pending, b"with");
         pending.extend_from_slice(b"draw route 1.0.0.0/24\n");
         assert_eq!(
-            split_lines(&mut pending, "t"),
-            vec!["withdraw route 1.0.0.0/24"]
+            split_lines(&mut pending, "t").iter().collect::<Vec<_>>(),
+            ["withdraw route 1.0.0.0/24"]
+        );
+        // invalid UTF-8 is replaced, the line kept
+        pending.extend_from_slice(b"version \xff\n");
+        assert_eq!(
+            split_lines(&mut pending, "t").iter().collect::<Vec<_>>(),
+            ["version \u{fffd}"]
         );
         assert!(pending.is_empty());
     }
@@ -545,7 +592,7 @@ mod tests {
                     generation, lines, ..
                 } => {
                     assert_eq!(generation, 7);
-                    seen.extend(lines);
+                    seen.extend(lines.iter().map(str::to_owned));
                 }
                 ProcessEvent::Exited {
                     generation, status, ..

@@ -21,7 +21,7 @@ use crate::control::ClientEvent;
 use crate::event::{PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, PeerInfo};
 use crate::listener::{self, ListenerHandle};
 use crate::process::respawn::{RespawnBudget, Verdict};
-use crate::process::{Credit, Encoding, Helper, HelperSpec, OutQueue, ProcessEvent};
+use crate::process::{Credit, Encoding, Helper, HelperSpec, Lines, OutQueue, ProcessEvent};
 use crate::reload::{self, NeighborKey};
 use crate::{Control, Exit, Options};
 
@@ -282,10 +282,10 @@ impl Supervisor {
     /// `credit` (a helper's read) goes with the commands to every peer they reach, so the
     /// helper's pipe is read again only once the peers applied them
     /// ([`crate::process::flow`]).
-    fn run_lines(&mut self, name: &str, lines: &[String], credit: Option<Credit>) {
+    fn run_lines(&mut self, name: &str, lines: &Lines, credit: Option<Credit>) {
         self.credit = credit;
         self.batch = Some(BTreeMap::new());
-        for line in lines {
+        for line in lines.iter() {
             crate::dispatch::handle_line(self, name, line);
             if self.exit.is_some() {
                 break;
@@ -301,7 +301,7 @@ impl Supervisor {
             ClientEvent::Line { name, queue, line } => {
                 tracing::debug!(target: "processes", client = %name, "command from the cli: {line}");
                 self.clients.insert(name.to_string(), queue);
-                self.run_lines(&name, &[line], None);
+                self.run_lines(&name, &Lines::from_lines([line.as_str()]), None);
             }
             ClientEvent::Closed { name } => {
                 self.clients.remove(&*name);
