@@ -50,18 +50,61 @@ impl Route {
     }
 }
 
-/// The routes of one family, in three maps by key kind (empty maps allocate nothing).
+/// An IPv4 key without path identifier: prefix length and address (5 octets, so a map
+/// entry with its [`Route`] is 20 octets rather than 24 with the 9-octet key).
+type V4Short = [u8; 5];
+
+/// Where an IPv4 key lives: the short map when it has no path identifier.
+enum V4Slot {
+    Short(V4Short),
+    Long(V4Key),
+}
+
+fn v4_slot(key: &V4Key) -> V4Slot {
+    if key[0] & 0x80 == 0 && key[5..] == [0; 4] {
+        V4Slot::Short([key[0], key[1], key[2], key[3], key[4]])
+    } else {
+        V4Slot::Long(*key)
+    }
+}
+
+fn v4_long(short: &V4Short) -> V4Key {
+    let mut key = [0u8; 9];
+    key[..5].copy_from_slice(short);
+    key
+}
+
+/// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
+/// prefixes without a path identifier, the bulk of most tables, have their own map with
+/// shorter keys.
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: FastMap<V4Key, Route>,
+    v4: FastMap<V4Short, Route>,
+    v4_path: FastMap<V4Key, Route>,
     v6: FastMap<V6Key, Route>,
     other: FastMap<Box<Nlri>, Route>,
+}
+
+/// The route at a key of `map`, inserting `new` when there is none; true when inserted.
+fn entry_in<K: std::hash::Hash + Eq>(
+    map: &mut FastMap<K, Route>,
+    key: K,
+    new: Route,
+) -> (&mut Route, bool) {
+    use std::collections::hash_map::Entry;
+    match map.entry(key) {
+        Entry::Occupied(e) => (e.into_mut(), false),
+        Entry::Vacant(e) => (e.insert(new), true),
+    }
 }
 
 impl Slots {
     pub(crate) fn get(&self, key: &RouteKey) -> Option<&Route> {
         match key {
-            RouteKey::V4(k) => self.v4.get(k),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => self.v4.get(&k),
+                V4Slot::Long(k) => self.v4_path.get(&k),
+            },
             RouteKey::V6(k) => self.v6.get(k),
             RouteKey::Other(k) => self.other.get(k),
         }
@@ -69,7 +112,10 @@ impl Slots {
 
     pub(crate) fn get_mut(&mut self, key: &RouteKey) -> Option<&mut Route> {
         match key {
-            RouteKey::V4(k) => self.v4.get_mut(k),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => self.v4.get_mut(&k),
+                V4Slot::Long(k) => self.v4_path.get_mut(&k),
+            },
             RouteKey::V6(k) => self.v6.get_mut(k),
             RouteKey::Other(k) => self.other.get_mut(k),
         }
@@ -78,23 +124,22 @@ impl Slots {
     /// The route at `key`, inserting `new` when there is none (one hash lookup); true
     /// when it was inserted.
     pub(crate) fn entry(&mut self, key: &RouteKey, new: Route) -> (&mut Route, bool) {
-        use std::collections::hash_map::Entry;
-        fn one<K>(entry: Entry<'_, K, Route>, new: Route) -> (&mut Route, bool) {
-            match entry {
-                Entry::Occupied(e) => (e.into_mut(), false),
-                Entry::Vacant(e) => (e.insert(new), true),
-            }
-        }
         match key {
-            RouteKey::V4(k) => one(self.v4.entry(*k), new),
-            RouteKey::V6(k) => one(self.v6.entry(*k), new),
-            RouteKey::Other(k) => one(self.other.entry(k.clone()), new),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => entry_in(&mut self.v4, k, new),
+                V4Slot::Long(k) => entry_in(&mut self.v4_path, k, new),
+            },
+            RouteKey::V6(k) => entry_in(&mut self.v6, *k, new),
+            RouteKey::Other(k) => entry_in(&mut self.other, k.clone(), new),
         }
     }
 
     pub(crate) fn remove(&mut self, key: &RouteKey) -> Option<Route> {
         match key {
-            RouteKey::V4(k) => self.v4.remove(k),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => self.v4.remove(&k),
+                V4Slot::Long(k) => self.v4_path.remove(&k),
+            },
             RouteKey::V6(k) => self.v6.remove(k),
             RouteKey::Other(k) => self.other.remove(k),
         }
@@ -102,8 +147,11 @@ impl Slots {
 
     /// Every entry (live or pending withdrawal), in no particular order.
     pub(crate) fn entries(&self) -> Vec<(RouteKey, Route)> {
-        let mut out = Vec::with_capacity(self.v4.len() + self.v6.len() + self.other.len());
-        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
+        let mut out = Vec::with_capacity(
+            self.v4.len() + self.v4_path.len() + self.v6.len() + self.other.len(),
+        );
+        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(k)), *r)));
+        out.extend(self.v4_path.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
         out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(*k), *r)));
         out.extend(
             self.other
@@ -117,6 +165,7 @@ impl Slots {
     pub(crate) fn live_len(&self) -> usize {
         let live = |r: &&Route| r.live();
         self.v4.values().filter(live).count()
+            + self.v4_path.values().filter(live).count()
             + self.v6.values().filter(live).count()
             + self.other.values().filter(live).count()
     }
@@ -124,6 +173,7 @@ impl Slots {
     /// Applies `f` to every entry.
     pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(&mut Route)) {
         self.v4.values_mut().for_each(&mut f);
+        self.v4_path.values_mut().for_each(&mut f);
         self.v6.values_mut().for_each(&mut f);
         self.other.values_mut().for_each(&mut f);
     }
@@ -131,6 +181,7 @@ impl Slots {
     /// Keeps the entries for which `keep` is true.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Route) -> bool) {
         self.v4.retain(|_, r| keep(r));
+        self.v4_path.retain(|_, r| keep(r));
         self.v6.retain(|_, r| keep(r));
         self.other.retain(|_, r| keep(r));
     }
