@@ -8,7 +8,7 @@ use wire::Nlri;
 
 use crate::attrset::AttrSet;
 use crate::hash::FastMap;
-use crate::key::{RouteKey, V4Key, V6Key};
+use crate::key::{v4_long, v4_slot, RouteKey, V4Key, V4Short, V4Slot, V6Key};
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -48,30 +48,6 @@ impl Route {
     pub(crate) fn live(&self) -> bool {
         self.set != NONE
     }
-}
-
-/// An IPv4 key without path identifier: prefix length and address (5 octets, so a map
-/// entry with its [`Route`] is 20 octets rather than 24 with the 9-octet key).
-type V4Short = [u8; 5];
-
-/// Where an IPv4 key lives: the short map when it has no path identifier.
-enum V4Slot {
-    Short(V4Short),
-    Long(V4Key),
-}
-
-fn v4_slot(key: &V4Key) -> V4Slot {
-    if key[0] & 0x80 == 0 && key[5..] == [0; 4] {
-        V4Slot::Short([key[0], key[1], key[2], key[3], key[4]])
-    } else {
-        V4Slot::Long(*key)
-    }
-}
-
-fn v4_long(short: &V4Short) -> V4Key {
-    let mut key = [0u8; 9];
-    key[..5].copy_from_slice(short);
-    key
 }
 
 /// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
