@@ -221,15 +221,16 @@ impl Helper {
 
     /// Queues one line (a `\n` is appended) for the helper's stdin; never blocks.
     pub fn send_line(&self, line: &str) -> Push {
-        let mut buf = Vec::with_capacity(line.len() + 1);
-        buf.extend_from_slice(line.as_bytes());
-        buf.push(b'\n');
-        self.send_raw(Bytes::from(buf))
+        self.report(self.queue.push_line(line))
     }
 
     /// Queues bytes that already end with `\n`; never blocks. Drops are logged here.
     pub fn send_raw(&self, bytes: Bytes) -> Push {
-        let outcome = self.queue.push(bytes);
+        self.report(self.queue.push(bytes))
+    }
+
+    /// Logs the start and the end of an overflow episode.
+    fn report(&self, outcome: Push) -> Push {
         match outcome {
             Push::Dropped { first: true } => tracing::warn!(
                 target: "processes",

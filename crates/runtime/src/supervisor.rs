@@ -374,7 +374,7 @@ impl Supervisor {
     /// Sends `line` to helper or control client `name` (if it is there); never blocks.
     pub(crate) fn write(&self, name: &str, line: &str) {
         if let Some(queue) = self.clients.get(name) {
-            queue.push(format!("{line}\n").into());
+            queue.push_line(line);
         } else if let Some(helper) = self.helpers.get(name).and_then(|s| s.running.as_ref()) {
             helper.send_line(line);
         }
