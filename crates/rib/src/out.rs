@@ -163,8 +163,9 @@ impl AdjRibOut {
         }
         let order = self.next_order + 1;
         // one lookup: the route's slot, found or made
-        let (route, inserted) =
-            self.tables[usize::from(table)].1.entry(&key, Route::new(set, order));
+        let (route, inserted) = self.tables[usize::from(table)]
+            .1
+            .entry(&key, Route::new(set, order));
         if inserted {
             self.next_order = order;
             self.live += 1;
@@ -194,8 +195,9 @@ impl AdjRibOut {
         let table = self.table_index(family);
         let key = RouteKey::new(nlri);
         // one lookup: a prefix the table does not hold gets a slot for its withdrawal
-        let (route, inserted) =
-            self.tables[usize::from(table)].1.entry(&key, Route::new(NONE, 0));
+        let (route, inserted) = self.tables[usize::from(table)]
+            .1
+            .entry(&key, Route::new(NONE, 0));
         let set = match (&attrs, inserted) {
             (Some(attrs), _) => self.sets.acquire(Arc::clone(attrs)),
             (None, false) if route.live() => {
@@ -327,14 +329,11 @@ impl AdjRibOut {
                 for (_, key, route) in self.ordered(Some(table)) {
                     // The re-send carries the latest attributes: a queued announcement of
                     // the same route is consumed by it.
-                    let queued = self
-                        .changes
-                        .of(route.pending, table, &key)
-                        .filter(|&i| {
-                            self.changes
-                                .get(i)
-                                .is_some_and(|e| e.action == Action::Announce)
-                        });
+                    let queued = self.changes.of(route.pending, table, &key).filter(|&i| {
+                        self.changes
+                            .get(i)
+                            .is_some_and(|e| e.action == Action::Announce)
+                    });
                     if let Some(index) = queued {
                         self.changes.forget(&mut self.sets, index);
                     }

@@ -269,7 +269,9 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let withdraw_budget = max.saturating_sub(HEADER_LEN + 4);
 
     if native_withdraw {
-        for chunk in chunks(std::mem::take(&mut withdraws), withdraw_budget, |n| sizer.nlri_len(family, n)) {
+        for chunk in chunks(std::mem::take(&mut withdraws), withdraw_budget, |n| {
+            sizer.nlri_len(family, n)
+        }) {
             out.push(Outgoing::Update(Update {
                 withdrawn: chunk,
                 attributes: Vec::new(),
@@ -279,7 +281,9 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     }
     if native_announce {
         if announce_budget > 0 {
-            for chunk in chunks(std::mem::take(&mut announces), announce_budget, |n| sizer.nlri_len(family, n)) {
+            for chunk in chunks(std::mem::take(&mut announces), announce_budget, |n| {
+                sizer.nlri_len(family, n)
+            }) {
                 out.push(Outgoing::Update(Update {
                     withdrawn: Vec::new(),
                     attributes: attributes.clone(),
@@ -304,9 +308,12 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let unreach_base = sizer
         .attributes_len(std::slice::from_ref(&empty_unreach))
         .saturating_sub(3);
-    for chunk in mp_chunks(std::mem::take(&mut withdraws), unreach_base, announce_budget, |n| {
-        sizer.nlri_len(family, n)
-    }) {
+    for chunk in mp_chunks(
+        std::mem::take(&mut withdraws),
+        unreach_base,
+        announce_budget,
+        |n| sizer.nlri_len(family, n),
+    ) {
         let mut list = attributes.clone();
         list.push(Attribute::MpUnreach(MpUnreach {
             family,
@@ -327,9 +334,12 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let reach_base = sizer
         .attributes_len(std::slice::from_ref(&empty_reach))
         .saturating_sub(3);
-    for chunk in mp_chunks(std::mem::take(&mut announces), reach_base, announce_budget, |n| {
-        sizer.nlri_len(family, n)
-    }) {
+    for chunk in mp_chunks(
+        std::mem::take(&mut announces),
+        reach_base,
+        announce_budget,
+        |n| sizer.nlri_len(family, n),
+    ) {
         let mut list = attributes.clone();
         list.push(Attribute::MpReach(MpReach {
             family,

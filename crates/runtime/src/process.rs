@@ -638,7 +638,10 @@ mod tests {
                 Err(_) => break, // nothing more comes while the credits are held
             }
         }
-        assert!(lines >= MAX_LINES_IN_FLIGHT, "read up to the limit: {lines}");
+        assert!(
+            lines >= MAX_LINES_IN_FLIGHT,
+            "read up to the limit: {lines}"
+        );
         // one 64 KiB read holds at most ~1,500 such lines
         assert!(lines < MAX_LINES_IN_FLIGHT + 2_000, "bounded: {lines}");
         assert_eq!(helper.lines_in_flight(), lines);

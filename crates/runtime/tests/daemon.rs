@@ -194,11 +194,8 @@ async fn a_peer_that_does_not_read_stalls_neither_its_helper_nor_another_peer() 
         "#!/bin/sh\nsleep 1\necho 'announce route 192.0.2.9/32 next-hop 198.51.100.9'\n\
          exec cat > /dev/null\n",
     );
-    let other_neighbor = neighbor(other_port, "single", "").replacen(
-        "neighbor 127.0.0.1",
-        "neighbor 127.0.0.2",
-        1,
-    );
+    let other_neighbor =
+        neighbor(other_port, "single", "").replacen("neighbor 127.0.0.1", "neighbor 127.0.0.2", 1);
     let conf = dir.file(
         "herald.conf",
         &(process("flood", &flood, "text")
