@@ -604,8 +604,9 @@ fn rss_bytes() -> Option<usize> {
 
 /// A million IPv4 /32 sharing one attribute set (run with
 /// `cargo test -p herald-rib -- --ignored --nocapture million`). The table itself is
-/// 22 octets per hash-map slot (9-octet key, 12-octet value, control byte); the resident
-/// size measured also holds the change log of the initial load and allocator slack.
+/// 21 octets per hash-map slot (5-octet key padded to 8, 12-octet value, control byte);
+/// the resident size measured also holds the change log of the initial load, the plan
+/// of its UPDATEs and allocator slack (glibc, in this test binary).
 #[test]
 #[ignore = "slow: a million routes"]
 fn million_routes_memory() {
