@@ -2,7 +2,7 @@
 //! not sent yet.
 //!
 //! The table keeps, per family, each route's NLRI as a compact key and a 12-octet value
-//! (attribute-set id, order, pending-change index): an IPv4 route costs about 21 octets
+//! (attribute-set id, order, pending-change index): an IPv4 route costs a 20-octet entry
 //! plus the hash map's slack, with no allocation of its own; attribute sets are stored once.
 //!
 //! Changes are recorded in a pending set rather than replayed from a log: announcing a
