@@ -358,9 +358,7 @@ impl AdjRibOut {
             match entry.action {
                 Action::Announce => {}
                 Action::Withdraw => {
-                    if slots.get(&entry.key).is_some_and(|r| !r.live()) {
-                        slots.remove(&entry.key);
-                    }
+                    slots.remove_withdrawn(&entry.key);
                     if first_of_session {
                         self.sets.release(entry.set);
                         continue;

@@ -110,14 +110,27 @@ impl Slots {
         }
     }
 
-    pub(crate) fn remove(&mut self, key: &RouteKey) -> Option<Route> {
+    /// Removes the entry at `key` if it is only a pending withdrawal (one lookup).
+    pub(crate) fn remove_withdrawn(&mut self, key: &RouteKey) {
+        fn one<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Route>, key: K) {
+            use std::collections::hash_map::Entry;
+            if let Entry::Occupied(e) = map.entry(key) {
+                if !e.get().live() {
+                    e.remove();
+                }
+            }
+        }
         match key {
             RouteKey::V4(k) => match v4_slot(k) {
-                V4Slot::Short(k) => self.v4.remove(&k),
-                V4Slot::Long(k) => self.v4_path.remove(&k),
+                V4Slot::Short(k) => one(&mut self.v4, k),
+                V4Slot::Long(k) => one(&mut self.v4_path, k),
             },
-            RouteKey::V6(k) => self.v6.remove(k),
-            RouteKey::Other(k) => self.other.remove(k),
+            RouteKey::V6(k) => one(&mut self.v6, *k),
+            RouteKey::Other(k) => {
+                if self.other.get(k).is_some_and(|r| !r.live()) {
+                    self.other.remove(k);
+                }
+            }
         }
     }
 
