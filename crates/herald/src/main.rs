@@ -29,7 +29,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::Parser;
 
 mod memory {
-    //! Transparent huge pages off for the process.
+    //! Transparent huge pages off for the running daemon.
     //!
     //! Where the kernel backs anonymous memory with 2 MiB pages whenever it can (THP
     //! `always`, the default of many distributions), every region mimalloc touches is
@@ -37,6 +37,8 @@ mod memory {
     //! huge pages that are mostly empty. Measured with `bench/run` S1 (1M routes): peak
     //! RSS 131-156 MiB with THP, 90 MiB without, at the same speed (bench/README.md).
     //! Databases with the same allocation pattern (Redis, MongoDB) ask for the same.
+    //! It is switched off once the configuration is parsed: a configuration of a million
+    //! `static` routes is parsed faster with huge pages (S6: ~20% less time).
 
     /// Asks the kernel not to use transparent huge pages for this process (Linux
     /// `PR_SET_THP_DISABLE`, inherited by children); a kernel that refuses changes
@@ -54,7 +56,6 @@ mod memory {
 use crate::cli::{Cli, Command, ServerArgs};
 
 fn main() -> ExitCode {
-    memory::no_huge_pages();
     // Before clap: the checker parses its own options, ExaBGP's way.
     if let Some(code) = cmd::healthcheck::intercept(std::env::args_os()) {
         return ExitCode::from(code);
