@@ -4,7 +4,8 @@
 //! It reacts to four inputs — lines and exits from helpers ([`ProcessEvent`]), events from
 //! peer tasks ([`PeerEvent`]), and control requests (signals, the embedding application) —
 //! and never waits on any single helper or peer: commands to peers go on unbounded
-//! channels, lines to helpers on their bounded, non-blocking queues
+//! channels (paced per helper at its pipe, [`crate::process::flow`]), lines to helpers on
+//! their bounded, non-blocking queues
 //! ([`crate::process::queue`]). Command execution is in [`crate::dispatch`], event encoding
 //! in [`crate::encode`], reload planning in [`crate::reload`].
 
