@@ -1,17 +1,65 @@
 //! Adj-RIB-In (RFC 4271 §3.2): the routes received from one peer, per family, with their
 //! attributes interned like the Adj-RIB-Out's.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use wire::{Attribute, Family, Nlri, Update};
 
 use crate::attrset::{AttrSet, Interner};
-use crate::key::RouteKey;
+use crate::hash::KeyedMap;
+use crate::key::{v4_long, v4_slot, RouteKey, V4Short, V4Slot};
 
-/// One family's routes: key → (arrival order, attributes).
-type Table = HashMap<RouteKey, (u64, Arc<AttrSet>)>;
+/// A route's arrival order and attributes.
+type Entry = (u64, Arc<AttrSet>);
+
+/// One family's routes: key → (arrival order, attributes). IPv4 prefixes without path
+/// identifier have their own map with 5-octet keys (24-octet entries instead of 40).
+#[derive(Debug, Default)]
+struct Table {
+    v4: KeyedMap<V4Short, Entry>,
+    rest: KeyedMap<RouteKey, Entry>,
+}
+
+impl Table {
+    fn insert(&mut self, key: RouteKey, entry: Entry) -> Option<Entry> {
+        if let RouteKey::V4(long) = &key {
+            if let V4Slot::Short(short) = v4_slot(long) {
+                return self.v4.insert(short, entry);
+            }
+        }
+        self.rest.insert(key, entry)
+    }
+
+    fn remove(&mut self, key: &RouteKey) -> Option<Entry> {
+        if let RouteKey::V4(long) = key {
+            if let V4Slot::Short(short) = v4_slot(long) {
+                return self.v4.remove(&short);
+            }
+        }
+        self.rest.remove(key)
+    }
+
+    fn get(&self, key: &RouteKey) -> Option<&Entry> {
+        if let RouteKey::V4(long) = key {
+            if let V4Slot::Short(short) = v4_slot(long) {
+                return self.v4.get(&short);
+            }
+        }
+        self.rest.get(key)
+    }
+
+    fn len(&self) -> usize {
+        self.v4.len() + self.rest.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (RouteKey, &Entry)> {
+        self.v4
+            .iter()
+            .map(|(k, e)| (RouteKey::V4(v4_long(k)), e))
+            .chain(self.rest.iter().map(|(k, e)| (k.clone(), e)))
+    }
+}
 
 /// The routes received from one peer.
 #[derive(Debug, Default)]
@@ -31,7 +79,7 @@ impl AdjRibIn {
         let index = match self.tables.iter().position(|(f, _)| *f == family) {
             Some(index) => index,
             None => {
-                self.tables.push((family, HashMap::new()));
+                self.tables.push((family, Table::default()));
                 self.tables.len() - 1
             }
         };
@@ -42,6 +90,12 @@ impl AdjRibIn {
     /// ([`Nlri::route_key`]).
     pub fn insert(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         let attrs = self.interner.intern(attrs);
+        self.insert_interned(family, nlri, attrs);
+    }
+
+    /// [`AdjRibIn::insert`] with `attrs` already interned (an UPDATE's NLRI share one
+    /// set: it is hashed once, not once per route).
+    fn insert_interned(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         self.next_order += 1;
         let order = self.next_order;
         let key = RouteKey::new(nlri);
@@ -103,19 +157,21 @@ impl AdjRibIn {
             }
         }
         if !update.nlri.is_empty() {
-            let attrs = Arc::new(AttrSet::new(next_hop, others.clone()));
+            let attrs = self
+                .interner
+                .intern(Arc::new(AttrSet::new(next_hop, others.clone())));
             for nlri in &update.nlri {
-                self.insert(Family::IPV4_UNICAST, nlri, Arc::clone(&attrs));
+                self.insert_interned(Family::IPV4_UNICAST, nlri, Arc::clone(&attrs));
             }
         }
         for attr in &update.attributes {
             if let Attribute::MpReach(reach) = attr {
-                let attrs = Arc::new(AttrSet::new(
+                let attrs = self.interner.intern(Arc::new(AttrSet::new(
                     reach.next_hop.first().copied(),
                     others.clone(),
-                ));
+                )));
                 for nlri in &reach.nlri {
-                    self.insert(reach.family, nlri, Arc::clone(&attrs));
+                    self.insert_interned(reach.family, nlri, Arc::clone(&attrs));
                 }
             }
         }
@@ -161,5 +217,44 @@ impl AdjRibIn {
     /// True when no route is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wire::PathId;
+
+    use super::*;
+
+    fn v4(prefix: &str, path_id: Option<u32>) -> Nlri {
+        Nlri::Prefix {
+            path_id: path_id.map(PathId),
+            prefix: prefix.parse().unwrap(),
+        }
+    }
+
+    /// Prefixes with and without path identifier (kept in two maps) are distinct routes,
+    /// listed in arrival order.
+    #[test]
+    fn path_ids_and_short_keys_are_distinct_routes() {
+        let mut rib = AdjRibIn::new();
+        let set = Arc::new(AttrSet::new(Some("192.0.2.1".parse().unwrap()), Vec::new()));
+        let routes = [
+            v4("10.0.0.0/8", Some(7)),
+            v4("10.0.0.0/8", None),
+            v4("10.0.0.0/8", Some(0)),
+            v4("10.0.0.0/9", None),
+        ];
+        for nlri in &routes {
+            rib.insert(Family::IPV4_UNICAST, nlri, Arc::clone(&set));
+        }
+        assert_eq!(rib.len(), 4);
+        let listed: Vec<Nlri> = rib.routes().into_iter().map(|(_, n, _)| n).collect();
+        assert_eq!(listed, routes);
+        assert!(rib.withdraw(Family::IPV4_UNICAST, &routes[1]));
+        assert!(!rib.withdraw(Family::IPV4_UNICAST, &routes[1]));
+        assert!(rib.get(Family::IPV4_UNICAST, &routes[2]).is_some());
+        assert!(rib.get(Family::IPV4_UNICAST, &routes[1]).is_none());
+        assert_eq!(rib.len(), 3);
     }
 }

@@ -45,7 +45,7 @@ impl AttrSet {
 /// A hash-consing table of [`AttrSet`]s: equal sets come back as the same `Arc`.
 #[derive(Debug, Default)]
 pub struct Interner {
-    sets: HashSet<Arc<AttrSet>>,
+    sets: HashSet<Arc<AttrSet>, crate::hash::Keyed>,
 }
 
 impl Interner {

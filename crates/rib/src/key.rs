@@ -97,6 +97,35 @@ impl RouteKey {
     }
 }
 
+/// An IPv4 key without path identifier: prefix length and address (5 octets, so a map
+/// entry of the Adj-RIB-Out is 20 octets rather than 24 with the 9-octet key).
+pub(crate) type V4Short = [u8; 5];
+
+/// Where an IPv4 key lives in a table split by key length: the short map when it has
+/// no path identifier.
+pub(crate) enum V4Slot {
+    /// No path identifier: the short key.
+    Short(V4Short),
+    /// With a path identifier: the whole key.
+    Long(V4Key),
+}
+
+/// The slot of an IPv4 key.
+pub(crate) fn v4_slot(key: &V4Key) -> V4Slot {
+    if key[0] & 0x80 == 0 && key[5..] == [0; 4] {
+        V4Slot::Short([key[0], key[1], key[2], key[3], key[4]])
+    } else {
+        V4Slot::Long(*key)
+    }
+}
+
+/// The whole key of a short one.
+pub(crate) fn v4_long(short: &V4Short) -> V4Key {
+    let mut key = [0u8; 9];
+    key[..5].copy_from_slice(short);
+    key
+}
+
 fn word(bytes: &[u8]) -> u32 {
     let mut word = [0u8; 4];
     word.copy_from_slice(bytes);

@@ -2,7 +2,7 @@
 //! not sent yet.
 //!
 //! The table keeps, per family, each route's NLRI as a compact key and a 12-octet value
-//! (attribute-set id, order, pending-change index): an IPv4 route costs about 21 octets
+//! (attribute-set id, order, pending-change index): an IPv4 route costs a 20-octet entry
 //! plus the hash map's slack, with no allocation of its own; attribute sets are stored once.
 //!
 //! Changes are recorded in a pending set rather than replayed from a log: announcing a
@@ -16,11 +16,13 @@
 //! [`crate::pack`] for how groups become UPDATEs.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use wire::{Family, Nlri};
 
 use crate::attrset::AttrSet;
+use crate::changes::Changes;
 use crate::key::RouteKey;
 use crate::table::{Route, Sets, Slots, NONE};
 
@@ -45,17 +47,6 @@ pub struct Change {
     /// The attribute set the change is grouped under (for a withdrawal: the set it was
     /// withdrawn with, as ExaBGP does; some families send it along with MP_UNREACH).
     pub attrs: Arc<AttrSet>,
-}
-
-/// An entry of the change log.
-#[derive(Debug)]
-struct Pending {
-    table: u16,
-    key: RouteKey,
-    action: Action,
-    set: u32,
-    bucket: u32,
-    rank: u32,
 }
 
 /// Routes with a watchdog name (ExaBGP's `watchdog NAME` route option and the
@@ -84,13 +75,8 @@ pub struct AdjRibOut {
     tables: Vec<(Family, Slots)>,
     live: usize,
     next_order: u32,
-    /// The change log since the last flush; `None` marks a change superseded.
-    log: Vec<Option<Pending>>,
-    pending: usize,
-    /// Attribute set id → bucket rank, since the last flush.
-    buckets: HashMap<u32, u32>,
-    /// (bucket, table) → rank.
-    family_ranks: HashMap<(u32, u16), u32>,
+    /// The pending changes since the last flush.
+    changes: Changes,
     watchdogs: HashMap<String, Watchdog>,
     refresh: Option<Refresh>,
     /// Set by [`AdjRibOut::resend_all`]: the next non-empty set of changes is the first of
@@ -113,6 +99,22 @@ impl AdjRibOut {
         }
     }
 
+    /// [`AdjRibOut::intern`] of `AttrSet::new(next_hop, attributes)`, without copying the
+    /// attributes when they are those of the set used last (a run of routes sharing
+    /// attributes, the common case).
+    pub fn intern_parts(
+        &mut self,
+        next_hop: Option<IpAddr>,
+        attributes: &[wire::Attribute],
+    ) -> Arc<AttrSet> {
+        if let Some(last) = self.sets.last() {
+            if last.next_hop == next_hop && last.attributes == attributes {
+                return Arc::clone(last);
+            }
+        }
+        self.intern(AttrSet::new(next_hop, attributes.to_vec()))
+    }
+
     /// Number of distinct attribute sets held.
     pub fn attr_sets(&self) -> usize {
         self.sets.len()
@@ -133,14 +135,6 @@ impl AdjRibOut {
         &mut self.tables[usize::from(table)].1
     }
 
-    fn new_order(&mut self) -> u32 {
-        if self.next_order >= (1 << 31) - 1 {
-            self.renumber();
-        }
-        self.next_order += 1;
-        self.next_order
-    }
-
     /// Compacts insertion orders once the counter is exhausted.
     fn renumber(&mut self) {
         let mut all: Vec<(u16, RouteKey, u32)> = Vec::new();
@@ -158,62 +152,6 @@ impl AdjRibOut {
         self.next_order = self.live as u32 + 1;
     }
 
-    fn ranks(&mut self, set: u32, table: u16) -> (u32, u32) {
-        let next = self.buckets.len() as u32;
-        let bucket = *self.buckets.entry(set).or_insert(next);
-        let next = self.family_ranks.len() as u32;
-        let rank = *self.family_ranks.entry((bucket, table)).or_insert(next);
-        (bucket, rank)
-    }
-
-    /// Drops the pending change at `index`, releasing its set.
-    fn forget(&mut self, index: u32) {
-        if let Some(slot) = self.log.get_mut(index as usize) {
-            if let Some(old) = slot.take() {
-                self.sets.release(old.set);
-                self.pending -= 1;
-            }
-        }
-    }
-
-    /// Records a pending change for the route at `key` (which must be in its table). A
-    /// change replacing one of the same group (attribute set and family) keeps its place,
-    /// as ExaBGP replaces a queued change in place, a withdrawal too (its api-fast case);
-    /// anything else goes to the end.
-    fn queue(&mut self, table: u16, key: RouteKey, action: Action, set: u32) {
-        let (bucket, rank) = self.ranks(set, table);
-        let Some(current) = self.slots(table).get(&key).map(|r| r.pending) else {
-            return;
-        };
-        self.sets.retain(set);
-        if current != NONE {
-            if let Some(Some(entry)) = self.log.get_mut(current as usize) {
-                if entry.bucket == bucket && entry.table == table {
-                    let old = std::mem::replace(&mut entry.set, set);
-                    entry.action = action;
-                    // The same route, maybe another version of it (an EVPN label).
-                    entry.key = key;
-                    self.sets.release(old);
-                    return;
-                }
-            }
-            self.forget(current);
-        }
-        let index = self.log.len() as u32;
-        self.log.push(Some(Pending {
-            table,
-            key: key.clone(),
-            action,
-            set,
-            bucket,
-            rank,
-        }));
-        self.pending += 1;
-        if let Some(route) = self.slots(table).get_mut(&key) {
-            route.pending = index;
-        }
-    }
-
     /// Announces `nlri` with `attrs`, replacing any previous version of the route (the
     /// same route key, [`Nlri::route_key`]: an EVPN route announced again with another
     /// label replaces the first). Announcing a route again, identical and with the same
@@ -222,31 +160,32 @@ impl AdjRibOut {
         let set = self.sets.acquire(attrs);
         let table = self.table_index(family);
         let key = RouteKey::new(nlri);
-        let existing = self.slots(table).get(&key).copied();
-        let new_version = existing.is_some() && self.slots(table).replace_key(&key);
-        match existing {
-            Some(route) if route.set == set && !new_version => {
-                self.sets.release(set);
-                return;
-            }
-            Some(route) => {
-                if route.live() {
-                    self.sets.release(route.set);
-                } else {
-                    self.live += 1;
-                }
-                if let Some(slot) = self.slots(table).get_mut(&key) {
-                    slot.set = set;
-                }
-            }
-            None => {
-                let order = self.new_order();
-                self.slots(table)
-                    .insert(key.clone(), Route::new(set, order));
+        if self.next_order >= (1 << 31) - 1 {
+            self.renumber();
+        }
+        // another version of a held route (no lookup for IPv4/IPv6 prefixes)
+        let new_version = self.tables[usize::from(table)].1.replace_key(&key);
+        let order = self.next_order + 1;
+        // one lookup: the route's slot, found or made
+        let (route, inserted) = self.tables[usize::from(table)]
+            .1
+            .entry(&key, Route::new(set, order));
+        if inserted {
+            self.next_order = order;
+            self.live += 1;
+        } else if route.set == set && !new_version {
+            self.sets.release(set);
+            return;
+        } else {
+            if route.live() {
+                self.sets.release(route.set);
+            } else {
                 self.live += 1;
             }
+            route.set = set;
         }
-        self.queue(table, key, Action::Announce, set);
+        self.changes
+            .queue(&mut self.sets, route, table, &key, Action::Announce, set);
     }
 
     /// Queues an announcement of `nlri` with `attrs` without changing the table: the
@@ -257,16 +196,8 @@ impl AdjRibOut {
     pub fn queue_announce(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
         let set = self.sets.acquire(attrs);
         let table = self.table_index(family);
-        let (bucket, rank) = self.ranks(set, table);
-        self.log.push(Some(Pending {
-            table,
-            key: RouteKey::new(nlri),
-            action: Action::Announce,
-            set,
-            bucket,
-            rank,
-        }));
-        self.pending += 1;
+        self.changes
+            .push_detached(table, RouteKey::new(nlri), Action::Announce, set);
     }
 
     /// Withdraws `nlri`. `attrs` is the attribute set the withdrawal is grouped under (the
@@ -285,41 +216,41 @@ impl AdjRibOut {
         let table = self.table_index(family);
         let mut key = RouteKey::new(nlri);
         if matches!(nlri, Nlri::Evpn(_)) {
-            if let Some(held) = self.slots(table).held_key(&key) {
+            if let Some(held) = self.tables[usize::from(table)].1.held_key(&key) {
                 key = held;
             }
         }
-        let existing = self.slots(table).get(&key).copied();
-        let set = match (&attrs, existing) {
+        // one lookup: a prefix the table does not hold gets a slot for its withdrawal
+        let (route, inserted) = self.tables[usize::from(table)]
+            .1
+            .entry(&key, Route::new(NONE, 0));
+        let set = match (&attrs, inserted) {
             (Some(attrs), _) => self.sets.acquire(Arc::clone(attrs)),
-            (None, Some(route)) if route.live() => {
+            (None, false) if route.live() => {
                 self.sets.retain(route.set);
                 route.set
             }
-            (None, Some(route)) => match self.log.get(route.pending as usize) {
-                Some(Some(entry)) => {
+            (None, false) => match self
+                .changes
+                .of(route.pending, table, &key)
+                .and_then(|index| self.changes.get(index))
+            {
+                Some(entry) => {
                     let set = entry.set;
                     self.sets.retain(set);
                     set
                 }
-                _ => self.sets.acquire(Arc::new(AttrSet::default())),
+                None => self.sets.acquire(Arc::new(AttrSet::default())),
             },
-            (None, None) => self.sets.acquire(Arc::new(AttrSet::default())),
+            (None, true) => self.sets.acquire(Arc::new(AttrSet::default())),
         };
-        match existing {
-            Some(route) if route.live() => {
-                self.live -= 1;
-                self.sets.release(route.set);
-                if let Some(slot) = self.slots(table).get_mut(&key) {
-                    slot.set = NONE;
-                }
-            }
-            Some(_) => {}
-            None => {
-                self.slots(table).insert(key.clone(), Route::new(NONE, 0));
-            }
+        if !inserted && route.live() {
+            self.live -= 1;
+            self.sets.release(route.set);
+            route.set = NONE;
         }
-        self.queue(table, key, Action::Withdraw, set);
+        self.changes
+            .queue(&mut self.sets, route, table, &key, Action::Withdraw, set);
         self.sets.release(set);
     }
 
@@ -332,12 +263,7 @@ impl AdjRibOut {
     }
 
     fn drop_pending(&mut self) {
-        for index in 0..self.log.len() as u32 {
-            self.forget(index);
-        }
-        self.log.clear();
-        self.buckets.clear();
-        self.family_ranks.clear();
+        self.changes.clear(&mut self.sets);
         for (_, slots) in &mut self.tables {
             slots.retain(Route::live);
             slots.for_each_mut(|route| route.pending = NONE);
@@ -356,8 +282,17 @@ impl AdjRibOut {
         // are first used in the order the routes were configured.
         let mut all = self.ordered(None);
         all.sort_by_key(|(_, _, route)| route.order());
-        for (table, key, route) in all {
-            self.queue(table, key, Action::Announce, route.set);
+        for (table, key, _) in all {
+            let Self {
+                tables,
+                sets,
+                changes,
+                ..
+            } = self;
+            if let Some(route) = tables[usize::from(table)].1.get_mut(&key) {
+                let set = route.set;
+                changes.queue(sets, route, table, &key, Action::Announce, set);
+            }
         }
     }
 
@@ -399,12 +334,12 @@ impl AdjRibOut {
 
     /// True when something is waiting to be sent.
     pub fn has_pending(&self) -> bool {
-        self.pending != 0 || self.refresh.is_some()
+        self.changes.len() != 0 || self.refresh.is_some()
     }
 
     /// Number of pending route changes.
     pub fn pending_len(&self) -> usize {
-        self.pending
+        self.changes.len()
     }
 
     /// Takes the pending route-refresh re-send and the pending changes, in ExaBGP's send
@@ -420,17 +355,13 @@ impl AdjRibOut {
                 for (_, key, route) in self.ordered(Some(table)) {
                     // The re-send carries the latest attributes: a queued announcement of
                     // the same route is consumed by it.
-                    let announce_queued = matches!(
-                        self.log.get(route.pending as usize),
-                        Some(Some(entry)) if entry.action == Action::Announce
-                    );
-                    if announce_queued {
-                        self.forget(route.pending);
-                    }
-                    if announce_queued {
-                        if let Some(slot) = self.slots(table).get_mut(&key) {
-                            slot.pending = NONE;
-                        }
+                    let queued = self.changes.of(route.pending, table, &key).filter(|&i| {
+                        self.changes
+                            .get(i)
+                            .is_some_and(|e| e.action == Action::Announce)
+                    });
+                    if let Some(index) = queued {
+                        self.changes.forget(&mut self.sets, index);
                     }
                     changes.push(Change {
                         family: *family,
@@ -443,28 +374,17 @@ impl AdjRibOut {
             (refresh, changes)
         });
 
-        let log = std::mem::take(&mut self.log);
-        self.buckets.clear();
-        self.family_ranks.clear();
-        self.pending = 0;
-        let mut entries: Vec<Pending> = log.into_iter().flatten().collect();
-        // Stable: within a (set, family) group, log order.
-        entries.sort_by_key(|p| (p.bucket, p.rank));
+        let entries = self.changes.take();
         let first_of_session = !entries.is_empty() && std::mem::take(&mut self.fresh_session);
         let mut changes = Vec::with_capacity(entries.len());
         for entry in entries {
             let family = self.tables[usize::from(entry.table)].0;
             let slots = self.slots(entry.table);
+            // an announced route keeps its (now stale) change index: see `changes`
             match entry.action {
-                Action::Announce => {
-                    if let Some(route) = slots.get_mut(&entry.key) {
-                        route.pending = NONE;
-                    }
-                }
+                Action::Announce => {}
                 Action::Withdraw => {
-                    if slots.get(&entry.key).is_some_and(|r| !r.live()) {
-                        slots.remove(&entry.key);
-                    }
+                    slots.remove_withdrawn(&entry.key);
                     if first_of_session {
                         self.sets.release(entry.set);
                         continue;

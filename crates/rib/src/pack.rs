@@ -236,7 +236,7 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     }
     let attrs = &first.attrs;
     let mut withdraws: Vec<Nlri> = Vec::new();
-    let mut announces: Vec<Nlri> = Vec::new();
+    let mut announces: Vec<Nlri> = Vec::with_capacity(group.len());
     for change in group {
         match change.action {
             Action::Withdraw => withdraws.push(change.nlri.clone()),
@@ -279,7 +279,9 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let withdraw_budget = max.saturating_sub(HEADER_LEN + 4);
 
     if native_withdraw {
-        for chunk in chunks(&withdraws, withdraw_budget, |n| sizer.nlri_len(family, n)) {
+        for chunk in chunks(std::mem::take(&mut withdraws), withdraw_budget, |n| {
+            sizer.nlri_len(family, n)
+        }) {
             out.push(Outgoing::Update(Update {
                 withdrawn: chunk,
                 attributes: Vec::new(),
@@ -289,7 +291,9 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     }
     if native_announce {
         if announce_budget > 0 {
-            for chunk in chunks(&announces, announce_budget, |n| sizer.nlri_len(family, n)) {
+            for chunk in chunks(std::mem::take(&mut announces), announce_budget, |n| {
+                sizer.nlri_len(family, n)
+            }) {
                 out.push(Outgoing::Update(Update {
                     withdrawn: Vec::new(),
                     attributes: attributes.clone(),
@@ -314,9 +318,12 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let unreach_base = sizer
         .attributes_len(std::slice::from_ref(&empty_unreach))
         .saturating_sub(3);
-    for chunk in mp_chunks(&withdraws, unreach_base, announce_budget, |n| {
-        sizer.nlri_len(family, n)
-    }) {
+    for chunk in mp_chunks(
+        std::mem::take(&mut withdraws),
+        unreach_base,
+        announce_budget,
+        |n| sizer.nlri_len(family, n),
+    ) {
         let mut list = attributes.clone();
         list.push(Attribute::MpUnreach(MpUnreach {
             family,
@@ -337,9 +344,12 @@ fn pack_group(group: &[Change], ctx: &OutCtx, sizer: &dyn Sizer, out: &mut Vec<O
     let reach_base = sizer
         .attributes_len(std::slice::from_ref(&empty_reach))
         .saturating_sub(3);
-    for chunk in mp_chunks(&announces, reach_base, announce_budget, |n| {
-        sizer.nlri_len(family, n)
-    }) {
+    for chunk in mp_chunks(
+        std::mem::take(&mut announces),
+        reach_base,
+        announce_budget,
+        |n| sizer.nlri_len(family, n),
+    ) {
         let mut list = attributes.clone();
         list.push(Attribute::MpReach(MpReach {
             family,
@@ -368,12 +378,12 @@ fn mp_next_hop(attrs: &AttrSet, family: Family) -> Vec<IpAddr> {
 /// Splits `nlri` into runs whose sizes sum to at most `budget`; an NLRI larger than the
 /// budget on its own stops the packing (it can never be sent, and what follows must not
 /// arrive without it), as ExaBGP does.
-fn chunks(nlri: &[Nlri], budget: usize, len: impl Fn(&Nlri) -> usize) -> Vec<Vec<Nlri>> {
+fn chunks(nlri: Vec<Nlri>, budget: usize, len: impl Fn(&Nlri) -> usize) -> Vec<Vec<Nlri>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
     let mut used = 0;
     for n in nlri {
-        let size = len(n);
+        let size = len(&n);
         if used + size > budget {
             if current.is_empty() {
                 break;
@@ -385,7 +395,7 @@ fn chunks(nlri: &[Nlri], budget: usize, len: impl Fn(&Nlri) -> usize) -> Vec<Vec
             }
         }
         used += size;
-        current.push(n.clone());
+        current.push(n);
     }
     if !current.is_empty() {
         out.push(current);
@@ -397,7 +407,7 @@ fn chunks(nlri: &[Nlri], budget: usize, len: impl Fn(&Nlri) -> usize) -> Vec<Vec
 /// whole attribute (3 or 4 octets of header) within `budget`. An NLRI that can not fit even
 /// alone is skipped (ExaBGP logs and leaves it out).
 fn mp_chunks(
-    nlri: &[Nlri],
+    nlri: Vec<Nlri>,
     base: usize,
     budget: usize,
     len: impl Fn(&Nlri) -> usize,
@@ -407,7 +417,7 @@ fn mp_chunks(
     let mut current = Vec::new();
     let mut value = base;
     for n in nlri {
-        let size = len(n);
+        let size = len(&n);
         if total(base + size) > budget {
             continue;
         }
@@ -416,7 +426,7 @@ fn mp_chunks(
             value = base;
         }
         value += size;
-        current.push(n.clone());
+        current.push(n);
     }
     if !current.is_empty() {
         out.push(current);

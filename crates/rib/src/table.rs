@@ -2,11 +2,11 @@
 //! and attribute sets numbered and reference-counted so a route holds a 4-octet id rather
 //! than a pointer.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::attrset::AttrSet;
-use crate::key::{Keyed, RouteKey, V4Key, V6Key};
+use crate::hash::FastMap;
+use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Short, V4Slot, V6Key};
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -48,18 +48,37 @@ impl Route {
     }
 }
 
-/// The routes of one family, in three maps by key kind (empty maps allocate nothing).
+/// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
+/// prefixes without a path identifier, the bulk of most tables, have their own map with
+/// shorter keys.
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: HashMap<V4Key, Route>,
-    v6: HashMap<V6Key, Route>,
-    other: HashMap<Keyed, Route>,
+    v4: FastMap<V4Short, Route>,
+    v4_path: FastMap<V4Key, Route>,
+    v6: FastMap<V6Key, Route>,
+    other: FastMap<Keyed, Route>,
+}
+
+/// The route at a key of `map`, inserting `new` when there is none; true when inserted.
+fn entry_in<K: std::hash::Hash + Eq>(
+    map: &mut FastMap<K, Route>,
+    key: K,
+    new: Route,
+) -> (&mut Route, bool) {
+    use std::collections::hash_map::Entry;
+    match map.entry(key) {
+        Entry::Occupied(e) => (e.into_mut(), false),
+        Entry::Vacant(e) => (e.insert(new), true),
+    }
 }
 
 impl Slots {
     pub(crate) fn get(&self, key: &RouteKey) -> Option<&Route> {
         match key {
-            RouteKey::V4(k) => self.v4.get(k),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => self.v4.get(&k),
+                V4Slot::Long(k) => self.v4_path.get(&k),
+            },
             RouteKey::V6(k) => self.v6.get(k),
             RouteKey::Other(k) => self.other.get(k),
         }
@@ -67,18 +86,26 @@ impl Slots {
 
     pub(crate) fn get_mut(&mut self, key: &RouteKey) -> Option<&mut Route> {
         match key {
-            RouteKey::V4(k) => self.v4.get_mut(k),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => self.v4.get_mut(&k),
+                V4Slot::Long(k) => self.v4_path.get_mut(&k),
+            },
             RouteKey::V6(k) => self.v6.get_mut(k),
             RouteKey::Other(k) => self.other.get_mut(k),
         }
     }
 
-    pub(crate) fn insert(&mut self, key: RouteKey, route: Route) {
+    /// The route at `key`, inserting `new` when there is none (one hash lookup); true
+    /// when it was inserted.
+    pub(crate) fn entry(&mut self, key: &RouteKey, new: Route) -> (&mut Route, bool) {
         match key {
-            RouteKey::V4(k) => self.v4.insert(k, route),
-            RouteKey::V6(k) => self.v6.insert(k, route),
-            RouteKey::Other(k) => self.other.insert(k, route),
-        };
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => entry_in(&mut self.v4, k, new),
+                V4Slot::Long(k) => entry_in(&mut self.v4_path, k, new),
+            },
+            RouteKey::V6(k) => entry_in(&mut self.v6, *k, new),
+            RouteKey::Other(k) => entry_in(&mut self.other, k.clone(), new),
+        }
     }
 
     /// Makes the table hold `key`'s version of its route (an NLRI that is the same route
@@ -111,18 +138,37 @@ impl Slots {
         }
     }
 
-    pub(crate) fn remove(&mut self, key: &RouteKey) -> Option<Route> {
+    /// Removes the entry at `key` if it is only a pending withdrawal (one lookup).
+    pub(crate) fn remove_withdrawn(&mut self, key: &RouteKey) {
+        fn one<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Route>, key: K) {
+            use std::collections::hash_map::Entry;
+            if let Entry::Occupied(e) = map.entry(key) {
+                if !e.get().live() {
+                    e.remove();
+                }
+            }
+        }
         match key {
-            RouteKey::V4(k) => self.v4.remove(k),
-            RouteKey::V6(k) => self.v6.remove(k),
-            RouteKey::Other(k) => self.other.remove(k),
+            RouteKey::V4(k) => match v4_slot(k) {
+                V4Slot::Short(k) => one(&mut self.v4, k),
+                V4Slot::Long(k) => one(&mut self.v4_path, k),
+            },
+            RouteKey::V6(k) => one(&mut self.v6, *k),
+            RouteKey::Other(k) => {
+                if self.other.get(k).is_some_and(|r| !r.live()) {
+                    self.other.remove(k);
+                }
+            }
         }
     }
 
     /// Every entry (live or pending withdrawal), in no particular order.
     pub(crate) fn entries(&self) -> Vec<(RouteKey, Route)> {
-        let mut out = Vec::with_capacity(self.v4.len() + self.v6.len() + self.other.len());
-        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
+        let mut out = Vec::with_capacity(
+            self.v4.len() + self.v4_path.len() + self.v6.len() + self.other.len(),
+        );
+        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(k)), *r)));
+        out.extend(self.v4_path.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
         out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(*k), *r)));
         out.extend(
             self.other
@@ -136,6 +182,7 @@ impl Slots {
     pub(crate) fn live_len(&self) -> usize {
         let live = |r: &&Route| r.live();
         self.v4.values().filter(live).count()
+            + self.v4_path.values().filter(live).count()
             + self.v6.values().filter(live).count()
             + self.other.values().filter(live).count()
     }
@@ -143,6 +190,7 @@ impl Slots {
     /// Applies `f` to every entry.
     pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(&mut Route)) {
         self.v4.values_mut().for_each(&mut f);
+        self.v4_path.values_mut().for_each(&mut f);
         self.v6.values_mut().for_each(&mut f);
         self.other.values_mut().for_each(&mut f);
     }
@@ -150,6 +198,7 @@ impl Slots {
     /// Keeps the entries for which `keep` is true.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Route) -> bool) {
         self.v4.retain(|_, r| keep(r));
+        self.v4_path.retain(|_, r| keep(r));
         self.v6.retain(|_, r| keep(r));
         self.other.retain(|_, r| keep(r));
     }
@@ -159,13 +208,30 @@ impl Slots {
 #[derive(Debug, Default)]
 pub(crate) struct Sets {
     slots: Vec<Option<(Arc<AttrSet>, u32)>>,
-    index: HashMap<Arc<AttrSet>, u32>,
+    index: FastMap<Arc<AttrSet>, u32>,
     free: Vec<u32>,
+    /// The id acquired last: routes come in runs sharing one set, and the same `Arc`
+    /// is recognised by its address without hashing the attributes.
+    last: Option<u32>,
 }
 
 impl Sets {
     /// The id of `set` (interned), with one more reference.
     pub(crate) fn acquire(&mut self, set: Arc<AttrSet>) -> u32 {
+        if let Some(id) = self.last {
+            if let Some(Some((last, refs))) = self.slots.get_mut(id as usize) {
+                if Arc::ptr_eq(last, &set) {
+                    *refs += 1;
+                    return id;
+                }
+            }
+        }
+        let id = self.acquire_slow(set);
+        self.last = Some(id);
+        id
+    }
+
+    fn acquire_slow(&mut self, set: Arc<AttrSet>) -> u32 {
         if let Some(&id) = self.index.get(&set) {
             self.retain(id);
             return id;
@@ -213,6 +279,14 @@ impl Sets {
         match self.slots.get(id as usize) {
             Some(Some((set, _))) => Arc::clone(set),
             _ => Arc::new(AttrSet::default()),
+        }
+    }
+
+    /// The set acquired last, if it is still held.
+    pub(crate) fn last(&self) -> Option<&Arc<AttrSet>> {
+        match self.slots.get(self.last? as usize) {
+            Some(Some((set, _))) => Some(set),
+            _ => None,
         }
     }
 

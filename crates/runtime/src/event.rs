@@ -1,7 +1,7 @@
 //! The channel types between the peer tasks and the supervisor.
 //!
 //! ```text
-//!                 PeerCommand (unbounded, never blocks the dispatcher)
+//!                 PeerCommand (unbounded, paced per helper: process::flow)
 //!   supervisor ───────────────────────────────────────────────▶ peer task (one per neighbor)
 //!       ▲                                                              │
 //!       └──────────────── PeerEvent (bounded, see below) ──────────────┘
@@ -9,8 +9,10 @@
 //!
 //! A [`PeerHandle`] is what the supervisor keeps for each neighbor: the neighbor's
 //! configuration and the sending half of the peer task's command channel. Commands are
-//! queued without bound because they come from helper processes whose lines have already
-//! been read: refusing them would only move the back-pressure to the pipe.
+//! queued without bound, but the lines of a helper are read only while fewer than
+//! [`crate::process::MAX_LINES_IN_FLIGHT`] of them wait to be applied by the peer tasks:
+//! the back-pressure is on the helper's pipe, never on the supervisor
+//! ([`crate::process::flow`]).
 //!
 //! Events go the other way on a bounded channel shared by every peer. A peer task never
 //! waits on it for long: if the supervisor is slow, the task keeps its session timers
@@ -113,6 +115,15 @@ pub enum PeerCommand {
     Shutdown {
         /// The NOTIFICATION to send; `None` = Cease / Administrative Shutdown (6, 2).
         notification: Option<Notification>,
+    },
+    /// The commands of one helper read with that read's flow-control credit, dropped once
+    /// the command is applied so the helper's pipe is read again
+    /// ([`crate::process::flow`]).
+    Paced {
+        /// The command (usually a [`PeerCommand::Batch`]).
+        command: Box<Self>,
+        /// Returned to the helper's gate when dropped.
+        credit: crate::process::Credit,
     },
 }
 

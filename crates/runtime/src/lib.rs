@@ -23,7 +23,10 @@
 //!
 //! No task ever waits on a helper: lines to a helper go through its own bounded queue and
 //! are dropped (counted, logged) when it stops reading, so one stuck helper cannot stall
-//! sessions or other helpers (see [`process::queue`]).
+//! sessions or other helpers (see [`process::queue`]). The other way, a helper's pipe is
+//! read only while fewer than [`process::MAX_LINES_IN_FLIGHT`] of its lines wait to be
+//! applied by the peer tasks, which apply commands whatever their sessions do, so no remote
+//! peer holds a helper back (see [`process::flow`]).
 //!
 //! Modules: [`supervisor`] (the daemon task), [`dispatch`] (API commands), [`encode`]
 //! (events to helper lines), [`process`] (helper processes), [`bindings`] (which helper

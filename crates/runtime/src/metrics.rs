@@ -81,6 +81,9 @@ pub struct HelperMetrics {
     pub queued_bytes: u64,
     /// Lines dropped because its queue was full.
     pub dropped: u64,
+    /// Lines read from it and not yet applied by the peers (flow control: its pipe is
+    /// not read while this is at [`crate::process::MAX_LINES_IN_FLIGHT`]).
+    pub lines_in_flight: u64,
 }
 
 /// One peer's line in a scrape.
@@ -134,6 +137,7 @@ pub(crate) fn start(sup: &Supervisor, reply: oneshot::Sender<String>) {
                     running: helper.is_some(),
                     queued_bytes: helper.map_or(0, |h| h.queue().queued_bytes() as u64),
                     dropped: helper.map_or(0, |h| h.drops()),
+                    lines_in_flight: helper.map_or(0, |h| h.lines_in_flight() as u64),
                 }
             })
             .collect(),
@@ -373,6 +377,20 @@ pub fn render(s: &Scrape) -> String {
     }
     head(
         &mut out,
+        "herald_helper_lines_in_flight",
+        "gauge",
+        "Lines read from the helper not yet applied by the peers (its pipe waits at 16384).",
+    );
+    for h in &s.helpers {
+        let _ = writeln!(
+            out,
+            "herald_helper_lines_in_flight{{helper=\"{}\"}} {}",
+            escape(&h.name),
+            h.lines_in_flight
+        );
+    }
+    head(
+        &mut out,
         "herald_helper_dropped_events_total",
         "counter",
         "Lines dropped because the helper's queue was full.",
@@ -522,6 +540,7 @@ mod tests {
                 running: true,
                 queued_bytes: 7,
                 dropped: 1,
+                lines_in_flight: 3,
             }],
             routes: vec![(("127.0.0.2".into(), Family::IPV4_UNICAST), (5, 2))],
             api_commands: 9,
@@ -539,6 +558,7 @@ mod tests {
             "herald_prefixes_announced_total{peer=\"127.0.0.2\",family=\"ipv4 unicast\"} 5",
             "herald_prefixes_withdrawn_total{peer=\"127.0.0.2\",family=\"ipv4 unicast\"} 2",
             "herald_helper_queue_bytes{helper=\"a\\\"b\"} 7",
+            "herald_helper_lines_in_flight{helper=\"a\\\"b\"} 3",
             "herald_helper_restarts_total 2",
             "herald_api_commands_total 9",
             "herald_api_errors_total 1",

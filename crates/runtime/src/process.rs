@@ -24,6 +24,7 @@
 //! instance that was replaced are recognised and ignored. Respawn policy lives in
 //! [`respawn`]; the outbound queue and its drop policy in [`queue`].
 
+pub mod flow;
 pub mod queue;
 pub mod respawn;
 
@@ -36,6 +37,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::{mpsc, oneshot};
 
+pub use self::flow::{Credit, Gate, MAX_LINES_IN_FLIGHT};
 pub use self::queue::{OutQueue, Push, DEFAULT_QUEUE_BYTES};
 
 /// Longest command line a helper may send (ExaBGP's limit). A helper that sends more without
@@ -81,7 +83,10 @@ pub enum ProcessEvent {
         /// Which start of the helper sent them.
         generation: u64,
         /// The lines, in order.
-        lines: Vec<String>,
+        lines: Lines,
+        /// Holds the lines in the helper's [`Gate`] until they are applied
+        /// ([`flow`]).
+        credit: Credit,
     },
     /// The helper instance is gone (it exited, was stopped, or sent an oversized line).
     Exited {
@@ -120,6 +125,7 @@ pub struct Helper {
     pid: Option<u32>,
     encoding: Encoding,
     queue: Arc<OutQueue>,
+    gate: Arc<Gate>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -155,12 +161,21 @@ impl Helper {
         let queue = Arc::new(OutQueue::new(queue_bytes));
         let (stop_tx, stop_rx) = oneshot::channel();
 
+        let gate = Gate::new(MAX_LINES_IN_FLIGHT);
         let writer = child
             .stdin
             .take()
             .map(|stdin| tokio::spawn(write_loop(name.clone(), stdin, queue.clone())));
         let reader = child.stdout.take().map(|stdout| {
-            tokio::spawn(read_loop(name.clone(), generation, stdout, events.clone()))
+            tokio::spawn(read_loop(
+                Reader {
+                    name: name.clone(),
+                    generation,
+                    gate: gate.clone(),
+                },
+                stdout,
+                events.clone(),
+            ))
         });
         tokio::spawn(child_loop(ChildTask {
             name: name.clone(),
@@ -179,6 +194,7 @@ impl Helper {
             pid,
             encoding: spec.encoding,
             queue,
+            gate,
             stop: Some(stop_tx),
         })
     }
@@ -205,15 +221,16 @@ impl Helper {
 
     /// Queues one line (a `\n` is appended) for the helper's stdin; never blocks.
     pub fn send_line(&self, line: &str) -> Push {
-        let mut buf = Vec::with_capacity(line.len() + 1);
-        buf.extend_from_slice(line.as_bytes());
-        buf.push(b'\n');
-        self.send_raw(Bytes::from(buf))
+        self.report(self.queue.push_line(line))
     }
 
     /// Queues bytes that already end with `\n`; never blocks. Drops are logged here.
     pub fn send_raw(&self, bytes: Bytes) -> Push {
-        let outcome = self.queue.push(bytes);
+        self.report(self.queue.push(bytes))
+    }
+
+    /// Logs the start and the end of an overflow episode.
+    fn report(&self, outcome: Push) -> Push {
         match outcome {
             Push::Dropped { first: true } => tracing::warn!(
                 target: "processes",
@@ -236,6 +253,12 @@ impl Helper {
     /// The helper's outbound queue, for tasks that answer it later (`show` output).
     pub fn queue(&self) -> Arc<OutQueue> {
         self.queue.clone()
+    }
+
+    /// Lines read from the helper that the peers have not applied yet (flow control,
+    /// [`flow`]).
+    pub fn lines_in_flight(&self) -> usize {
+        self.gate.in_flight()
     }
 
     /// Lines dropped for this helper because its queue was full.
@@ -372,15 +395,28 @@ async fn write_loop(name: Arc<str>, mut stdin: ChildStdin, queue: Arc<OutQueue>)
     // queue closed and drained: dropping stdin sends EOF to the helper
 }
 
-async fn read_loop(
+/// Who the reader task reads for.
+struct Reader {
     name: Arc<str>,
     generation: u64,
+    gate: Arc<Gate>,
+}
+
+async fn read_loop(
+    reader: Reader,
     mut stdout: ChildStdout,
     events: mpsc::Sender<ProcessEvent>,
 ) -> ReadEnd {
+    let Reader {
+        name,
+        generation,
+        gate,
+    } = reader;
     let mut pending: Vec<u8> = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
+        // flow control: the pipe waits while the peers apply what was read ([`flow`])
+        gate.wait_open().await;
         let n = match stdout.read(&mut chunk).await {
             Ok(0) => return ReadEnd::Eof,
             Ok(n) => n,
@@ -398,10 +434,12 @@ async fn read_loop(
         if lines.is_empty() {
             continue;
         }
+        let credit = gate.take(lines.len());
         let event = ProcessEvent::Lines {
             name: name.clone(),
             generation,
             lines,
+            credit,
         };
         if events.send(event).await.is_err() {
             return ReadEnd::DaemonGone;
@@ -409,27 +447,71 @@ async fn read_loop(
     }
 }
 
+/// The command lines of one read: one buffer and the line boundaries in it, not one
+/// `String` per line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Lines {
+    text: String,
+    /// Start and end of each line in `text`.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    /// Lines holding `lines` (control clients, tests).
+    pub fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut out = Self::default();
+        for line in lines {
+            let start = out.text.len();
+            out.text.push_str(line);
+            out.spans.push((start, out.text.len()));
+        }
+        out
+    }
+
+    /// The lines, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spans
+            .iter()
+            .map(|&(start, end)| self.text.get(start..end).unwrap_or_default())
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// True when there is no line.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
 /// Takes every complete line out of `pending`, trimming trailing whitespace; `debug …`
-/// lines are logged and left out, like ExaBGP.
-fn split_lines(pending: &mut Vec<u8>, name: &str) -> Vec<String> {
+/// lines are logged and left out, like ExaBGP. Valid UTF-8 (the usual case) is taken
+/// over without a copy; invalid sequences become U+FFFD.
+fn split_lines(pending: &mut Vec<u8>, name: &str) -> Lines {
     let Some(last_nl) = pending.iter().rposition(|&b| b == b'\n') else {
-        return Vec::new();
+        return Lines::default();
     };
     let rest = pending.split_off(last_nl + 1);
     let complete = std::mem::replace(pending, rest);
-    let mut lines = Vec::new();
-    for raw in complete.split(|&b| b == b'\n') {
-        let text = String::from_utf8_lossy(raw);
-        let text = text.trim_end();
-        if let Some(info) = text.strip_prefix("debug ") {
+    let text = match String::from_utf8(complete) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let mut spans = Vec::new();
+    let mut start = 0;
+    while let Some(at) = text.get(start..).and_then(|t| t.find('\n')) {
+        let end = start + at;
+        let line = text.get(start..end).unwrap_or_default().trim_end();
+        if let Some(info) = line.strip_prefix("debug ") {
             tracing::warn!(target: "api", process = %name, "debug info from {name} : {info}");
-            continue;
+        } else {
+            spans.push((start, start + line.len()));
         }
-        lines.push(text.to_owned());
+        start = end + 1;
     }
-    // `split` yields one empty piece after the final '\n'
-    lines.pop();
-    lines
+    Lines { text, spans }
 }
 
 mod signal {
@@ -460,17 +542,20 @@ mod tests {
             b"announce route 1.0.0.0/24 next-hop 2.2.2.2\r\ndebug hello\n\nwith".to_vec();
         let lines = split_lines(&mut pending, "t");
         assert_eq!(
-            lines,
-            vec![
-                "announce route 1.0.0.0/24 next-hop 2.2.2.2".to_owned(),
-                String::new()
-            ]
+            lines.iter().collect::<Vec<_>>(),
+            ["announce route 1.0.0.0/24 next-hop 2.2.2.2", ""]
         );
         assert_eq!(pending, b"with");
         pending.extend_from_slice(b"draw route 1.0.0.0/24\n");
         assert_eq!(
-            split_lines(&mut pending, "t"),
-            vec!["withdraw route 1.0.0.0/24"]
+            split_lines(&mut pending, "t").iter().collect::<Vec<_>>(),
+            ["withdraw route 1.0.0.0/24"]
+        );
+        // invalid UTF-8 is replaced, the line kept
+        pending.extend_from_slice(b"version \xff\n");
+        assert_eq!(
+            split_lines(&mut pending, "t").iter().collect::<Vec<_>>(),
+            ["version \u{fffd}"]
         );
         assert!(pending.is_empty());
     }
@@ -508,7 +593,7 @@ mod tests {
                     generation, lines, ..
                 } => {
                     assert_eq!(generation, 7);
-                    seen.extend(lines);
+                    seen.extend(lines.iter().map(str::to_owned));
                 }
                 ProcessEvent::Exited {
                     generation, status, ..
@@ -520,6 +605,66 @@ mod tests {
         };
         assert_eq!(seen, vec!["hello", "got done"]);
         assert!(status.contains('3'), "{status}");
+    }
+
+    /// A helper printing 200k lines is not read further while its lines are not applied
+    /// (the credits are held), and every line arrives once they are.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_fast_helper_waits_for_its_lines_to_be_applied() {
+        let dir = std::env::temp_dir().join(format!("herald-flow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let marker = dir.join("all-written");
+        let _ = std::fs::remove_file(&marker);
+        let script = format!(
+            "awk 'BEGIN {{ for (i = 0; i < 200000; i++) \
+             printf \"announce route 10.%d.%d.%d/32 next-hop 192.0.2.1\\n\", \
+             i / 65536, (i / 256) % 256, i % 256 }}'; touch {}; exec sleep 30",
+            marker.display()
+        );
+        let (tx, mut rx) = mpsc::channel(256);
+        let mut helper = Helper::spawn(&spec(&script), 1, 1024, tx).unwrap();
+        let mut held = Vec::new();
+        let mut lines = 0usize;
+        // hold every credit: the reader must stop after the limit (plus one read)
+        loop {
+            match tokio::time::timeout(Duration::from_millis(500), rx.recv()).await {
+                Ok(Some(ProcessEvent::Lines {
+                    lines: got, credit, ..
+                })) => {
+                    lines += got.len();
+                    held.push(credit);
+                }
+                Ok(other) => panic!("unexpected {other:?}"),
+                Err(_) => break, // nothing more comes while the credits are held
+            }
+        }
+        assert!(
+            lines >= MAX_LINES_IN_FLIGHT,
+            "read up to the limit: {lines}"
+        );
+        // one 64 KiB read holds at most ~1,500 such lines
+        assert!(lines < MAX_LINES_IN_FLIGHT + 2_000, "bounded: {lines}");
+        assert_eq!(helper.lines_in_flight(), lines);
+        assert!(!marker.exists(), "the helper is blocked on its pipe");
+        // apply (drop) as they come: every line arrives, the helper finishes writing
+        held.clear();
+        while lines < 200_000 {
+            match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+                Ok(Some(ProcessEvent::Lines { lines: got, .. })) => lines += got.len(),
+                other => panic!("lines stopped at {lines}: {other:?}"),
+            }
+        }
+        assert_eq!(lines, 200_000);
+        for _ in 0..100 {
+            if marker.exists() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(marker.exists(), "the helper wrote everything");
+        assert_eq!(helper.lines_in_flight(), 0);
+        helper.stop();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

@@ -4,7 +4,8 @@
 //! It reacts to four inputs — lines and exits from helpers ([`ProcessEvent`]), events from
 //! peer tasks ([`PeerEvent`]), and control requests (signals, the embedding application) —
 //! and never waits on any single helper or peer: commands to peers go on unbounded
-//! channels, lines to helpers on their bounded, non-blocking queues
+//! channels (paced per helper at its pipe, [`crate::process::flow`]), lines to helpers on
+//! their bounded, non-blocking queues
 //! ([`crate::process::queue`]). Command execution is in [`crate::dispatch`], event encoding
 //! in [`crate::encode`], reload planning in [`crate::reload`].
 
@@ -21,7 +22,7 @@ use crate::control::ClientEvent;
 use crate::event::{PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, PeerInfo};
 use crate::listener::{self, ListenerHandle};
 use crate::process::respawn::{RespawnBudget, Verdict};
-use crate::process::{Encoding, Helper, HelperSpec, OutQueue, ProcessEvent};
+use crate::process::{Credit, Encoding, Helper, HelperSpec, Lines, OutQueue, ProcessEvent};
 use crate::reload::{self, NeighborKey};
 use crate::{Control, Exit, Options};
 
@@ -116,6 +117,8 @@ pub(crate) struct Supervisor {
     /// Peer commands from the lines of one helper read, held until the read is handled
     /// (see [`Supervisor::flush_batch`]); `None` outside such a read.
     batch: Option<BTreeMap<PeerId, Vec<PeerCommand>>>,
+    /// The flow-control credit of the helper read being run, if any.
+    credit: Option<Credit>,
     pub(crate) exit: Option<Exit>,
 }
 
@@ -153,6 +156,7 @@ impl Supervisor {
             clients: BTreeMap::new(),
             stats: crate::metrics::Stats::default(),
             batch: None,
+            credit: None,
             exit: None,
         }
     }
@@ -252,6 +256,7 @@ impl Supervisor {
                 name,
                 generation,
                 lines,
+                credit,
             } => {
                 let current = self
                     .helpers
@@ -261,7 +266,7 @@ impl Supervisor {
                 if !current {
                     return;
                 }
-                self.run_lines(&name, &lines);
+                self.run_lines(&name, &lines, Some(credit));
             }
             ProcessEvent::Exited {
                 name,
@@ -274,9 +279,14 @@ impl Supervisor {
     /// Runs the lines of one read from a helper or a control client. They are one
     /// transaction for each peer, as one reactor pass is in ExaBGP: a route announced and
     /// withdrawn in the same read is never sent (ExaBGP's api-fast case).
-    fn run_lines(&mut self, name: &str, lines: &[String]) {
+    ///
+    /// `credit` (a helper's read) goes with the commands to every peer they reach, so the
+    /// helper's pipe is read again only once the peers applied them
+    /// ([`crate::process::flow`]).
+    fn run_lines(&mut self, name: &str, lines: &Lines, credit: Option<Credit>) {
+        self.credit = credit;
         self.batch = Some(BTreeMap::new());
-        for line in lines {
+        for line in lines.iter() {
             crate::dispatch::handle_line(self, name, line);
             if self.exit.is_some() {
                 break;
@@ -284,6 +294,7 @@ impl Supervisor {
         }
         self.flush_batch();
         self.batch = None;
+        self.credit = None;
     }
 
     fn on_client_event(&mut self, event: ClientEvent) {
@@ -291,7 +302,7 @@ impl Supervisor {
             ClientEvent::Line { name, queue, line } => {
                 tracing::debug!(target: "processes", client = %name, "command from the cli: {line}");
                 self.clients.insert(name.to_string(), queue);
-                self.run_lines(&name, &[line]);
+                self.run_lines(&name, &Lines::from_lines([line.as_str()]), None);
             }
             ClientEvent::Closed { name } => {
                 self.clients.remove(&*name);
@@ -364,7 +375,7 @@ impl Supervisor {
     /// Sends `line` to helper or control client `name` (if it is there); never blocks.
     pub(crate) fn write(&self, name: &str, line: &str) {
         if let Some(queue) = self.clients.get(name) {
-            queue.push(format!("{line}\n").into());
+            queue.push_line(line);
         } else if let Some(helper) = self.helpers.get(name).and_then(|s| s.running.as_ref()) {
             helper.send_line(line);
         }
@@ -488,6 +499,13 @@ impl Supervisor {
             let command = match <[PeerCommand; 1]>::try_from(commands) {
                 Ok([one]) => one,
                 Err(commands) => PeerCommand::Batch(commands),
+            };
+            let command = match &self.credit {
+                Some(credit) => PeerCommand::Paced {
+                    command: Box::new(command),
+                    credit: credit.clone(),
+                },
+                None => command,
             };
             entry.handle.send(command);
         }

@@ -158,6 +158,77 @@ async fn a_helper_that_never_reads_does_not_stall_the_others() {
     stop(speaker).await;
 }
 
+/// Flow control (`process::flow`): a helper printing 200k routes for a peer that reads
+/// nothing is not held back by that peer (its peer task applies the routes to the
+/// Adj-RIB-Out whatever the socket does), another peer fed by another helper gets its
+/// route meanwhile, and every route reaches the slow peer once it reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_does_not_read_stalls_neither_its_helper_nor_another_peer() {
+    // the slow peer: a small receive buffer, and nothing read after the OPEN exchange
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(8).unwrap();
+    let slow = TestPeer {
+        port: listener.local_addr().unwrap().port(),
+        listener,
+    };
+    let other = TestPeer {
+        listener: tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap(),
+        port: 0,
+    };
+    let other_port = other.listener.local_addr().unwrap().port();
+    let dir = Scratch::new("flow");
+    let written = dir.path("all-written");
+    let flood = dir.script(
+        "flood.sh",
+        &format!(
+            "#!/bin/sh\nawk 'BEGIN {{ for (i = 0; i < 200000; i++) printf \"announce route \
+             10.%d.%d.%d/32 next-hop 198.51.100.1\\n\", i / 65536, (i / 256) % 256, i % 256 }}'\n\
+             touch {}\nexec cat > /dev/null\n",
+            written.display()
+        ),
+    );
+    let single = dir.script(
+        "single.sh",
+        "#!/bin/sh\nsleep 1\necho 'announce route 192.0.2.9/32 next-hop 198.51.100.9'\n\
+         exec cat > /dev/null\n",
+    );
+    let other_neighbor =
+        neighbor(other_port, "single", "").replacen("neighbor 127.0.0.1", "neighbor 127.0.0.2", 1);
+    let conf = dir.file(
+        "herald.conf",
+        &(process("flood", &flood, "text")
+            + &process("single", &single, "text")
+            + &neighbor(slow.port, "flood", "")
+            + &other_neighbor),
+    );
+    let speaker = start(&conf, slow.port);
+    let (mut slow_conn, mut other_conn) = tokio::join!(slow.accept(), other.accept());
+
+    // the other peer gets its route while the slow one reads nothing
+    let mut other_routes = Routes::new();
+    other_conn
+        .routes_until(&mut other_routes, |r| {
+            has(r, "192.0.2.9/32", "198.51.100.9")
+        })
+        .await;
+    // and the flood helper could write all its lines: the slow peer does not hold it back
+    common::wait_file(&written, |_| true).await;
+
+    // the slow peer starts reading: every route arrives
+    let mut routes = Routes::new();
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        slow_conn.routes_until(&mut routes, |r| r.len() == 200_000),
+    )
+    .await
+    .expect("the routes did not all arrive in time");
+    assert!(has(&routes, "10.3.13.63/32", "198.51.100.1"));
+    assert!(!routes.contains_key("192.0.2.9/32"), "not for this peer");
+    stop(speaker).await;
+}
+
 /// A helper killed by a signal is started again and announces again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_helper_is_respawned_and_reannounces() {

@@ -97,6 +97,8 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
         rotation = Some(files);
     }
     let env = Arc::new(env);
+    // after the configuration is parsed: see `memory`
+    crate::memory::no_huge_pages();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

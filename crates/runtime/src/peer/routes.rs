@@ -96,7 +96,7 @@ fn apply(rib: &mut AdjRibOut, route: &Route, local: Option<IpAddr>) -> bool {
     let Some(nlris) = expand(route) else {
         return false;
     };
-    let attrs = rib.intern(AttrSet::new(next_hop, route.attributes.clone()));
+    let attrs = rib.intern_parts(next_hop, &route.attributes);
     for nlri in nlris {
         match &route.watchdog {
             Some(name) => rib.watchdog_add(

@@ -221,6 +221,11 @@ impl PeerTask {
                     self.command(command);
                 }
             }
+            // applied whatever the session state: the credit goes back to the helper now
+            PeerCommand::Paced { command, credit } => {
+                self.command(*command);
+                drop(credit);
+            }
             PeerCommand::FlushOut => self.out.rib.refresh(None, false),
             PeerCommand::ClearOut => {
                 self.out.rib.clear();
@@ -242,6 +247,10 @@ impl PeerTask {
     fn shutdown(&mut self, notification: Option<wire::Notification>) {
         let now = Instant::now();
         self.stopping = true;
+        // nothing queued will be applied: drop it now, so that the helpers' flow-control
+        // credits go back at once rather than when the task has said goodbye
+        self.rx.close();
+        while self.rx.try_recv().is_ok() {}
         self.connecting = None;
         self.restart_at = None;
         self.session.handle_stop(notification, now);

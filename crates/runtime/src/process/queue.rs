@@ -19,6 +19,9 @@ use std::sync::Mutex;
 use bytes::Bytes;
 use tokio::sync::Notify;
 
+/// Lines up to this size are copied into the queue's buffer rather than queued whole.
+const SHORT_LINE: usize = 1024;
+
 /// Default byte limit of a helper's outbound queue (what is waiting beyond the 64 KiB pipe).
 pub const DEFAULT_QUEUE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -35,6 +38,10 @@ pub struct OutQueue {
 #[derive(Debug, Default)]
 struct State {
     lines: VecDeque<Bytes>,
+    /// Short lines after `lines`, copied into one buffer: a `done` ack as its own `Bytes`
+    /// would cost ten times its five octets, and a helper reading its acks late can have
+    /// a million of them queued.
+    tail: Vec<u8>,
     bytes: usize,
     closed: bool,
     /// Lines dropped since the queue last had room (the current overflow episode).
@@ -58,6 +65,21 @@ pub enum Push {
     Closed,
 }
 
+impl State {
+    /// Copies a short line after everything queued.
+    fn append(&mut self, bytes: &[u8]) {
+        self.tail.extend_from_slice(bytes);
+    }
+
+    /// Moves the buffer of short lines into the queue, so a long line can follow it.
+    fn seal(&mut self) {
+        if !self.tail.is_empty() {
+            let tail = std::mem::take(&mut self.tail);
+            self.lines.push_back(Bytes::from(tail));
+        }
+    }
+}
+
 impl OutQueue {
     /// An empty queue that holds at most `limit` bytes (one line is always accepted into an
     /// empty queue, whatever its size).
@@ -72,19 +94,39 @@ impl OutQueue {
 
     /// Appends `line` (which must already end with `\n`) without ever blocking.
     pub fn push(&self, line: Bytes) -> Push {
+        self.push_with(line.len(), |state| {
+            if line.len() <= SHORT_LINE {
+                state.append(&line);
+            } else {
+                state.seal();
+                state.lines.push_back(line);
+            }
+        })
+    }
+
+    /// Appends `text` and a `\n`, copied into the queue's buffer (no allocation of its
+    /// own for a short line); never blocks.
+    pub fn push_line(&self, text: &str) -> Push {
+        self.push_with(text.len() + 1, |state| {
+            state.append(text.as_bytes());
+            state.append(b"\n");
+        })
+    }
+
+    fn push_with(&self, len: usize, add: impl FnOnce(&mut State)) -> Push {
         let mut state = self.lock();
         if state.closed {
             return Push::Closed;
         }
-        if !state.lines.is_empty() && state.bytes + line.len() > self.limit {
+        if state.bytes > 0 && state.bytes + len > self.limit {
             state.episode += 1;
             self.drops.fetch_add(1, Ordering::Relaxed);
             return Push::Dropped {
                 first: state.episode == 1,
             };
         }
-        state.bytes += line.len();
-        state.lines.push_back(line);
+        state.bytes += len;
+        add(&mut state);
         let lost = std::mem::take(&mut state.episode);
         drop(state);
         self.ready.notify_one();
@@ -117,11 +159,17 @@ impl OutQueue {
         loop {
             {
                 let mut state = self.lock();
-                if !state.lines.is_empty() {
+                if state.bytes > 0 && state.lines.is_empty() {
+                    state.bytes = 0;
+                    return Some(std::mem::take(&mut state.tail));
+                }
+                if state.bytes > 0 {
                     let mut out = Vec::with_capacity(state.bytes);
                     for line in state.lines.drain(..) {
                         out.extend_from_slice(&line);
                     }
+                    out.extend_from_slice(&state.tail);
+                    state.tail = Vec::new();
                     state.bytes = 0;
                     return Some(out);
                 }
@@ -184,5 +232,23 @@ mod tests {
             .unwrap();
         assert_eq!(rt.block_on(q.take()).unwrap(), b"shutdown\n");
         assert_eq!(rt.block_on(q.take()), None);
+    }
+
+    /// Short lines are copied into one buffer, long ones queued whole: the order and the
+    /// byte count hold across the mix.
+    #[tokio::test]
+    async fn short_and_long_lines_keep_their_order() {
+        let q = OutQueue::new(1 << 20);
+        let long = format!("{}\n", "x".repeat(2000));
+        q.push_line("done");
+        q.push(line("error"));
+        q.push(Bytes::from(long.clone()));
+        q.push_line("done");
+        assert_eq!(q.queued_bytes(), 5 + 6 + long.len() + 5);
+        let got = q.take().await.unwrap();
+        assert_eq!(got, format!("done\nerror\n{long}done\n").into_bytes());
+        assert_eq!(q.queued_bytes(), 0);
+        q.push_line("again");
+        assert_eq!(q.take().await.unwrap(), b"again\n");
     }
 }
