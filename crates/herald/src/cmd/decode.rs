@@ -68,7 +68,7 @@ struct View {
 
 /// `exabgp decode`'s invented neighbor: 127.0.0.1 ↔ 127.0.0.1, AS 65533 ↔ 65533,
 /// router-id 10.0.0.2, the families of `--family` (all when absent), ADD-PATH on them with
-/// `-i`.
+/// `-i`, AIGP disabled (as ExaBGP's: no `aigp` there means none is read).
 fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
     let families = match &args.family {
         Some(text) => parse_families(text)?,
@@ -88,6 +88,9 @@ fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
             .into_iter()
             .map(|safi| (Family::new(Afi::IPV4, safi), Afi::IPV6))
             .collect(),
+        // `exabgp decode`'s neighbor has no `aigp`, which its decoder reads as AIGP
+        // disabled (RFC 7311 §3.2: a received AIGP is ignored), internal session or not.
+        aigp: false,
         ..DecodeCtx::default()
     };
     Ok(View {
@@ -105,8 +108,9 @@ fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
 
 /// `--configuration FILE`: one view per neighbor of the file, each as a session with a
 /// peer that sent back the same OPEN (what ExaBGP assumes): its families, four-octet ASN
-/// and extended-message capabilities, and ADD-PATH where the neighbor both sends and
-/// receives (one side alone negotiates nothing, RFC 7911 §4).
+/// and extended-message capabilities, ADD-PATH where the neighbor both sends and
+/// receives (one side alone negotiates nothing, RFC 7911 §4), and AIGP where its
+/// AIGP_SESSION is enabled (RFC 7311 §3.1).
 fn configured_views(path: &std::path::Path) -> anyhow::Result<Vec<View>> {
     let config = match config::load(&[path.to_path_buf()]) {
         Ok(config) => config,
@@ -145,6 +149,11 @@ fn configured_views(path: &std::path::Path) -> anyhow::Result<Vec<View>> {
                     } else {
                         Vec::new()
                     },
+                    // AIGP_SESSION: as configured, else the RFC 7311 §3.1 default.
+                    aigp: n
+                        .capability
+                        .aigp
+                        .unwrap_or(local_as == peer_as.unwrap_or(local_as)),
                     ..DecodeCtx::default()
                 },
                 families: n.families.clone(),

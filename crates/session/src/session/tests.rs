@@ -14,6 +14,7 @@ use super::*;
 use crate::config::SessionConfig;
 use crate::negotiate::RefreshKind;
 
+mod aigp;
 mod malformed;
 mod robustness;
 
