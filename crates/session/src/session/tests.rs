@@ -15,6 +15,7 @@ use crate::config::SessionConfig;
 use crate::negotiate::RefreshKind;
 
 mod aigp;
+mod extended_message;
 mod malformed;
 mod robustness;
 
