@@ -114,6 +114,10 @@ pub enum PeerCommand {
         /// The NOTIFICATION to send; `None` = Cease / Administrative Shutdown (6, 2).
         notification: Option<Notification>,
     },
+    /// `announce operational …`: send an OPERATIONAL message (ExaBGP's
+    /// draft-ietf-idr-operational-message, type 6) if established with the capability
+    /// negotiated and its family one of the neighbor's.
+    Operational(api::command::OperationalCommand),
 }
 
 /// The parts of a [`PeerSnapshot`] wanted by a `show` command.
