@@ -124,7 +124,7 @@ pub fn ignored_where_disabled() -> Result<(), String> {
         {
             return Err(HarnessError::Parse {
                 what: "GoBGP's UPDATE (it should carry AIGP 1000)".into(),
-                reason: update.hex.clone(),
+                reason: update.hex,
             });
         }
         check(&lab, &update, "", None).map_err(|e| lab.with_logs(e))
