@@ -327,6 +327,42 @@ mod tests {
         assert!(parse_families("ipv4").is_err());
     }
 
+    /// `-c FILE`: AIGP_SESSION (RFC 7311 §3.1) as each neighbor configures it, else on for
+    /// iBGP and off for eBGP; `exabgp decode`'s invented session has it off.
+    #[test]
+    fn aigp_session_of_each_view() {
+        let path =
+            std::env::temp_dir().join(format!("herald-decode-aigp-{}.conf", std::process::id()));
+        let neighbor = |peer: &str, peer_as: u32, caps: &str| {
+            format!(
+                "neighbor {peer} {{\n  router-id 10.0.0.1;\n  local-address 127.0.0.1;\n  \
+                 local-as 65001;\n  peer-as {peer_as};\n  {caps}\n}}\n"
+            )
+        };
+        let text = [
+            neighbor("127.0.0.2", 65001, ""),
+            neighbor("127.0.0.3", 65001, "capability { aigp disable; }"),
+            neighbor("127.0.0.4", 65002, ""),
+            neighbor("127.0.0.5", 65002, "capability { aigp enable; }"),
+        ]
+        .concat();
+        std::fs::write(&path, text).unwrap();
+        let views = configured_views(&path);
+        let _ = std::fs::remove_file(&path);
+        let aigp: Vec<bool> = views.unwrap().iter().map(|v| v.ctx.aigp).collect();
+        assert_eq!(aigp, [true, false, false, true]);
+        let args = DecodeArgs {
+            nlri: false,
+            update: true,
+            open: false,
+            family: None,
+            path_information: false,
+            configuration: None,
+            payload: Vec::new(),
+        };
+        assert!(!invented_view(&args).unwrap().ctx.aigp);
+    }
+
     /// The conformance corpus case `ipv4-unicast-1` (ExaBGP's own decoding test).
     #[test]
     fn corpus_ipv4_unicast_update() {
