@@ -29,6 +29,8 @@ fuzz_target!(|data: &[u8]| {
             2 => Some(false),
             _ => None,
         },
+        // AIGP read (RFC 7311 AIGP_SESSION enabled), so that its decoder is fuzzed too.
+        aigp: true,
         ..DecodeCtx::default()
     };
     let nlri: &[u8] = if flags & 0x04 != 0 {
@@ -54,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
         asn4: true,
         extended_message: true,
         add_path,
+        aigp: true,
         ..EncodeCtx::default()
     };
     let Ok(bytes) = decoded.message.to_bytes(&enc) else {

@@ -30,6 +30,8 @@ fn ctx(flags: u8) -> DecodeCtx {
             _ => None,
         },
         first_as: (flags & 0x40 != 0).then_some(Asn(65000)),
+        // AIGP read (RFC 7311 AIGP_SESSION enabled), so that its decoder is fuzzed too.
+        aigp: true,
     }
 }
 
@@ -65,6 +67,7 @@ fuzz_target!(|data: &[u8]| {
         extended_message: ctx.extended_message,
         add_path: ctx.add_path.clone(),
         extended_next_hop: Vec::new(),
+        aigp: ctx.aigp,
     };
     let mut out = Vec::new();
     if decoded.message.encode(&enc, &mut out).is_err() {

@@ -21,6 +21,8 @@ use wire::{Afi, Asn, DecodeCtx, Family, Message, Safi};
 struct Golden {
     name: String,
     add_path: bool,
+    /// Generated with `aigp enable;` (RFC 7311 AIGP_SESSION): without it ExaBGP ignores AIGP.
+    aigp: bool,
     hex: String,
     json: String,
     text: Vec<String>,
@@ -45,6 +47,7 @@ fn goldens() -> Vec<Golden> {
         out.push(Golden {
             name: path.file_stem().unwrap().to_string_lossy().into_owned(),
             add_path: options.split_whitespace().any(|w| w == "add-path"),
+            aigp: options.split_whitespace().any(|w| w == "aigp"),
             hex,
             json,
             text,
@@ -60,10 +63,11 @@ fn bytes(hex: &str) -> Vec<u8> {
         .collect()
 }
 
-fn ctx(add_path: bool) -> DecodeCtx {
+fn ctx(add_path: bool, aigp: bool) -> DecodeCtx {
     let mut ctx = DecodeCtx {
         asn4: true,
         extended_message: true,
+        aigp,
         ..DecodeCtx::default()
     };
     if add_path {
@@ -110,7 +114,7 @@ fn json_and_text_equal_exabgp() {
     let mut failures = Vec::new();
     for golden in goldens() {
         let raw = bytes(&golden.hex);
-        let decoded = match Message::decode(&raw, &ctx(golden.add_path)) {
+        let decoded = match Message::decode(&raw, &ctx(golden.add_path, golden.aigp)) {
             Ok(decoded) => decoded,
             Err(e) => {
                 skipped.push(format!("{}: wire refuses it ({e})", golden.name));

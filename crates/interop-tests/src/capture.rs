@@ -190,6 +190,63 @@ pub const GOBGP_ROUTES: &[GobgpRoute] = &[
         "del",
         "2001:db8:3::/48 label 1002 rd 65001:10",
     ),
+    // EVPN (RFC 7432, RFC 9136), route types 1 to 5. The Inclusive Multicast route has no
+    // PMSI Tunnel attribute (GoBGP sends one only with `pmsi …`).
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "a-d esi ARBITRARY 11:22:33:44:55:66:77:88:99 etag 40 label 400 rd 65000:4 \
+         rt 65000:4 esi-label 500 nexthop 192.0.2.4",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "macadv aa:bb:cc:dd:ee:04 10.0.0.4 etag 10 label 100 rd 65000:1 rt 65000:1 \
+         encap vxlan nexthop 192.0.2.1",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "macadv aa:bb:cc:dd:ee:06 2001:db8::6 esi ARBITRARY 11:22:33:44:55:66:77:88:99 \
+         etag 11 label 101 rd 65000:1 rt 65000:1 default-gateway \
+         router-mac aa:bb:cc:dd:ee:07 nexthop 192.0.2.1",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "multicast 10.0.0.5 etag 20 rd 65000:2 rt 65000:2 nexthop 192.0.2.2",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "esi 192.0.2.5 esi ARBITRARY 11:22:33:44:55:66:77:88:99 rd 65000:5 rt 65000:5 \
+         nexthop 192.0.2.5",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "prefix 198.51.100.0/24 gw 192.0.2.9 etag 30 label 300 rd 65000:3 rt 65000:3 \
+         router-mac aa:bb:cc:dd:ee:05 nexthop 192.0.2.3",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
+        "prefix 2001:db8:10::/64 gw 2001:db8::9 etag 31 label 301 rd 65000:3 rt 65000:3 \
+         nexthop 192.0.2.3",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "del",
+        "macadv aa:bb:cc:dd:ee:04 10.0.0.4 etag 10 label 100 rd 65000:1",
+    ),
 ];
 
 /// Parses a corpus file: `(line number, entry)` for every message line.

@@ -1,5 +1,5 @@
 //! GoBGP and Herald with many families on one session: VPN, labeled, FlowSpec (IPv4, IPv6,
-//! VPN). Used by the corpus capture ([`crate::capture`]) and the FlowSpec scenarios
+//! VPN), EVPN. Used by the corpus capture ([`crate::capture`]) and the FlowSpec scenarios
 //! ([`crate::scenario_flow`]).
 //!
 //! GoBGP (host `.1` of the lab's subnet) is passive; Herald (host `.2`) connects. Both are in
@@ -30,7 +30,7 @@ pub const ASN: u32 = 65001;
 /// A family both ends negotiate: GoBGP's name (configuration) and ExaBGP's.
 pub type FamilyNames = (&'static str, &'static str);
 
-/// Every family the corpus and FlowSpec tests use (EVPN is left to its own tests).
+/// Every family the corpus and FlowSpec tests use.
 pub const FAMILIES: &[FamilyNames] = &[
     ("ipv4-unicast", "ipv4 unicast"),
     ("ipv6-unicast", "ipv6 unicast"),
@@ -42,6 +42,7 @@ pub const FAMILIES: &[FamilyNames] = &[
     ("ipv6-flowspec", "ipv6 flow"),
     ("l3vpn-ipv4-flowspec", "ipv4 flow-vpn"),
     ("l3vpn-ipv6-flowspec", "ipv6 flow-vpn"),
+    ("l2vpn-evpn", "l2vpn evpn"),
 ];
 
 /// GoBGP and Herald, stopped (and the directory removed) when dropped.

@@ -19,6 +19,7 @@
 //!   (GoBGP and Herald with VPN, labeled and FlowSpec families);
 //! - [`scenario_flow`]: FlowSpec rules between Herald and GoBGP, both ways;
 //! - [`scenario_nexthop`]: IPv4 routes with IPv6 next hops (RFC 8950) with GoBGP;
+//! - [`scenario_aigp`]: AIGP from GoBGP, read or ignored by AIGP_SESSION (RFC 7311);
 //! - [`lab`], [`scenario`], [`scenario_vpn`], [`scenario_rtc`]: a peer plus speakers, and
 //!   the scenarios the tests run (VPN and labeled routes against GoBGP in `scenario_vpn`,
 //!   EVPN in `scenario_evpn`, route target constraint from GoBGP in `scenario_rtc`; MUP
@@ -43,6 +44,7 @@ pub mod net;
 pub mod process;
 pub mod route;
 pub mod scenario;
+pub mod scenario_aigp;
 pub mod scenario_evpn;
 pub mod scenario_flow;
 pub mod scenario_l2;

@@ -175,6 +175,7 @@ fn peer_command(sup: &mut Supervisor, process: &str, selectors: &[Selector], com
         ApiPeer::FlushAdjRibOut => sup.send_each(&ids, || PeerCommand::FlushOut),
         ApiPeer::ClearAdjRib(RibSide::Out) => sup.send_each(&ids, || PeerCommand::ClearOut),
         ApiPeer::ClearAdjRib(RibSide::In) => sup.send_each(&ids, || PeerCommand::ClearIn),
+        ApiPeer::Operational(op) => sup.send_each(&ids, || PeerCommand::Operational(op.clone())),
         ApiPeer::AnnounceWatchdog(name) => {
             watchdog(sup, &ids, name.as_deref().unwrap_or(process), true)
         }

@@ -125,6 +125,10 @@ pub enum PeerCommand {
         /// Returned to the helper's gate when dropped.
         credit: crate::process::Credit,
     },
+    /// `announce operational …`: send an OPERATIONAL message (ExaBGP's
+    /// draft-ietf-idr-operational-message, type 6) if established with the capability
+    /// negotiated and its family one of the neighbor's.
+    Operational(api::command::OperationalCommand),
 }
 
 /// The parts of a [`PeerSnapshot`] wanted by a `show` command.

@@ -125,6 +125,9 @@ pub fn encode(commands: &[&str], session: &Session) -> Result<Vec<Vec<u8>>, Offl
                 .filter(|f| f.afi == wire::Afi::IPV4)
                 .map(|f| (*f, wire::Afi::IPV6))
                 .collect(),
+            // AIGP_SESSION's default (RFC 7311 §3.1): enabled on IBGP only, as ExaBGP's
+            // encoder also sends AIGP on an internal session.
+            aigp: session.local_as == session.peer_as,
         },
         local_as: Asn(session.local_as),
         peer_as: Asn(session.peer_as),

@@ -32,6 +32,7 @@
 mod build;
 mod conn;
 mod link;
+mod operational;
 mod outbound;
 pub(crate) mod routes;
 mod sink;

@@ -74,6 +74,9 @@ pub struct SessionConfig {
     /// With graceful restart negotiated, close an established session without a
     /// NOTIFICATION when stopped, as ExaBGP does, so that the peer keeps our routes.
     pub graceful_close: bool,
+    /// AIGP_SESSION as configured (ExaBGP's `capability { aigp enable|disable; }`); `None`
+    /// when not written, for the RFC 7311 §3.1 default (see [`SessionConfig::aigp_session`]).
+    pub aigp: Option<bool>,
 }
 
 impl SessionConfig {
@@ -97,12 +100,23 @@ impl SessionConfig {
             send_hold: SendHold::Auto,
             restarting: false,
             graceful_close: true,
+            aigp: None,
         }
     }
 
     /// True for an internal session, when both ASNs are configured.
     pub fn ibgp(&self) -> Option<bool> {
         Some(self.local_as? == self.peer_as?)
+    }
+
+    /// AIGP_SESSION (RFC 7311 §3.1) of a session that turned out internal (`ibgp`) or not:
+    /// the configured value, else enabled on IBGP and disabled on EBGP. Where disabled a
+    /// received AIGP attribute is ignored (§3.2) and none is sent.
+    ///
+    /// ExaBGP 5.0.15 differs where nothing is configured on an IBGP session (it reads no
+    /// AIGP there but sends one) and where `aigp disable` is written on one (it still sends).
+    pub fn aigp_session(&self, ibgp: bool) -> bool {
+        self.aigp.unwrap_or(ibgp)
     }
 
     /// The families we offer: those of our Multiprotocol capabilities, or IPv4 unicast

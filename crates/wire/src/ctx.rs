@@ -21,6 +21,10 @@ pub struct DecodeCtx {
     /// When set, the leftmost AS of AS_PATH must be this ASN (RFC 4271 §6.3, "enforce
     /// first AS"), else the UPDATE is treated as withdraw. Leave unset for route servers.
     pub first_as: Option<crate::asn::Asn>,
+    /// AIGP_SESSION (RFC 7311 §3.1): the AIGP attribute is enabled on this session. When
+    /// false (the default, as for an EBGP session) a received AIGP attribute is treated as
+    /// an unrecognised non-transitive attribute (§3.2): quietly ignored and not kept.
+    pub aigp: bool,
 }
 
 impl DecodeCtx {
@@ -50,6 +54,9 @@ pub struct EncodeCtx {
     pub add_path: Vec<Family>,
     /// Extended next-hop (RFC 8950): (NLRI family, next-hop AFI) pairs we may use.
     pub extended_next_hop: Vec<(Family, Afi)>,
+    /// AIGP_SESSION (RFC 7311 §3.1): the AIGP attribute may be sent on this session. When
+    /// false (the default) an [`crate::Attribute::Aigp`] is left out of what is sent.
+    pub aigp: bool,
 }
 
 impl EncodeCtx {

@@ -251,12 +251,14 @@ fn ctxs(asn4: bool, add_path: bool) -> (DecodeCtx, EncodeCtx) {
             asn4,
             extended_message: true,
             add_path: families.clone(),
+            aigp: true,
             ..DecodeCtx::default()
         },
         EncodeCtx {
             asn4,
             extended_message: true,
             add_path: families,
+            aigp: true,
             ..EncodeCtx::default()
         },
     )

@@ -68,7 +68,7 @@ struct View {
 
 /// `exabgp decode`'s invented neighbor: 127.0.0.1 ↔ 127.0.0.1, AS 65533 ↔ 65533,
 /// router-id 10.0.0.2, the families of `--family` (all when absent), ADD-PATH on them with
-/// `-i`.
+/// `-i`, AIGP disabled (as ExaBGP's: no `aigp` there means none is read).
 fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
     let families = match &args.family {
         Some(text) => parse_families(text)?,
@@ -88,6 +88,9 @@ fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
             .into_iter()
             .map(|safi| (Family::new(Afi::IPV4, safi), Afi::IPV6))
             .collect(),
+        // `exabgp decode`'s neighbor has no `aigp`, which its decoder reads as AIGP
+        // disabled (RFC 7311 §3.2: a received AIGP is ignored), internal session or not.
+        aigp: false,
         ..DecodeCtx::default()
     };
     Ok(View {
@@ -105,8 +108,9 @@ fn invented_view(args: &DecodeArgs) -> anyhow::Result<View> {
 
 /// `--configuration FILE`: one view per neighbor of the file, each as a session with a
 /// peer that sent back the same OPEN (what ExaBGP assumes): its families, four-octet ASN
-/// and extended-message capabilities, and ADD-PATH where the neighbor both sends and
-/// receives (one side alone negotiates nothing, RFC 7911 §4).
+/// and extended-message capabilities, ADD-PATH where the neighbor both sends and
+/// receives (one side alone negotiates nothing, RFC 7911 §4), and AIGP where its
+/// AIGP_SESSION is enabled (RFC 7311 §3.1).
 fn configured_views(path: &std::path::Path) -> anyhow::Result<Vec<View>> {
     let config = match config::load(&[path.to_path_buf()]) {
         Ok(config) => config,
@@ -145,6 +149,11 @@ fn configured_views(path: &std::path::Path) -> anyhow::Result<Vec<View>> {
                     } else {
                         Vec::new()
                     },
+                    // AIGP_SESSION: as configured, else the RFC 7311 §3.1 default.
+                    aigp: n
+                        .capability
+                        .aigp
+                        .unwrap_or(local_as == peer_as.unwrap_or(local_as)),
                     ..DecodeCtx::default()
                 },
                 families: n.families.clone(),
@@ -316,6 +325,42 @@ mod tests {
             ]
         );
         assert!(parse_families("ipv4").is_err());
+    }
+
+    /// `-c FILE`: AIGP_SESSION (RFC 7311 §3.1) as each neighbor configures it, else on for
+    /// iBGP and off for eBGP; `exabgp decode`'s invented session has it off.
+    #[test]
+    fn aigp_session_of_each_view() {
+        let path =
+            std::env::temp_dir().join(format!("herald-decode-aigp-{}.conf", std::process::id()));
+        let neighbor = |peer: &str, peer_as: u32, caps: &str| {
+            format!(
+                "neighbor {peer} {{\n  router-id 10.0.0.1;\n  local-address 127.0.0.1;\n  \
+                 local-as 65001;\n  peer-as {peer_as};\n  {caps}\n}}\n"
+            )
+        };
+        let text = [
+            neighbor("127.0.0.2", 65001, ""),
+            neighbor("127.0.0.3", 65001, "capability { aigp disable; }"),
+            neighbor("127.0.0.4", 65002, ""),
+            neighbor("127.0.0.5", 65002, "capability { aigp enable; }"),
+        ]
+        .concat();
+        std::fs::write(&path, text).unwrap();
+        let views = configured_views(&path);
+        let _ = std::fs::remove_file(&path);
+        let aigp: Vec<bool> = views.unwrap().iter().map(|v| v.ctx.aigp).collect();
+        assert_eq!(aigp, [true, false, false, true]);
+        let args = DecodeArgs {
+            nlri: false,
+            update: true,
+            open: false,
+            family: None,
+            path_information: false,
+            configuration: None,
+            payload: Vec::new(),
+        };
+        assert!(!invented_view(&args).unwrap().ctx.aigp);
     }
 
     /// The conformance corpus case `ipv4-unicast-1` (ExaBGP's own decoding test).

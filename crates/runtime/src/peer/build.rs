@@ -138,6 +138,7 @@ pub(crate) fn session_config(neighbor: &Neighbor, settings: &Settings) -> Sessio
     config.max_attempts = (settings.attempts != 0).then_some(settings.attempts);
     config.open_wait = settings.open_wait;
     config.restarting = neighbor.capability.graceful_restart.is_some();
+    config.aigp = neighbor.capability.aigp;
     config
 }
 

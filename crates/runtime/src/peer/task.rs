@@ -63,6 +63,8 @@ pub(crate) struct PeerTask {
     opens: (Option<Open>, Option<Open>),
     /// Set when the socket options could not be built: the task reports and ends.
     setup_error: Option<String>,
+    /// `announce operational` messages waiting for the session to be established.
+    pub(super) operational: std::collections::VecDeque<api::command::OperationalCommand>,
 }
 
 impl PeerTask {
@@ -116,6 +118,7 @@ impl PeerTask {
             opens: (None, None),
             setup_error,
             neighbor,
+            operational: std::collections::VecDeque::new(),
         }
     }
 
@@ -241,6 +244,7 @@ impl PeerTask {
             }
             PeerCommand::Incoming(stream) => self.incoming(stream, now),
             PeerCommand::Shutdown { notification } => self.shutdown(notification),
+            PeerCommand::Operational(op) => self.operational_command(op, now),
         }
     }
 
@@ -447,6 +451,7 @@ impl PeerTask {
         self.out.established(ctx, eor);
         self.sent_ctx = negotiated.sent_decode_ctx();
         self.stats.up_since = Some((now, SystemTime::now()));
+        self.flush_operational(now);
     }
 
     fn received(&mut self, message: Message, raw: Vec<u8>, issues: Vec<wire::message::AttrIssue>) {

@@ -425,3 +425,39 @@ fn open_errors_map_to_rfc_4271_notifications() {
     assert_eq!(n(OpenError::SameId(Ipv4Addr::LOCALHOST)), (2, 3, vec![]));
     assert_eq!(n(OpenError::HoldTime(2)), (2, 6, vec![]));
 }
+
+#[test]
+fn multisession_and_operational_need_both_sides() {
+    use Capability::{Multisession, Operational};
+    // (ours, theirs, multisession, operational)
+    let table: Vec<(Vec<Capability>, Vec<Capability>, bool, bool)> = vec![
+        (vec![], vec![], false, false),
+        (vec![Multisession(vec![])], vec![], false, false),
+        (vec![], vec![Multisession(vec![])], false, false),
+        (
+            vec![Multisession(vec![])],
+            vec![Multisession(vec![2])],
+            true,
+            false,
+        ),
+        (vec![Operational], vec![], false, false),
+        (vec![], vec![Operational], false, false),
+        (
+            vec![Operational, Multisession(vec![])],
+            vec![Multisession(vec![]), Operational],
+            true,
+            true,
+        ),
+    ];
+    for (ours, theirs, multisession, operational) in table {
+        let n = negotiate(
+            &open(1, 90, [1, 1, 1, 1], ours.clone()),
+            &open(1, 90, [2, 2, 2, 2], theirs.clone()),
+        );
+        assert_eq!(
+            (n.multisession, n.operational),
+            (multisession, operational),
+            "{ours:?}/{theirs:?}"
+        );
+    }
+}

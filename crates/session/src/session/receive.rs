@@ -206,7 +206,11 @@ impl Session {
         let (Some(sent), Some(received)) = (&self.sent_open, &self.received_open) else {
             return;
         };
-        self.negotiated = Some(negotiate(sent, received));
+        let mut negotiated = negotiate(sent, received);
+        let aigp = self.cfg.aigp_session(negotiated.ibgp());
+        negotiated.decode.aigp = aigp;
+        negotiated.encode.aigp = aigp;
+        self.negotiated = Some(negotiated);
         self.queue_message(&Message::Keepalive);
         self.arm_hold(now);
         self.arm_keepalive(now);

@@ -14,6 +14,8 @@ use super::*;
 use crate::config::SessionConfig;
 use crate::negotiate::RefreshKind;
 
+mod aigp;
+mod extended_message;
 mod malformed;
 mod robustness;
 

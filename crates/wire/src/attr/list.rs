@@ -119,7 +119,15 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
             continue;
         }
         seen[index] = true;
-        let Some(expected) = code.expected_flags() else {
+        // RFC 7311 §3.2: where AIGP_SESSION is disabled, AIGP is handled exactly as an
+        // unrecognised non-transitive attribute: quietly ignored (not kept, not passed on).
+        let aigp_ignored = code == AttrCode::AIGP && !ctx.aigp;
+        let known = if aigp_ignored {
+            None
+        } else {
+            code.expected_flags()
+        };
+        let Some(expected) = known else {
             if !flags.has(AttrFlags::OPTIONAL) {
                 let mut data = header.to_vec();
                 data.extend_from_slice(value.peek_rest());
@@ -127,6 +135,9 @@ pub(crate) fn decode_list(mut r: Reader<'_>, ctx: &DecodeCtx) -> Result<Parsed, 
                     start,
                     WireErrorKind::UnrecognizedWellKnown { code: code.0, data },
                 ));
+            }
+            if aigp_ignored {
+                continue;
             }
             out.attrs.push(Attribute::Raw {
                 flags: raw_flags,

@@ -428,7 +428,8 @@ fn finish_header(out: &mut Vec<u8>, start: usize, force_extended: bool) -> Resul
 /// AS_TRANS in place of four-octet-only ASNs and followed by an AS4_PATH holding the real
 /// path without confederation segments; an AGGREGATOR with a four-octet-only AS is
 /// followed by AS4_AGGREGATOR (RFC 6793 §4.2.2). Attributes already in the list as
-/// [`Attribute::Raw`] AS4_PATH / AS4_AGGREGATOR are sent as given instead.
+/// [`Attribute::Raw`] AS4_PATH / AS4_AGGREGATOR are sent as given instead. An
+/// [`Attribute::Aigp`] is left out unless `ctx.aigp` (RFC 7311 §3.1).
 pub fn encode_attributes(
     attrs: &[Attribute],
     ctx: &EncodeCtx,
@@ -442,6 +443,10 @@ pub fn encode_attributes(
     let add_as4_path = !ctx.asn4 && !has_raw(AttrCode::AS4_PATH);
     let add_as4_agg = !ctx.asn4 && !has_raw(AttrCode::AS4_AGGREGATOR);
     for attr in attrs {
+        // RFC 7311 §3.1: AIGP is never sent where AIGP_SESSION is disabled.
+        if matches!(attr, Attribute::Aigp(_)) && !ctx.aigp {
+            continue;
+        }
         attr.encode(ctx, out)?;
         match attr {
             Attribute::AsPath(path) if add_as4_path && path.has_four_byte_only() => {
