@@ -54,6 +54,19 @@ impl fmt::Display for PathId {
     }
 }
 
+impl PathId {
+    /// Reads the path identifier that leads an NLRI entry when ADD-PATH is in use for its
+    /// family (RFC 7911 §3); `None` without reading when it is not. The error is the
+    /// reader's, for the caller to classify.
+    pub(crate) fn read(r: &mut Reader<'_>, add_path: bool) -> Result<Option<Self>, WireError> {
+        Ok(if add_path {
+            Some(Self(r.u32("path identifier")?))
+        } else {
+            None
+        })
+    }
+}
+
 /// One NLRI entry. The family is not stored here: it is known from where the entry sits
 /// (the UPDATE's own fields are IPv4 unicast; MP_REACH / MP_UNREACH name theirs).
 ///
@@ -387,14 +400,8 @@ fn decode_entries(
     if ls || rtc {
         let mut out = Vec::new();
         while !r.is_empty() {
-            let path_id = if add_path {
-                let id = r
-                    .u32("path identifier")
-                    .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
-                Some(PathId(id))
-            } else {
-                None
-            };
+            let path_id = PathId::read(r, add_path)
+                .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
             out.push(if ls {
                 BgpLs::decode(r, family, path_id)?
             } else {
@@ -415,14 +422,8 @@ fn decode_entries(
     }
     let mut out = Vec::new();
     while !r.is_empty() {
-        let path_id = if add_path {
-            let id = r
-                .u32("path identifier")
-                .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
-            Some(PathId(id))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path)
+            .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
         if flow {
             out.push(flow::decode_one(r, family, path_id)?);
             continue;

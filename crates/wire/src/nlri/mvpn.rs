@@ -132,11 +132,7 @@ impl MvpnRoute {
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Self, WireError> {
         let short = |e: WireError| WireError::new(e.offset, truncated("MCAST-VPN NLRI"));
-        let path_id = if add_path {
-            Some(PathId(r.u32("path identifier").map_err(short)?))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path).map_err(short)?;
         let at = r.offset();
         let code = r.u8("MCAST-VPN route type").map_err(short)?;
         let len = r.u8("MCAST-VPN length").map_err(short)?;

@@ -86,11 +86,7 @@ impl Vpls {
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Self, WireError> {
         let short = |e: WireError| WireError::new(e.offset, truncated("VPLS NLRI"));
-        let path_id = if add_path {
-            Some(PathId(r.u32("path identifier").map_err(short)?))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path).map_err(short)?;
         let at = r.offset();
         let len = r.u16("VPLS length").map_err(short)?;
         if len < VPLS_LEN {
