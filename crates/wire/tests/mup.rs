@@ -1,23 +1,14 @@
 //! MUP NLRI (SAFI 85, draft-mpmz-bess-mup-safi): `decode(encode(r)) == r` for every route
 //! type, no input panics, and malformed routes are errors.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+mod common;
 
+use std::net::IpAddr;
+
+use common::addr;
 use herald_wire::nlri::{MupRoute, MupValue, RouteDistinguisher};
 use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
 use proptest::prelude::*;
-
-fn addr(v6: bool) -> BoxedStrategy<IpAddr> {
-    if v6 {
-        any::<u128>()
-            .prop_map(|a| IpAddr::V6(Ipv6Addr::from(a)))
-            .boxed()
-    } else {
-        any::<u32>()
-            .prop_map(|a| IpAddr::V4(Ipv4Addr::from(a)))
-            .boxed()
-    }
-}
 
 /// A prefix whose octets beyond its length are zero (as they read back).
 fn prefix(v6: bool) -> BoxedStrategy<(u8, IpAddr)> {

@@ -2,8 +2,11 @@
 //! every route kind, any field that decodes re-encodes to the same octets, no input
 //! panics, and malformed entries are errors.
 
+mod common;
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use common::hex;
 use herald_wire::nlri::vpls::MAX_LABEL_BASE;
 use herald_wire::nlri::{MvpnRoute, MvpnValue, RouteDistinguisher, Vpls};
 use herald_wire::{Afi, Family, Nlri, PathId, Reader, Safi, WireErrorKind};
@@ -143,14 +146,6 @@ proptest! {
             prop_assert_eq!(again, bytes);
         }
     }
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 #[test]

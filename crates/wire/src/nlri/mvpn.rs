@@ -278,14 +278,7 @@ fn sized_ip(v: &mut Reader<'_>) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::hex::bytes as hex;
 
     fn decode(bytes: &[u8]) -> Result<MvpnRoute, WireError> {
         let mut r = Reader::new(bytes);

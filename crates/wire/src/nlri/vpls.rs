@@ -147,17 +147,10 @@ mod tests {
     use std::net::Ipv4Addr;
 
     use super::*;
+    use crate::hex::bytes as hex;
 
     /// The NLRI of ExaBGP's conformance case conf-l2vpn (its encoder's bytes).
     const CORPUS: &str = "0011 0001 C0A8C901 007B 0005 0001 0008 029CE1";
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn corpus_entry_decodes_and_re_encodes() {
