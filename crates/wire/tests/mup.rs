@@ -162,10 +162,7 @@ fn malformed_routes_are_errors() {
         "0100040D0000006400000064180A000001",                   // T2ST endpoint length 24 < 32
         "010003160000006400000064200A000001000030390918AABBCC", // T1ST endpoint length 24
     ] {
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes = common::hex(hex);
         assert!(decode(&bytes, family(false), false).is_err(), "{hex}");
     }
 }
