@@ -57,6 +57,28 @@ pub fn comparable(message: &Value) -> Value {
     message
 }
 
+/// The routes of `family` (`"ipv4 rtc"`) an update message announces, via any next hop.
+pub fn announced_in(message: &Value, family: &str) -> Vec<Value> {
+    message
+        .pointer(&format!("/neighbor/message/update/announce/{family}"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|by_next_hop| by_next_hop.values())
+        .filter_map(Value::as_array)
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+/// The routes of `family` an update message withdraws.
+pub fn withdrawn_in(message: &Value, family: &str) -> Vec<Value> {
+    message
+        .pointer(&format!("/neighbor/message/update/withdraw/{family}"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Whether an update message announces `prefix` (under any family and next hop).
 pub fn announces(message: &Value, prefix: &str) -> bool {
     let Some(families) = message
