@@ -40,8 +40,9 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
+use crate::herald::speaker_env;
 use crate::json::parse_lines;
-use crate::process::{run, wait_while_alive, which, Daemon};
+use crate::process::{wait_while_alive, which, Daemon};
 use crate::route::PeerRoute;
 use crate::speaker::{append_line, shell_quote};
 use crate::tmp::TempDir;
@@ -132,17 +133,11 @@ impl ExabgpPeer {
             ),
         )?;
         let conf = tmp.write(&format!("{DIR}/peer.conf"), &config.render(&dir))?;
-        let user = run("id", &["-un"])?.trim().to_owned();
-        let env = [
-            ("exabgp_tcp_bind", config.address.to_string()),
-            ("exabgp_tcp_port", config.port.to_string()),
-            ("exabgp_daemon_user", user),
-            ("exabgp_daemon_drop", "false".to_owned()),
-            ("exabgp_api_cli", "false".to_owned()),
-            ("exabgp_log_destination", "stdout".to_owned()),
-        ]
-        .map(|(k, v)| (k.to_owned(), v))
-        .to_vec();
+        let env = speaker_env(&[
+            ("exabgp_tcp_bind", &config.address.to_string()),
+            ("exabgp_tcp_port", &config.port.to_string()),
+            ("exabgp_log_destination", "stdout"),
+        ])?;
         let daemon = Self::spawn(&program, &dir, &conf, &env, 0)?;
         let this = Self {
             daemon,

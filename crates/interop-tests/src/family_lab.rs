@@ -16,11 +16,11 @@ use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
 use crate::gobgp::Gobgp;
-use crate::herald::herald_binary;
+use crate::herald::{speaker_env, start_daemon};
 use crate::json::parse_lines;
 use crate::lab::SESSION_LIMIT;
 use crate::net::{free_port, Subnet};
-use crate::process::{run, Daemon};
+use crate::process::Daemon;
 use crate::speaker::{append_line, shell_quote};
 use crate::tmp::TempDir;
 
@@ -137,28 +137,12 @@ impl FamilyLab {
             "herald/herald.conf",
             &herald_config(&dir, herald_addr, gobgp_addr, port, receive, extra),
         )?;
-        let user = run("id", &["-un"])?.trim().to_owned();
-        let mut env: Vec<(String, String)> = [
-            ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", user.as_str()),
-            ("exabgp_daemon_drop", "false"),
-            ("exabgp_api_cli", "false"),
+        let socket = dir.join("herald.sock").display().to_string();
+        let env = speaker_env(&[
             ("exabgp_log_destination", "stdout"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .into();
-        env.push((
-            "HERALD_SOCKET".to_owned(),
-            dir.join("herald.sock").display().to_string(),
-        ));
-        let herald = Daemon::spawn(
-            "herald",
-            &herald_binary()?,
-            &["server".to_owned(), conf.display().to_string()],
-            &env,
-            &dir,
-            dir.join("herald.log"),
-        )?;
+            ("HERALD_SOCKET", &socket),
+        ])?;
+        let herald = start_daemon(&dir, &conf.display().to_string(), &env)?;
         let lab = Self {
             gobgp,
             herald,
