@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::error::{HarnessError, Result};
 use crate::gobgp::Gobgp;
 use crate::herald::{speaker_env, start_daemon};
-use crate::json::parse_lines;
+use crate::json::read_lines;
 use crate::lab::SESSION_LIMIT;
 use crate::net::{free_port, Subnet};
 use crate::process::Daemon;
@@ -183,12 +183,7 @@ impl FamilyLab {
 
     /// Every JSON message Herald's `receive` helper got so far.
     pub fn messages(&self) -> Result<Vec<Value>> {
-        let path = self.dir.join("received.jsonl");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => parse_lines(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
-        }
+        read_lines(&self.dir.join("received.jsonl"))
     }
 
     /// `gobgp -j neighbor HERALD adj-in -a FAMILY`: what GoBGP holds from Herald, as GoBGP's

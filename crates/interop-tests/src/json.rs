@@ -57,6 +57,15 @@ pub fn comparable(message: &Value) -> Value {
     message
 }
 
+/// The JSON lines of the file at `path` (see [`parse_lines`]); none while it does not exist.
+pub fn read_lines(path: &std::path::Path) -> Result<Vec<Value>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_lines(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
+    }
+}
+
 /// The routes of `family` (`"ipv4 rtc"`) an update message announces, via any next hop.
 pub fn announced_in(message: &Value, family: &str) -> Vec<Value> {
     message

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
 use crate::herald::{herald_binary, speaker_env};
-use crate::json::{parse_lines, state_count};
+use crate::json::{read_lines, state_count};
 use crate::process::{run, wait_while_alive, which, Daemon};
 use crate::tmp::TempDir;
 
@@ -259,12 +259,7 @@ impl Speaker {
 
     /// Every JSON message the `receive` helper got so far, in order.
     pub fn messages(&self) -> Result<Vec<Value>> {
-        let path = self.dir.join("received.jsonl");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => parse_lines(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
-        }
+        read_lines(&self.dir.join("received.jsonl"))
     }
 
     /// The `update` messages (announces, withdraws and End-of-RIB) received so far.
