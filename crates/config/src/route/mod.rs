@@ -87,8 +87,27 @@ impl<'a> Cursor<'a> {
         self.pos >= self.words.len()
     }
 
+    /// The index of the word at fault for an error in the item whose keyword is at `start`:
+    /// the value (the last word read) when the item took one, the keyword otherwise.
+    pub fn fault(&self, start: usize) -> usize {
+        if self.pos > start + 1 {
+            self.pos - 1
+        } else {
+            start
+        }
+    }
+
     fn word_at(&self, index: usize) -> &'a str {
         self.words.get(index).copied().unwrap_or("")
+    }
+
+    /// The error `reason` about the word at `index`.
+    pub(crate) fn error(&self, index: usize, reason: String) -> RouteError {
+        RouteError {
+            index,
+            near: self.word_at(index).to_owned(),
+            reason,
+        }
     }
 }
 
@@ -341,19 +360,7 @@ pub fn apply_attribute(route: &mut Route, word: &str, cur: &mut Cursor<'_>) -> R
 pub fn parse_attributes(route: &mut Route, cur: &mut Cursor<'_>) -> Result<(), RouteError> {
     while let Some(word) = cur.next() {
         let start = cur.position() - 1;
-        apply_attribute(route, word, cur).map_err(|reason| {
-            // point at the value when the value is at fault, at the keyword otherwise
-            let index = if cur.position() > start + 1 {
-                cur.position() - 1
-            } else {
-                start
-            };
-            RouteError {
-                index,
-                near: cur.word_at(index).to_owned(),
-                reason,
-            }
-        })?;
+        apply_attribute(route, word, cur).map_err(|reason| cur.error(cur.fault(start), reason))?;
     }
     Ok(())
 }
