@@ -11,10 +11,7 @@ use std::net::IpAddr;
 use common::{addr, hex};
 use herald_wire::nlri::evpn::{Esi, EvpnLabel, MacAddress};
 use herald_wire::nlri::{Evpn, EvpnRoute, RouteDistinguisher};
-use herald_wire::{
-    Afi, Attribute, DecodeCtx, Family, Message, Nlri, Notification, PathId, Reader, Safi,
-    WireErrorKind,
-};
+use herald_wire::{Afi, Attribute, DecodeCtx, Family, Message, Nlri, Notification, PathId, Safi};
 use proptest::prelude::*;
 
 const EVPN: Family = Family::new(Afi::L2VPN, Safi::EVPN);
@@ -97,12 +94,7 @@ fn route() -> BoxedStrategy<EvpnRoute> {
 }
 
 fn decode(bytes: &[u8], add_path: bool) -> Result<Vec<Nlri>, herald_wire::WireError> {
-    Nlri::decode_field(
-        &mut Reader::new(bytes),
-        EVPN,
-        add_path,
-        WireErrorKind::MalformedAttributeList,
-    )
+    common::decode(bytes, EVPN, add_path)
 }
 
 proptest! {

@@ -5,9 +5,9 @@ mod common;
 
 use std::net::IpAddr;
 
-use common::addr;
+use common::{addr, decode};
 use herald_wire::nlri::{MupRoute, MupValue, RouteDistinguisher};
-use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
+use herald_wire::{Afi, Family, Nlri, Safi};
 use proptest::prelude::*;
 
 /// A prefix whose octets beyond its length are zero (as they read back).
@@ -100,19 +100,6 @@ fn route(v6: bool) -> BoxedStrategy<MupRoute> {
 
 fn family(v6: bool) -> Family {
     Family::new(if v6 { Afi::IPV6 } else { Afi::IPV4 }, Safi::MUP)
-}
-
-fn decode(
-    bytes: &[u8],
-    family: Family,
-    add_path: bool,
-) -> Result<Vec<Nlri>, herald_wire::WireError> {
-    Nlri::decode_field(
-        &mut Reader::new(bytes),
-        family,
-        add_path,
-        WireErrorKind::MissingData,
-    )
 }
 
 proptest! {

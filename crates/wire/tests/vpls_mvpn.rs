@@ -6,10 +6,10 @@ mod common;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use common::hex;
+use common::{decode, hex};
 use herald_wire::nlri::vpls::MAX_LABEL_BASE;
 use herald_wire::nlri::{MvpnRoute, MvpnValue, RouteDistinguisher, Vpls};
-use herald_wire::{Afi, Family, Nlri, PathId, Reader, Safi, WireErrorKind};
+use herald_wire::{Afi, Family, Nlri, PathId, Safi};
 use proptest::prelude::*;
 
 const VPLS: Family = Family::new(Afi::L2VPN, Safi::VPLS);
@@ -80,19 +80,6 @@ fn mvpn() -> impl Strategy<Value = MvpnRoute> {
             .prop_map(|(code, value)| MvpnValue::Other { code, value }),
     ]
     .prop_map(MvpnRoute::new)
-}
-
-fn decode(
-    bytes: &[u8],
-    family: Family,
-    add_path: bool,
-) -> Result<Vec<Nlri>, herald_wire::WireError> {
-    Nlri::decode_field(
-        &mut Reader::new(bytes),
-        family,
-        add_path,
-        WireErrorKind::MalformedAttributeList,
-    )
 }
 
 /// Encodes `routes` (checking `encoded_len`) and decodes them back.

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use herald_wire::{Family, Nlri, Reader, WireError, WireErrorKind};
 use proptest::prelude::*;
 
 /// The octets of known-good hex (white space between digits allowed).
@@ -21,4 +22,15 @@ pub(crate) fn addr(v6: bool) -> BoxedStrategy<IpAddr> {
             .prop_map(|a| IpAddr::V4(Ipv4Addr::from(a)))
             .boxed()
     }
+}
+
+/// Decodes an NLRI field of `family` as MP_REACH_NLRI carries it (a cut entry is a
+/// malformed attribute list).
+pub(crate) fn decode(bytes: &[u8], family: Family, add_path: bool) -> Result<Vec<Nlri>, WireError> {
+    Nlri::decode_field(
+        &mut Reader::new(bytes),
+        family,
+        add_path,
+        WireErrorKind::MalformedAttributeList,
+    )
 }
