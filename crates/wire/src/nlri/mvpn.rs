@@ -95,6 +95,34 @@ pub fn is_mvpn_family(family: Family) -> bool {
     family.safi == Safi::MCAST_VPN && (family.afi == Afi::IPV4 || family.afi == Afi::IPV6)
 }
 
+impl MvpnValue {
+    /// A C-multicast route (RFC 6514 §4.6): a Shared Tree Join (type 6) when `shared`,
+    /// else a Source Tree Join (type 7).
+    pub fn c_multicast(
+        shared: bool,
+        rd: RouteDistinguisher,
+        source_as: u32,
+        source: IpAddr,
+        group: IpAddr,
+    ) -> Self {
+        if shared {
+            Self::SharedJoin {
+                rd,
+                source_as,
+                source,
+                group,
+            }
+        } else {
+            Self::SourceJoin {
+                rd,
+                source_as,
+                source,
+                group,
+            }
+        }
+    }
+}
+
 impl MvpnRoute {
     /// A route without a path identifier.
     pub fn new(value: MvpnValue) -> Self {
@@ -158,21 +186,7 @@ impl MvpnRoute {
                     .map_err(|_| invalid("MCAST-VPN source AS"))?;
                 let (source, group) =
                     source_and_group(&mut v).ok_or_else(|| invalid("MCAST-VPN address length"))?;
-                if code == SHARED_JOIN {
-                    MvpnValue::SharedJoin {
-                        rd,
-                        source_as,
-                        source,
-                        group,
-                    }
-                } else {
-                    MvpnValue::SourceJoin {
-                        rd,
-                        source_as,
-                        source,
-                        group,
-                    }
-                }
+                MvpnValue::c_multicast(code == SHARED_JOIN, rd, source_as, source, group)
             }
             _ => MvpnValue::Other {
                 code,
