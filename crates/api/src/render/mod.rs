@@ -53,6 +53,30 @@ fn hex_digits(out: &mut String, bytes: &[u8], digits: &[u8; 16]) {
     }
 }
 
+/// Opens ExaBGP's JSON object of an NLRI of a route-typed family (EVPN, MCAST-VPN,
+/// BGP-LS): `{ "code": 2, "parsed": true, "raw": "<HEX>", "name": "mac-advertisement"`,
+/// left open for the caller's members (and closing brace), when the route type has a
+/// `name`; the whole `{ "code": 9, "parsed": false, "raw": "<HEX>" }` when not. Returns
+/// whether the object is left open.
+pub(crate) fn typed_nlri_head(out: &mut String, code: u16, raw: &[u8], name: Option<&str>) -> bool {
+    let _ = write!(
+        out,
+        "{{ \"code\": {code}, \"parsed\": {}, \"raw\": \"",
+        name.is_some()
+    );
+    hex_bare_upper(out, raw);
+    match name {
+        Some(name) => {
+            let _ = write!(out, "\", \"name\": \"{name}\"");
+            true
+        }
+        None => {
+            out.push_str("\" }");
+            false
+        }
+    }
+}
+
 /// Appends each of `items` with `one`, `sep` between them.
 pub(crate) fn join<I: IntoIterator>(
     out: &mut String,
