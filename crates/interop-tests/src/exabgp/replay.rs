@@ -190,6 +190,8 @@ fn route(prefix: &str, next_hop: &str, attribute: &Value) -> Result<PeerRoute> {
 mod tests {
     use super::*;
     use crate::json::parse_lines;
+    // The routes ExaBGP sent for the scenarios' ANNOUNCE_FULL and ANNOUNCE_PLAIN lines.
+    use crate::scenario::{expected_full as full, expected_plain as plain};
 
     // Written by ExaBGP 5.0.15 as the passive peer of another ExaBGP 5.0.15 (iBGP).
     const RECEIVED: &str = r#"{ "exabgp": "5.0.0", "time": 1796523721.9421523, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 1, "type": "state", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "state": "connected" } }
@@ -210,29 +212,6 @@ mod tests {
 "#;
 
     const PEER: &str = "127.55.0.2";
-
-    fn full() -> PeerRoute {
-        PeerRoute {
-            origin: Some("igp".into()),
-            next_hop: Some("192.0.2.1".into()),
-            as_path: vec![65010, 65020],
-            med: Some(10),
-            local_pref: Some(200),
-            communities: vec!["65000:1".into(), "65000:2".into()],
-            large_communities: vec!["65000:1:1".into()],
-            ext_communities: vec!["target:65000:7".into()],
-            ..PeerRoute::new("203.0.113.0/24")
-        }
-    }
-
-    fn plain() -> PeerRoute {
-        PeerRoute {
-            origin: Some("egp".into()),
-            next_hop: Some("192.0.2.2".into()),
-            local_pref: Some(100),
-            ..PeerRoute::new("198.51.100.128/25")
-        }
-    }
 
     fn v6() -> PeerRoute {
         PeerRoute {
