@@ -190,8 +190,8 @@ fn route(prefix: &str, next_hop: &str, attribute: &Value) -> Result<PeerRoute> {
 mod tests {
     use super::*;
     use crate::json::parse_lines;
-    // The routes ExaBGP sent for the scenarios' ANNOUNCE_FULL and ANNOUNCE_PLAIN lines.
-    use crate::scenario::{expected_full as full, expected_plain as plain};
+    // The routes ExaBGP sent for the scenarios' ANNOUNCE_FULL, ANNOUNCE_PLAIN and ANNOUNCE_V6.
+    use crate::scenario::{expected_full as full, expected_plain as plain, expected_v6 as v6};
 
     // Written by ExaBGP 5.0.15 as the passive peer of another ExaBGP 5.0.15 (iBGP).
     const RECEIVED: &str = r#"{ "exabgp": "5.0.0", "time": 1796523721.9421523, "host" : "vm", "pid" : 22040, "ppid" : 22038, "counter": 1, "type": "state", "neighbor": { "address": { "local": "127.55.0.1", "peer": "127.55.0.2" }, "asn": { "local": 65001, "peer": 65001 }, "router-id": "127.55.0.1" , "state": "connected" } }
@@ -212,17 +212,6 @@ mod tests {
 "#;
 
     const PEER: &str = "127.55.0.2";
-
-    fn v6() -> PeerRoute {
-        PeerRoute {
-            origin: Some("igp".into()),
-            next_hop: Some("2001:db8::1".into()),
-            med: Some(20),
-            local_pref: Some(100),
-            communities: vec!["65000:6".into()],
-            ..PeerRoute::new("2001:db8:1::/48")
-        }
-    }
 
     fn replayed(text: &str) -> Vec<PeerRoute> {
         let mut routes = replay(&parse_lines(text).unwrap(), PEER).unwrap();
