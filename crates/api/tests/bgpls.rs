@@ -13,10 +13,7 @@ use herald_api::{Direction, Envelope, JsonEncoder, MessageEvent, NeighborInfo};
 use wire::{Asn, DecodeCtx, Message};
 
 fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    wire::hex::decode(hex).unwrap()
 }
 
 #[test]

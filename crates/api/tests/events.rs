@@ -15,10 +15,7 @@ use wire::{Afi, Asn, DecodeCtx, Family, Message, Safi};
 const UPDATE: &str = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0026020000000B40010100400304C0000201180A0000";
 
 fn bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    wire::hex::decode(hex).unwrap()
 }
 
 fn golden() -> HashMap<(String, String), String> {

@@ -57,10 +57,7 @@ fn goldens() -> Vec<Golden> {
 }
 
 fn bytes(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    wire::hex::decode(hex).unwrap()
 }
 
 fn ctx(add_path: bool, aigp: bool) -> DecodeCtx {

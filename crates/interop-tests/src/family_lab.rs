@@ -16,11 +16,11 @@ use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
 use crate::gobgp::Gobgp;
-use crate::herald::herald_binary;
-use crate::json::parse_lines;
+use crate::herald::{speaker_env, start_daemon};
+use crate::json::read_lines;
 use crate::lab::SESSION_LIMIT;
 use crate::net::{free_port, Subnet};
-use crate::process::{run, Daemon};
+use crate::process::Daemon;
 use crate::speaker::{append_line, shell_quote};
 use crate::tmp::TempDir;
 
@@ -138,28 +138,12 @@ impl FamilyLab {
             "herald/herald.conf",
             &herald_config(&dir, herald_addr, gobgp_addr, port, receive, extra),
         )?;
-        let user = run("id", &["-un"])?.trim().to_owned();
-        let mut env: Vec<(String, String)> = [
-            ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", user.as_str()),
-            ("exabgp_daemon_drop", "false"),
-            ("exabgp_api_cli", "false"),
+        let socket = dir.join("herald.sock").display().to_string();
+        let env = speaker_env(&[
             ("exabgp_log_destination", "stdout"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .into();
-        env.push((
-            "HERALD_SOCKET".to_owned(),
-            dir.join("herald.sock").display().to_string(),
-        ));
-        let herald = Daemon::spawn(
-            "herald",
-            &herald_binary()?,
-            &["server".to_owned(), conf.display().to_string()],
-            &env,
-            &dir,
-            dir.join("herald.log"),
-        )?;
+            ("HERALD_SOCKET", &socket),
+        ])?;
+        let herald = start_daemon(&dir, &conf.display().to_string(), &env)?;
         let lab = Self {
             gobgp,
             herald,
@@ -200,12 +184,7 @@ impl FamilyLab {
 
     /// Every JSON message Herald's `receive` helper got so far.
     pub fn messages(&self) -> Result<Vec<Value>> {
-        let path = self.dir.join("received.jsonl");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => parse_lines(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
-        }
+        read_lines(&self.dir.join("received.jsonl"))
     }
 
     /// `gobgp -j neighbor HERALD adj-in -a FAMILY`: what GoBGP holds from Herald, as GoBGP's

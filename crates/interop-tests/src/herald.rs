@@ -11,6 +11,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::error::{HarnessError, Result};
+use crate::process::{run, Daemon};
 
 /// The workspace root: two levels above this crate's manifest.
 pub fn workspace_root() -> PathBuf {
@@ -53,6 +54,41 @@ pub fn herald_binary() -> Result<PathBuf> {
     built
         .clone()
         .map_err(|(path, reason)| HarnessError::Herald { path, reason })
+}
+
+/// The environment the tests run a speaker (Herald or ExaBGP) under: no listening socket
+/// (`exabgp_tcp_bind` empty), the current user without dropping privileges, no API CLI;
+/// then `extra`, each of whose keys replaces the same key in place or is appended.
+pub fn speaker_env(extra: &[(&str, &str)]) -> Result<Vec<(String, String)>> {
+    let user = run("id", &["-un"])?.trim().to_owned();
+    let mut env: Vec<(String, String)> = [
+        ("exabgp_tcp_bind", ""),
+        ("exabgp_daemon_user", user.as_str()),
+        ("exabgp_daemon_drop", "false"),
+        ("exabgp_api_cli", "false"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .into();
+    for (key, value) in extra {
+        match env.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = (*value).to_owned(),
+            None => env.push(((*key).to_owned(), (*value).to_owned())),
+        }
+    }
+    Ok(env)
+}
+
+/// Starts `herald server CONF` in `dir` under `env` (see [`speaker_env`]), logging to
+/// `dir/herald.log`.
+pub fn start_daemon(dir: &Path, conf: &str, env: &[(String, String)]) -> Result<Daemon> {
+    Daemon::spawn(
+        "herald",
+        &herald_binary()?,
+        &["server".to_owned(), conf.to_owned()],
+        env,
+        dir,
+        dir.join("herald.log"),
+    )
 }
 
 fn build(bin: &Path) -> std::result::Result<(), (PathBuf, String)> {

@@ -57,6 +57,37 @@ pub fn comparable(message: &Value) -> Value {
     message
 }
 
+/// The JSON lines of the file at `path` (see [`parse_lines`]); none while it does not exist.
+pub fn read_lines(path: &std::path::Path) -> Result<Vec<Value>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_lines(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
+    }
+}
+
+/// The routes of `family` (`"ipv4 rtc"`) an update message announces, via any next hop.
+pub fn announced_in(message: &Value, family: &str) -> Vec<Value> {
+    message
+        .pointer(&format!("/neighbor/message/update/announce/{family}"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|by_next_hop| by_next_hop.values())
+        .filter_map(Value::as_array)
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+/// The routes of `family` an update message withdraws.
+pub fn withdrawn_in(message: &Value, family: &str) -> Vec<Value> {
+    message
+        .pointer(&format!("/neighbor/message/update/withdraw/{family}"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Whether an update message announces `prefix` (under any family and next hop).
 pub fn announces(message: &Value, prefix: &str) -> bool {
     let Some(families) = message

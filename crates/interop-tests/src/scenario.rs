@@ -222,6 +222,32 @@ pub(crate) fn wait_update(
     )
 }
 
+/// Whether ExaBGP (speaker 0) and the other speaker (1) printed the same updates, once
+/// `view` has made them comparable; the error, about `what` JSON, shows both.
+pub(crate) fn same_updates_as_exabgp(
+    lab: &Lab,
+    what: &str,
+    view: impl Fn(&[Value]) -> Vec<Value>,
+) -> Result<()> {
+    let exabgp = view(&lab.speakers[0].updates()?);
+    let other = view(&lab.speakers[1].updates()?);
+    if exabgp == other {
+        return Ok(());
+    }
+    Err(HarnessError::Parse {
+        what: format!(
+            "{}'s {what} JSON against ExaBGP's",
+            lab.speakers[1].kind().name()
+        ),
+        reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
+    })
+}
+
+/// Each update made comparable (see [`comparable`]).
+pub(crate) fn comparable_all(updates: &[Value]) -> Vec<Value> {
+    updates.iter().map(comparable).collect()
+}
+
 /// Checks the announce the speaker printed for the peer's route, field by field.
 fn check_announce(update: &Value) -> Result<()> {
     let attribute = update

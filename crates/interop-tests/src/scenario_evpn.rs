@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::error::{HarnessError, Result};
 use crate::json::comparable;
 use crate::lab::{Lab, LabConfig, Peer, PeerKind};
-use crate::scenario::{ebgp, ibgp, wait_update, with_lab};
+use crate::scenario::{ebgp, ibgp, same_updates_as_exabgp, wait_update, with_lab};
 use crate::speaker::SpeakerKind;
 
 /// The routes GoBGP originates (`gobgp global rib -a evpn add …`).
@@ -246,18 +246,7 @@ pub fn receive_evpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
                     speaker.updates().is_ok_and(|u| count(&u, "withdraw") >= 3)
                 })?;
             }
-            let exabgp = evpn_routes(&lab.speakers[0].updates()?);
-            let other = evpn_routes(&lab.speakers[1].updates()?);
-            if exabgp == other {
-                return Ok(());
-            }
-            Err(HarnessError::Parse {
-                what: format!(
-                    "{}'s EVPN JSON against ExaBGP's",
-                    lab.speakers[1].kind().name()
-                ),
-                reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
-            })
+            same_updates_as_exabgp(lab, "EVPN", evpn_routes)
         },
     )
 }

@@ -19,6 +19,35 @@ pub(crate) struct Received {
     pub(crate) parsed: Value,
 }
 
+/// Whether Herald printed each of `updates` as `exabgp decode ARGS` prints its bytes, the
+/// arguments given by `args` from the message's hex; the cases are named `label-N`.
+pub(crate) fn decoded_like_exabgp(
+    updates: &[Received],
+    label: &str,
+    args: impl Fn(&str) -> Vec<String>,
+) -> Result<()> {
+    let cases: Vec<Case> = updates
+        .iter()
+        .enumerate()
+        .map(|(i, u)| Case {
+            id: format!("{label}-{i}"),
+            args: args(&u.hex),
+        })
+        .collect();
+    for (update, printed) in updates.iter().zip(exabgp_outputs(&cases)?) {
+        let theirs =
+            comparable(&printed).and_then(|v| v.pointer("/neighbor/message/update").cloned());
+        let ours = update.parsed.pointer("/neighbor/message/update").cloned();
+        if theirs.is_none() || theirs != ours {
+            return Err(HarnessError::Parse {
+                what: format!("Herald's JSON of {} against exabgp decode", update.hex),
+                reason: format!("Herald: {ours:?}\nexabgp decode: {printed}"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Pairs each `packets` event with the parsed event Herald writes right after it for the
 /// same message (End-of-RIB markers included).
 pub(crate) fn received(lab: &FamilyLab) -> Result<Vec<Received>> {
@@ -121,27 +150,7 @@ pub fn receive_flow_rules() -> Result<(), String> {
         }
         gobgp(&lab, &ORIGINATED[0], "del")?;
         updates.push(wait_rule(&lab, &ORIGINATED[0], false)?);
-        let cases: Vec<Case> = updates
-            .iter()
-            .enumerate()
-            .map(|(i, u)| Case {
-                id: format!("flow-{i}"),
-                args: vec![u.hex.clone()],
-            })
-            .collect();
-        let exabgp = exabgp_outputs(&cases)?;
-        for (update, printed) in updates.iter().zip(&exabgp) {
-            let theirs =
-                comparable(printed).and_then(|v| v.pointer("/neighbor/message/update").cloned());
-            let ours = update.parsed.pointer("/neighbor/message/update").cloned();
-            if theirs.is_none() || theirs != ours {
-                return Err(HarnessError::Parse {
-                    what: format!("Herald's JSON of {} against exabgp decode", update.hex),
-                    reason: format!("Herald: {ours:?}\nexabgp decode: {printed}"),
-                });
-            }
-        }
-        Ok(())
+        decoded_like_exabgp(&updates, "flow", |hex| vec![hex.to_owned()])
     };
     run().map_err(|e| e.to_string())
 }

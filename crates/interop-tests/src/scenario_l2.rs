@@ -15,10 +15,10 @@ use serde_json::{json, Value};
 
 use crate::error::{HarnessError, Result};
 use crate::exabgp::ExabgpPeer;
-use crate::json::comparable;
+use crate::json::withdrawn_in;
 use crate::lab::{Lab, LabConfig, Peer, PeerKind, ROUTE_LIMIT};
 use crate::process::wait_until;
-use crate::scenario::{ebgp, ibgp, wait_update, with_lab};
+use crate::scenario::{comparable_all, ebgp, ibgp, same_updates_as_exabgp, wait_update, with_lab};
 use crate::speaker::SpeakerKind;
 
 /// The VPLS route announced (the route of ExaBGP's api-vpls case, another next hop).
@@ -112,16 +112,6 @@ fn announced(update: &Value, family: &str, next_hop: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// The routes of `family` withdrawn in an update.
-fn withdrawn(update: &Value, family: &str) -> Vec<Value> {
-    let pointer = format!("/neighbor/message/update/withdraw/{family}");
-    update
-        .pointer(&pointer)
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// The updates ExaBGP received from `neighbor`.
 fn updates_from(peer: &ExabgpPeer, neighbor: Ipv4Addr) -> Result<Vec<Value>> {
     let neighbor = neighbor.to_string();
@@ -171,11 +161,11 @@ pub fn announce_l2(kind: SpeakerKind) -> Result<(), String> {
         speaker.send(WITHDRAW_VPLS)?;
         speaker.send(WITHDRAW_MVPN)?;
         wait_received(lab, "the VPLS withdrawal", |u| {
-            withdrawn(u, "l2vpn vpls").contains(&vpls_json())
+            withdrawn_in(u, "l2vpn vpls").contains(&vpls_json())
         })?;
         let [(family, join), ..] = mvpn_json();
         wait_received(lab, "the Source Tree Join withdrawal", |u| {
-            withdrawn(u, family).contains(&join)
+            withdrawn_in(u, family).contains(&join)
         })?;
         Ok(())
     })
@@ -236,22 +226,11 @@ pub fn receive_l2_like_exabgp(other: SpeakerKind) -> Result<(), String> {
             for speaker in &lab.speakers {
                 let what = format!("{} prints the withdrawals", speaker.kind().name());
                 wait_update(speaker, &what, |u| {
-                    withdrawn(u, "l2vpn vpls").contains(&vpls_json())
+                    withdrawn_in(u, "l2vpn vpls").contains(&vpls_json())
                 })?;
-                wait_update(speaker, &what, |u| withdrawn(u, family).contains(&join))?;
+                wait_update(speaker, &what, |u| withdrawn_in(u, family).contains(&join))?;
             }
-            let exabgp: Vec<Value> = lab.speakers[0].updates()?.iter().map(comparable).collect();
-            let other: Vec<Value> = lab.speakers[1].updates()?.iter().map(comparable).collect();
-            if exabgp == other {
-                return Ok(());
-            }
-            Err(HarnessError::Parse {
-                what: format!(
-                    "{}'s VPLS/MVPN JSON against ExaBGP's",
-                    lab.speakers[1].kind().name()
-                ),
-                reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
-            })
+            same_updates_as_exabgp(lab, "VPLS/MVPN", comparable_all)
         },
     )
 }

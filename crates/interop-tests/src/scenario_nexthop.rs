@@ -15,13 +15,12 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::differential::{comparable, exabgp_outputs, Case};
 use crate::error::{HarnessError, Result};
 use crate::family_lab::FamilyLab;
 use crate::herald::herald_binary;
 use crate::lab::ROUTE_LIMIT;
 use crate::process::wait_while_alive;
-use crate::scenario_flow::receive::received;
+use crate::scenario_flow::receive::{decoded_like_exabgp, received};
 
 /// Herald's `nexthop` block.
 const NEXTHOP: &str = "    nexthop { ipv4 unicast ipv6; ipv4 mpls-vpn ipv6; }\n";
@@ -144,26 +143,9 @@ pub fn exchange_ipv6_next_hops() -> Result<(), String> {
         let conf = lab.path("exabgp-decode.conf");
         std::fs::write(&conf, EXABGP_DECODE_CONF)
             .map_err(|e| HarnessError::io(format!("write {}", conf.display()), e))?;
-        let cases: Vec<Case> = updates
-            .iter()
-            .enumerate()
-            .map(|(i, u)| Case {
-                id: format!("nexthop-{i}"),
-                args: vec!["-c".into(), conf.display().to_string(), u.hex.clone()],
-            })
-            .collect();
-        for (update, printed) in updates.iter().zip(exabgp_outputs(&cases)?) {
-            let theirs =
-                comparable(&printed).and_then(|v| v.pointer("/neighbor/message/update").cloned());
-            let ours = update.parsed.pointer("/neighbor/message/update").cloned();
-            if theirs.is_none() || theirs != ours {
-                return Err(HarnessError::Parse {
-                    what: format!("Herald's JSON of {} against exabgp decode", update.hex),
-                    reason: format!("Herald: {ours:?}\nexabgp decode: {printed}"),
-                });
-            }
-        }
-        Ok(())
+        decoded_like_exabgp(&updates, "nexthop", |hex| {
+            vec!["-c".into(), conf.display().to_string(), hex.to_owned()]
+        })
     };
     run().map_err(|e| e.to_string())
 }

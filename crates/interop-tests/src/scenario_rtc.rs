@@ -9,12 +9,10 @@
 //! GoBGP 3.10's CLI cannot originate RTC (or BGP-LS) routes itself (`gobgp global rib -a
 //! rtc add` answers "unsupported route family"); the VRF is how GoBGP sends RTC.
 
-use serde_json::Value;
-
 use crate::error::{HarnessError, Result};
-use crate::json::comparable;
+use crate::json::{announced_in, withdrawn_in};
 use crate::lab::{Lab, LabConfig, Peer, PeerKind};
-use crate::scenario::{ebgp, wait_update, with_lab};
+use crate::scenario::{comparable_all, ebgp, same_updates_as_exabgp, wait_update, with_lab};
 use crate::speaker::SpeakerKind;
 
 /// The VRF given to GoBGP: its import route target becomes the RTC route.
@@ -39,27 +37,6 @@ fn gobgp(lab: &Lab, args: &[&str]) -> Result<()> {
     gobgp.cli(args).map(drop)
 }
 
-/// The `ipv4 rtc` entries of an update, announced or withdrawn.
-fn rtc_nlri(update: &Value, announce: bool) -> Vec<Value> {
-    if announce {
-        update
-            .pointer("/neighbor/message/update/announce/ipv4 rtc")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|hops| hops.values())
-            .filter_map(Value::as_array)
-            .flatten()
-            .cloned()
-            .collect()
-    } else {
-        update
-            .pointer("/neighbor/message/update/withdraw/ipv4 rtc")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    }
-}
-
 /// GoBGP originates an RTC route (a VRF's import route target) and withdraws it; ExaBGP
 /// and `other` print the same JSON, and the announce names origin AS and route target as
 /// ExaBGP does.
@@ -77,24 +54,17 @@ pub fn receive_rtc_like_exabgp(other: SpeakerKind) -> Result<(), String> {
         let want = serde_json::json!({ "origin": 65001, "route-target": "target:65001:100" });
         for speaker in &lab.speakers {
             let what = format!("{} prints the RTC announce", speaker.kind().name());
-            wait_update(speaker, &what, |u| rtc_nlri(u, true).contains(&want))?;
+            wait_update(speaker, &what, |u| {
+                announced_in(u, "ipv4 rtc").contains(&want)
+            })?;
         }
         gobgp(lab, &["vrf", "del", "red"])?;
         for speaker in &lab.speakers {
             let what = format!("{} prints the RTC withdraw", speaker.kind().name());
-            wait_update(speaker, &what, |u| rtc_nlri(u, false).contains(&want))?;
+            wait_update(speaker, &what, |u| {
+                withdrawn_in(u, "ipv4 rtc").contains(&want)
+            })?;
         }
-        let exabgp: Vec<Value> = lab.speakers[0].updates()?.iter().map(comparable).collect();
-        let other: Vec<Value> = lab.speakers[1].updates()?.iter().map(comparable).collect();
-        if exabgp == other {
-            return Ok(());
-        }
-        Err(HarnessError::Parse {
-            what: format!(
-                "{}'s RTC JSON against ExaBGP's",
-                lab.speakers[1].kind().name()
-            ),
-            reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
-        })
+        same_updates_as_exabgp(lab, "RTC", comparable_all)
     })
 }

@@ -7,13 +7,13 @@
 //! - [`receive_vpn_like_exabgp`]: GoBGP originates a VPNv4 route and withdraws it; ExaBGP
 //!   and the other speaker, side by side, print the same JSON, which names the RD and label.
 
-use serde_json::Value;
-
 use crate::error::{HarnessError, Result};
-use crate::json::comparable;
+use crate::json::{announced_in, withdrawn_in};
 use crate::lab::{LabConfig, Peer, PeerKind};
 use crate::route::{find, PeerRoute};
-use crate::scenario::{ebgp, holds, ibgp, wait_routes, wait_update, with_lab};
+use crate::scenario::{
+    comparable_all, ebgp, holds, ibgp, same_updates_as_exabgp, wait_routes, wait_update, with_lab,
+};
 use crate::speaker::SpeakerKind;
 
 /// A VPNv4 route: RD type 0, one label, a route target.
@@ -105,27 +105,6 @@ fn gobgp_vpn(lab: &crate::lab::Lab, verb: &str) -> Result<()> {
     gobgp.cli(&args).map(drop)
 }
 
-/// The `ipv4 mpls-vpn` entries of an update, announced or withdrawn.
-fn vpn_nlri(update: &Value, announce: bool) -> Vec<Value> {
-    if announce {
-        update
-            .pointer("/neighbor/message/update/announce/ipv4 mpls-vpn")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|hops| hops.values())
-            .filter_map(Value::as_array)
-            .flatten()
-            .cloned()
-            .collect()
-    } else {
-        update
-            .pointer("/neighbor/message/update/withdraw/ipv4 mpls-vpn")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    }
-}
-
 /// GoBGP originates a VPNv4 route and withdraws it; ExaBGP and `other` print the same JSON,
 /// and the announce names the prefix, label and RD as ExaBGP does.
 pub fn receive_vpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
@@ -142,29 +121,20 @@ pub fn receive_vpn_like_exabgp(other: SpeakerKind) -> Result<(), String> {
             });
             for speaker in &lab.speakers {
                 let what = format!("{} prints the VPN announce", speaker.kind().name());
-                wait_update(speaker, &what, |u| vpn_nlri(u, true).contains(&want))?;
+                wait_update(speaker, &what, |u| {
+                    announced_in(u, "ipv4 mpls-vpn").contains(&want)
+                })?;
             }
             gobgp_vpn(lab, "del")?;
             for speaker in &lab.speakers {
                 let what = format!("{} prints the VPN withdraw", speaker.kind().name());
                 wait_update(speaker, &what, |u| {
-                    vpn_nlri(u, false)
+                    withdrawn_in(u, "ipv4 mpls-vpn")
                         .iter()
                         .any(|n| n.get("rd") == want.get("rd") && n.get("nlri") == want.get("nlri"))
                 })?;
             }
-            let exabgp: Vec<Value> = lab.speakers[0].updates()?.iter().map(comparable).collect();
-            let other: Vec<Value> = lab.speakers[1].updates()?.iter().map(comparable).collect();
-            if exabgp == other {
-                return Ok(());
-            }
-            Err(HarnessError::Parse {
-                what: format!(
-                    "{}'s VPN JSON against ExaBGP's",
-                    lab.speakers[1].kind().name()
-                ),
-                reason: format!("ExaBGP printed:\n{exabgp:#?}\nthe other printed:\n{other:#?}"),
-            })
+            same_updates_as_exabgp(lab, "VPN", comparable_all)
         },
     )
 }

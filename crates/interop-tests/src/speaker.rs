@@ -28,8 +28,8 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::error::{HarnessError, Result};
-use crate::herald::herald_binary;
-use crate::json::{parse_lines, state_count};
+use crate::herald::{herald_binary, speaker_env};
+use crate::json::{read_lines, state_count};
 use crate::process::{run, wait_while_alive, which, Daemon};
 use crate::tmp::TempDir;
 
@@ -179,17 +179,11 @@ impl Speaker {
         };
         args.push("server".to_owned());
         args.push(conf.display().to_string());
-        let user = run("id", &["-un"])?.trim().to_owned();
         let herald = config.kind == SpeakerKind::Herald;
-        let mut env: Vec<(String, String)> = [
-            ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", user.as_str()),
-            ("exabgp_daemon_drop", "false"),
+        let mut env = speaker_env(&[
             ("exabgp_api_cli", if herald { "true" } else { "false" }),
             ("exabgp_log_destination", "stdout"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .into();
+        ])?;
         if herald {
             let run_dir = dir.join("run");
             std::fs::create_dir_all(&run_dir)
@@ -265,12 +259,7 @@ impl Speaker {
 
     /// Every JSON message the `receive` helper got so far, in order.
     pub fn messages(&self) -> Result<Vec<Value>> {
-        let path = self.dir.join("received.jsonl");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => parse_lines(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(HarnessError::io(format!("read {}", path.display()), e)),
-        }
+        read_lines(&self.dir.join("received.jsonl"))
     }
 
     /// The `update` messages (announces, withdraws and End-of-RIB) received so far.

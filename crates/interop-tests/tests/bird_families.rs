@@ -11,10 +11,10 @@ use std::net::Ipv4Addr;
 
 use herald_interop_tests::bird::Bird;
 use herald_interop_tests::differential::{comparable, exabgp_outputs, Case};
-use herald_interop_tests::herald::herald_binary;
+use herald_interop_tests::herald::{speaker_env, start_daemon};
 use herald_interop_tests::lab::{ROUTE_LIMIT, SESSION_LIMIT};
 use herald_interop_tests::net::{free_port, Subnet};
-use herald_interop_tests::process::{run, wait_while_alive, Daemon};
+use herald_interop_tests::process::{wait_while_alive, Daemon};
 use herald_interop_tests::tmp::TempDir;
 use serde_json::Value;
 
@@ -106,24 +106,8 @@ impl Pair {
             .unwrap();
         tmp.write_script("receive.sh", "#!/bin/sh\nexec cat >> received.json\n")
             .unwrap();
-        let user = run("id", &["-un"]).unwrap();
-        let env = [
-            ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", user.trim()),
-            ("exabgp_daemon_drop", "false"),
-            ("exabgp_api_cli", "false"),
-            ("HERALD_SOCKET", "off"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()));
-        let herald = Daemon::spawn(
-            "herald",
-            &herald_binary().unwrap(),
-            &["server".to_owned(), "herald.conf".to_owned()],
-            &env,
-            tmp.path(),
-            tmp.join("herald.log"),
-        )
-        .unwrap();
+        let env = speaker_env(&[("HERALD_SOCKET", "off")]).unwrap();
+        let herald = start_daemon(tmp.path(), "herald.conf", &env).unwrap();
         let pair = Self { tmp, bird, herald };
         pair.bird
             .wait_established("herald", SESSION_LIMIT, || pair.herald.alive())

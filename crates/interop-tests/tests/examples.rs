@@ -6,10 +6,10 @@
 //! FlowSpec rule in GoBGP with its match and its traffic-rate action, withdrawn with its line.
 
 use herald_interop_tests::gobgp::{Gobgp, GobgpConfig};
-use herald_interop_tests::herald::{herald_binary, workspace_root};
+use herald_interop_tests::herald::{speaker_env, start_daemon, workspace_root};
 use herald_interop_tests::lab::{ROUTE_LIMIT, SESSION_LIMIT};
 use herald_interop_tests::net::{free_port, Subnet};
-use herald_interop_tests::process::{run, wait_while_alive, Daemon};
+use herald_interop_tests::process::{wait_while_alive, Daemon};
 use herald_interop_tests::route::{find, PeerRoute};
 use herald_interop_tests::tmp::TempDir;
 
@@ -69,25 +69,8 @@ impl Example {
         let script = std::fs::read_to_string(example.join(helper)).unwrap();
         tmp.write_script(helper, &script).unwrap();
         std::fs::write(tmp.join(data.0), data.1).unwrap();
-        let user = run("id", &["-un"]).unwrap();
-        let env = [
-            ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", user.trim()),
-            ("exabgp_daemon_drop", "false"),
-            ("exabgp_api_cli", "false"),
-            ("HERALD_SOCKET", "off"),
-            env,
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()));
-        let herald = Daemon::spawn(
-            "herald",
-            &herald_binary().unwrap(),
-            &["server".to_owned(), "herald.conf".to_owned()],
-            &env,
-            tmp.path(),
-            tmp.join("herald.log"),
-        )
-        .unwrap();
+        let env = speaker_env(&[("HERALD_SOCKET", "off"), env]).unwrap();
+        let herald = start_daemon(tmp.path(), "herald.conf", &env).unwrap();
         let example = Self {
             tmp,
             gobgp,

@@ -17,7 +17,7 @@
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
-use herald_interop_tests::herald::herald_binary;
+use herald_interop_tests::herald::{speaker_env, start_daemon};
 use herald_interop_tests::lab::{ROUTE_LIMIT, SESSION_LIMIT};
 use herald_interop_tests::net::{free_port, Subnet};
 use herald_interop_tests::process::{run, wait_until, wait_while_alive, Daemon};
@@ -157,23 +157,8 @@ impl Pair {
             "#!/bin/sh\nexec tail -n +1 -F commands.txt 2>/dev/null\n",
         )
         .unwrap();
-        let env = [
-            ("exabgp_tcp_bind", ""),
-            ("exabgp_daemon_user", user.as_str()),
-            ("exabgp_daemon_drop", "false"),
-            ("exabgp_api_cli", "false"),
-            ("HERALD_SOCKET", "off"),
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()));
-        let herald = Daemon::spawn(
-            "herald",
-            &herald_binary().unwrap(),
-            &["server".to_owned(), "herald.conf".to_owned()],
-            &env,
-            tmp.path(),
-            tmp.join("herald.log"),
-        )
-        .unwrap();
+        let env = speaker_env(&[("HERALD_SOCKET", "off")]).unwrap();
+        let herald = start_daemon(tmp.path(), "herald.conf", &env).unwrap();
         let pair = Self {
             tmp,
             frr,

@@ -26,6 +26,7 @@ pub mod cap;
 pub mod ctx;
 pub mod error;
 pub mod family;
+pub mod hex;
 pub mod message;
 pub mod nlri;
 pub mod reader;

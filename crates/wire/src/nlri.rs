@@ -15,6 +15,7 @@
 //! RFC 9136) are typed values: see [`evpn`].
 
 pub mod bgpls;
+mod decode;
 pub mod evpn;
 pub mod flow;
 pub(crate) mod l2vpn_check;
@@ -26,9 +27,9 @@ pub mod vpls;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
-use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use ipnet::IpNet;
 
 use crate::error::{EncodeError, WireError, WireErrorKind};
 use crate::family::{Afi, Family, Safi};
@@ -51,6 +52,19 @@ impl fmt::Display for PathId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.0.to_be_bytes();
         write!(f, "{}.{}.{}.{}", b[0], b[1], b[2], b[3])
+    }
+}
+
+impl PathId {
+    /// Reads the path identifier that leads an NLRI entry when ADD-PATH is in use for its
+    /// family (RFC 7911 §3); `None` without reading when it is not. The error is the
+    /// reader's, for the caller to classify.
+    pub(crate) fn read(r: &mut Reader<'_>, add_path: bool) -> Result<Option<Self>, WireError> {
+        Ok(if add_path {
+            Some(Self(r.u32("path identifier")?))
+        } else {
+            None
+        })
     }
 }
 
@@ -306,7 +320,7 @@ impl Nlri {
         add_path: bool,
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Vec<Self>, WireError> {
-        decode_entries(r, family, add_path, false, truncated)
+        decode::decode_entries(r, family, add_path, false, truncated)
     }
 
     /// As [`Nlri::decode_field`] for a field of withdrawn routes, where a labeled entry
@@ -317,165 +331,8 @@ impl Nlri {
         add_path: bool,
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Vec<Self>, WireError> {
-        decode_entries(r, family, add_path, true, truncated)
+        decode::decode_entries(r, family, add_path, true, truncated)
     }
-}
-
-/// An EVPN (RFC 7432 §7) or VPLS (RFC 4761 §3.2.2) field, malformed rows 49 and 50: entries
-/// whose lengths do not tile the field are (3,10) Invalid Network Field (no route can be
-/// told apart); with the framing intact, a route malformed within its own length keeps the
-/// whole field as one [`Nlri::Opaque`], whose UPDATE is treated as withdraw (RFC 7606 §2,
-/// §5.3; `attr::list` names it). An EVPN route type not known here is kept, not an error.
-fn decode_l2vpn(
-    r: &mut Reader<'_>,
-    family: Family,
-    add_path: bool,
-    truncated: fn(&'static str) -> WireErrorKind,
-) -> Result<Vec<Nlri>, WireError> {
-    l2vpn_check::check_framing(r, family, add_path)?;
-    let field = r.rest();
-    if field.is_empty() {
-        return Ok(Vec::new());
-    }
-    if l2vpn_check::malformed_entry(family, field, add_path).is_some() {
-        return Ok(vec![Nlri::Opaque(field.to_vec())]);
-    }
-    let mut entries = Reader::new(field);
-    let mut out = Vec::new();
-    while !entries.is_empty() {
-        let route = if is_evpn_family(family) {
-            Evpn::decode(&mut entries, add_path, truncated).map(|e| Nlri::Evpn(Box::new(e)))
-        } else {
-            Vpls::decode(&mut entries, add_path, truncated).map(|v| Nlri::Vpls(Box::new(v)))
-        };
-        match route {
-            Ok(route) => out.push(route),
-            Err(_) => return Ok(vec![Nlri::Opaque(field.to_vec())]),
-        }
-    }
-    Ok(out)
-}
-
-fn decode_entries(
-    r: &mut Reader<'_>,
-    family: Family,
-    add_path: bool,
-    withdraw: bool,
-    truncated: fn(&'static str) -> WireErrorKind,
-) -> Result<Vec<Nlri>, WireError> {
-    if is_mup_family(family) {
-        let mut out = Vec::new();
-        while !r.is_empty() {
-            let route = MupRoute::decode(r, family.afi, add_path, truncated)?;
-            out.push(Nlri::Mup(Box::new(route)));
-        }
-        return Ok(out);
-    }
-    if is_evpn_family(family) || is_vpls_family(family) {
-        return decode_l2vpn(r, family, add_path, truncated);
-    }
-    if is_mvpn_family(family) {
-        let mut out = Vec::new();
-        while !r.is_empty() {
-            let route = MvpnRoute::decode(r, add_path, truncated)?;
-            out.push(Nlri::Mvpn(Box::new(route)));
-        }
-        return Ok(out);
-    }
-    let ls = is_bgp_ls_family(family);
-    let rtc = family == Family::IPV4_RTC;
-    if ls || rtc {
-        let mut out = Vec::new();
-        while !r.is_empty() {
-            let path_id = if add_path {
-                let id = r
-                    .u32("path identifier")
-                    .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
-                Some(PathId(id))
-            } else {
-                None
-            };
-            out.push(if ls {
-                BgpLs::decode(r, family, path_id)?
-            } else {
-                Nlri::Rtc(Rtc::decode(r, path_id, truncated)?)
-            });
-        }
-        return Ok(out);
-    }
-    let labeled = is_labeled_family(family);
-    let flow = is_flow_family(family);
-    if !is_prefix_family(family) && !labeled && !flow {
-        let rest = r.rest();
-        return Ok(if rest.is_empty() {
-            Vec::new()
-        } else {
-            vec![Nlri::Opaque(rest.to_vec())]
-        });
-    }
-    let mut out = Vec::new();
-    while !r.is_empty() {
-        let path_id = if add_path {
-            let id = r
-                .u32("path identifier")
-                .map_err(|e| WireError::new(e.offset, truncated("path identifier")))?;
-            Some(PathId(id))
-        } else {
-            None
-        };
-        if flow {
-            out.push(flow::decode_one(r, family, path_id)?);
-            continue;
-        }
-        let at = r.offset();
-        let len = r
-            .u8("prefix length")
-            .map_err(|e| WireError::new(e.offset, truncated("prefix length")))?;
-        if labeled {
-            let head = labeled::decode_head(r, family, len, at, withdraw, truncated)?;
-            let prefix = read_prefix(r, family.afi, head.bits, at, truncated)?;
-            out.push(Nlri::Labeled {
-                path_id,
-                labels: head.labels,
-                rd: head.rd,
-                prefix,
-            });
-        } else {
-            let prefix = read_prefix(r, family.afi, len, at, truncated)?;
-            out.push(Nlri::Prefix { path_id, prefix });
-        }
-    }
-    Ok(out)
-}
-
-/// Reads the address part of a prefix of `bits` bits (`at`: where its entry started).
-fn read_prefix(
-    r: &mut Reader<'_>,
-    afi: Afi,
-    bits: u8,
-    at: usize,
-    truncated: fn(&'static str) -> WireErrorKind,
-) -> Result<IpNet, WireError> {
-    let invalid = |what| WireError::new(at, WireErrorKind::InvalidNetworkField(what));
-    if afi == Afi::IPV4 && bits > 32 {
-        return Err(invalid("IPv4 prefix length > 32"));
-    }
-    if bits > 128 {
-        return Err(invalid("IPv6 prefix length > 128"));
-    }
-    let bytes = r
-        .take(usize::from(bits).div_ceil(8), "prefix")
-        .map_err(|e| WireError::new(e.offset, truncated("prefix")))?;
-    let prefix = if afi == Afi::IPV4 {
-        let mut a = [0u8; 4];
-        copy_prefix(&mut a, bytes);
-        IpNet::V4(Ipv4Net::new(Ipv4Addr::from(a), bits).map_err(|_| invalid("IPv4 prefix length"))?)
-    } else {
-        let mut a = [0u8; 16];
-        copy_prefix(&mut a, bytes);
-        IpNet::V6(Ipv6Net::new(Ipv6Addr::from(a), bits).map_err(|_| invalid("IPv6 prefix length"))?)
-    };
-    Ok(prefix.trunc())
 }
 
 /// Appends the address octets of `prefix` (its length in bits is written by the caller).
@@ -491,12 +348,6 @@ fn write_prefix(prefix: &IpNet, out: &mut Vec<u8>) {
 pub fn is_prefix_family(family: Family) -> bool {
     matches!(family.afi, Afi::IPV4 | Afi::IPV6)
         && matches!(family.safi, Safi::UNICAST | Safi::MULTICAST)
-}
-
-fn copy_prefix(dst: &mut [u8], src: &[u8]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = *s;
-    }
 }
 
 #[cfg(test)]

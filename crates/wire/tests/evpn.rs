@@ -4,29 +4,17 @@
 //! in an UPDATE resets the session with (3,10) (RFC 7606 §5.3), as for the other families
 //! whose NLRI Herald decodes.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+mod common;
 
+use std::net::IpAddr;
+
+use common::{addr, hex};
 use herald_wire::nlri::evpn::{Esi, EvpnLabel, MacAddress};
 use herald_wire::nlri::{Evpn, EvpnRoute, RouteDistinguisher};
-use herald_wire::{
-    Afi, Attribute, DecodeCtx, Family, Message, Nlri, Notification, PathId, Reader, Safi,
-    WireErrorKind,
-};
+use herald_wire::{Afi, Attribute, DecodeCtx, Family, Message, Nlri, Notification, PathId, Safi};
 use proptest::prelude::*;
 
 const EVPN: Family = Family::new(Afi::L2VPN, Safi::EVPN);
-
-fn addr(v6: bool) -> BoxedStrategy<IpAddr> {
-    if v6 {
-        any::<u128>()
-            .prop_map(|a| IpAddr::V6(Ipv6Addr::from(a)))
-            .boxed()
-    } else {
-        any::<u32>()
-            .prop_map(|a| IpAddr::V4(Ipv4Addr::from(a)))
-            .boxed()
-    }
-}
 
 fn any_addr() -> BoxedStrategy<IpAddr> {
     any::<bool>().prop_flat_map(addr).boxed()
@@ -106,12 +94,7 @@ fn route() -> BoxedStrategy<EvpnRoute> {
 }
 
 fn decode(bytes: &[u8], add_path: bool) -> Result<Vec<Nlri>, herald_wire::WireError> {
-    Nlri::decode_field(
-        &mut Reader::new(bytes),
-        EVPN,
-        add_path,
-        WireErrorKind::MalformedAttributeList,
-    )
+    common::decode(bytes, EVPN, add_path)
 }
 
 proptest! {
@@ -173,13 +156,6 @@ fn evpn_update(nlri: &[u8]) -> Vec<u8> {
     m.push(2);
     m.extend_from_slice(&body);
     m
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 #[test]

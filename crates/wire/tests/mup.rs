@@ -1,23 +1,14 @@
 //! MUP NLRI (SAFI 85, draft-mpmz-bess-mup-safi): `decode(encode(r)) == r` for every route
 //! type, no input panics, and malformed routes are errors.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+mod common;
 
+use std::net::IpAddr;
+
+use common::{addr, decode};
 use herald_wire::nlri::{MupRoute, MupValue, RouteDistinguisher};
-use herald_wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
+use herald_wire::{Afi, Family, Nlri, Safi};
 use proptest::prelude::*;
-
-fn addr(v6: bool) -> BoxedStrategy<IpAddr> {
-    if v6 {
-        any::<u128>()
-            .prop_map(|a| IpAddr::V6(Ipv6Addr::from(a)))
-            .boxed()
-    } else {
-        any::<u32>()
-            .prop_map(|a| IpAddr::V4(Ipv4Addr::from(a)))
-            .boxed()
-    }
-}
 
 /// A prefix whose octets beyond its length are zero (as they read back).
 fn prefix(v6: bool) -> BoxedStrategy<(u8, IpAddr)> {
@@ -111,19 +102,6 @@ fn family(v6: bool) -> Family {
     Family::new(if v6 { Afi::IPV6 } else { Afi::IPV4 }, Safi::MUP)
 }
 
-fn decode(
-    bytes: &[u8],
-    family: Family,
-    add_path: bool,
-) -> Result<Vec<Nlri>, herald_wire::WireError> {
-    Nlri::decode_field(
-        &mut Reader::new(bytes),
-        family,
-        add_path,
-        WireErrorKind::MissingData,
-    )
-}
-
 proptest! {
     #[test]
     fn mup_routes_round_trip(v6 in any::<bool>(), routes in prop::collection::vec(route(false), 1..4), routes6 in prop::collection::vec(route(true), 1..4)) {
@@ -171,10 +149,7 @@ fn malformed_routes_are_errors() {
         "0100040D0000006400000064180A000001",                   // T2ST endpoint length 24 < 32
         "010003160000006400000064200A000001000030390918AABBCC", // T1ST endpoint length 24
     ] {
-        let bytes: Vec<u8> = (0..hex.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
+        let bytes = common::hex(hex);
         assert!(decode(&bytes, family(false), false).is_err(), "{hex}");
     }
 }

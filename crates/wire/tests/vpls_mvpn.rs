@@ -2,11 +2,14 @@
 //! every route kind, any field that decodes re-encodes to the same octets, no input
 //! panics, and malformed entries are errors.
 
+mod common;
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use common::{decode, hex};
 use herald_wire::nlri::vpls::MAX_LABEL_BASE;
 use herald_wire::nlri::{MvpnRoute, MvpnValue, RouteDistinguisher, Vpls};
-use herald_wire::{Afi, Family, Nlri, PathId, Reader, Safi, WireErrorKind};
+use herald_wire::{Afi, Family, Nlri, PathId, Safi};
 use proptest::prelude::*;
 
 const VPLS: Family = Family::new(Afi::L2VPN, Safi::VPLS);
@@ -79,19 +82,6 @@ fn mvpn() -> impl Strategy<Value = MvpnRoute> {
     .prop_map(MvpnRoute::new)
 }
 
-fn decode(
-    bytes: &[u8],
-    family: Family,
-    add_path: bool,
-) -> Result<Vec<Nlri>, herald_wire::WireError> {
-    Nlri::decode_field(
-        &mut Reader::new(bytes),
-        family,
-        add_path,
-        WireErrorKind::MalformedAttributeList,
-    )
-}
-
 /// Encodes `routes` (checking `encoded_len`) and decodes them back.
 fn round_trip(routes: &[Nlri], family: Family, add_path: bool) -> Result<(), TestCaseError> {
     let mut bytes = Vec::new();
@@ -143,14 +133,6 @@ proptest! {
             prop_assert_eq!(again, bytes);
         }
     }
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    let s: String = s.split_whitespace().collect();
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 #[test]

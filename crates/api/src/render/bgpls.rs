@@ -19,7 +19,7 @@ use wire::nlri::bgpls::view::{Descriptors, NodeSub, Srv6Item};
 use wire::nlri::bgpls::{self, BgpLs, LsBody};
 use wire::nlri::Rtc;
 
-use super::{extcomm, hex_bare_upper, hex_upper, json_str};
+use super::{extcomm, hex_upper, json_str, typed_nlri_head};
 
 /// Appends the JSON object of a BGP-LS NLRI; `next_hop` is the route's (Node and Prefix
 /// NLRI print it).
@@ -106,13 +106,7 @@ fn unknown(out: &mut String, nlri: &BgpLs) {
     let mut bytes = Vec::new();
     // An NLRI that was decoded always re-encodes; otherwise the raw field is left empty.
     let _ = nlri.encode(false, &mut bytes);
-    let _ = write!(
-        out,
-        "{{ \"code\": {}, \"parsed\": false, \"raw\": \"",
-        nlri.code
-    );
-    hex_bare_upper(out, &bytes);
-    out.push_str("\" }");
+    typed_nlri_head(out, nlri.code, &bytes, None);
 }
 
 /// `"name": [ a, b ]`, and `[  ]` when empty (ExaBGP joins into `[ {} ]`).

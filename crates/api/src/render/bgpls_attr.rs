@@ -10,58 +10,19 @@
 
 use std::fmt::Write;
 
-use wire::attr::attr_29_bgp_ls::{EndXNeighbor, LsValue, SrAdjacency, Srv6EndX};
+use wire::attr::attr_29_bgp_ls::{EndXNeighbor, LsValue, Srv6EndX};
 use wire::attr::LinkState;
 
 use super::attr::big_decimal;
+use super::bgpls_tlv::{
+    self, address, endx, generic, numbers, ranges_list, sr_adj, sr_adj_lan, undecoded,
+};
 use super::python::py_float;
-use super::{hex_upper, json_str};
+use super::{hex_upper, join, json_str};
 
-/// ExaBGP's names of the bits of each flags octet, most significant first.
-pub(crate) fn flag_names(code: u16) -> [&'static str; 8] {
-    const R: &str = "RSV";
-    match code {
-        1024 => ["O", "T", "E", "B", "R", "V", R, R],
-        1034 => ["I", "V", R, R, R, R, R, R],
-        1093 => [
-            "ExtraTrafic",
-            "Unprotected",
-            "Shared",
-            "Dedicated 1:1",
-            "Dedicated 1+1",
-            "Enhanced",
-            R,
-            R,
-        ],
-        1094 => ["LDP", "RSVP-TE", R, R, R, R, R, R],
-        1099 | 1100 => ["F", "B", "V", "L", "S", "P", R, R],
-        1106..=1108 => ["B", "S", "P", R, R, R, R, R],
-        1152 => ["D", "N", "L", "P", R, R, R, R],
-        1158 => ["R", "N", "P", "E", "V", "L", R, R],
-        1162 => ["D", R, R, R, R, R, R, R],
-        _ => ["X", "R", "N", R, R, R, R, R],
-    }
-}
-
-/// `{"O": 0, "T": 1, …, "RSV": 0}`: one member per name (the reserved bits are 0).
+/// `{"O": 0, "T": 1, …, "RSV": 0}`.
 fn flags(out: &mut String, code: u16, bits: u8) {
-    let names = flag_names(code);
-    out.push('{');
-    for (i, name) in names.iter().enumerate() {
-        if names[..i].contains(name) {
-            continue;
-        }
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let bit = if *name == "RSV" {
-            0
-        } else {
-            (bits >> (7 - i)) & 1
-        };
-        let _ = write!(out, "\"{name}\": {bit}");
-    }
-    out.push('}');
+    bgpls_tlv::flags(out, code, bits, '"');
 }
 
 /// The JSON member name of a TLV that has one.
@@ -101,50 +62,10 @@ fn member_name(code: u16) -> &'static str {
     }
 }
 
-/// Which TLVs ExaBGP merges, and under what key.
-fn merge_key(code: u16, value: &LsValue<'_>) -> Option<u32> {
-    match (code, value) {
-        (_, LsValue::Generic(_)) => Some(u32::from(code)),
-        (1028 | 1029, _) => Some(0x1_0000),
-        (1100 | 1106 | 1107 | 1108, _) => Some(u32::from(code)),
-        _ => None,
-    }
-}
-
-/// The TLVs of `ls` grouped as ExaBGP merges them, in first-seen order, handed to `f`. A
-/// malformed attribute is discarded on receipt, so every attribute here parses; one that
-/// does not shows its TLVs as generic ones.
-pub(crate) fn group<R>(ls: &LinkState, f: impl FnOnce(&[(u16, Vec<&LsValue<'_>>)]) -> R) -> R {
-    let values: Vec<(u16, LsValue<'_>)> = ls.values().unwrap_or_else(|_| {
-        ls.tlvs
-            .iter()
-            .map(|t| (t.code, LsValue::Generic(&t.value)))
-            .collect()
-    });
-    let mut groups: Vec<(Option<u32>, u16, Vec<&LsValue<'_>>)> = Vec::new();
-    for (code, value) in &values {
-        let key = merge_key(*code, value);
-        match groups.iter_mut().find(|g| key.is_some() && g.0 == key) {
-            Some(group) => group.2.push(value),
-            None => groups.push((key, *code, vec![value])),
-        }
-    }
-    let groups: Vec<(u16, Vec<&LsValue<'_>>)> =
-        groups.into_iter().map(|(_, code, v)| (code, v)).collect();
-    f(&groups)
-}
-
 /// Appends `"bgp-ls": { … }`.
 pub(crate) fn json(out: &mut String, ls: &LinkState) {
     out.push_str("\"bgp-ls\": { ");
-    group(ls, |groups| {
-        for (i, (code, members)) in groups.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            member(out, *code, members);
-        }
-    });
+    bgpls_tlv::members(out, ls, member);
     out.push_str(" }");
 }
 
@@ -156,52 +77,37 @@ fn member(out: &mut String, code: u16, values: &[&LsValue<'_>]) {
     match first {
         LsValue::Generic(_) => {
             let _ = write!(out, "\"generic-lsid-{code}\": [");
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::Generic(bytes) = v {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
+            join(
+                out,
+                values.iter().filter_map(generic),
+                ", ",
+                |out, bytes| {
                     out.push('"');
                     hex_upper(out, bytes);
                     out.push('"');
-                }
-            }
+                },
+            );
             out.push(']');
         }
         LsValue::Address(_) if matches!(code, 1028 | 1029) => {
             let _ = write!(out, "\"{name}\": [");
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::Address(ip) = v {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    let _ = write!(out, "\"{ip}\"");
-                }
-            }
+            join(out, values.iter().filter_map(address), ", ", |out, ip| {
+                let _ = write!(out, "\"{ip}\"");
+            });
             out.push(']');
         }
         LsValue::SrAdjacency(_) if code == 1100 => {
             let _ = write!(out, "\"{name}\": [");
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::SrAdjacency(adj) = v {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    sr_adj_lan(out, adj);
-                }
-            }
+            join(out, values.iter().filter_map(sr_adj), ", ", |out, adj| {
+                sr_adj_lan(out, adj, '"');
+            });
             out.push(']');
         }
         LsValue::Srv6EndX(_) => {
             let _ = write!(out, "\"{name}\": [ ");
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::Srv6EndX(endx) = v {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    srv6_endx(out, code, endx);
-                }
-            }
+            join(out, values.iter().filter_map(endx), ", ", |out, endx| {
+                srv6_endx(out, code, endx);
+            });
             out.push_str(" ]");
         }
         single => one(out, code, name, single),
@@ -235,17 +141,12 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
         }
         LsValue::Bandwidths(all) => {
             let _ = write!(out, "\"{name}\": [");
-            for (i, bw) in all.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                py_float(out, f64::from(*bw));
-            }
+            join(out, all, ", ", |out, bw| py_float(out, f64::from(*bw)));
             out.push(']');
         }
         LsValue::List(items) => {
             let _ = write!(out, "\"{name}\": ");
-            numbers(out, items);
+            numbers(out, items.iter().copied());
         }
         LsValue::SrCapabilities {
             flags: bits,
@@ -253,14 +154,8 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
         } => {
             out.push_str("\"sr-capability-flags\": ");
             flags(out, code, *bits);
-            out.push_str(", \"sids\": [");
-            for (i, (size, first)) in ranges.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(out, "[{size}, {first}]");
-            }
-            out.push(']');
+            out.push_str(", \"sids\": ");
+            ranges_list(out, ranges);
         }
         LsValue::Srv6Capabilities(o) => {
             let _ = write!(out, "\"srv6-capabilities\": {{\"flags\": {{\"O\": {o}}}}}");
@@ -269,12 +164,9 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
             out.push_str("\"sr-adj\": {\"flags\": ");
             flags(out, code, adj.flags);
             out.push_str(", \"sids\": ");
-            numbers(
-                out,
-                &adj.sids.iter().map(|s| u64::from(*s)).collect::<Vec<_>>(),
-            );
+            numbers(out, adj.sids.iter().map(|s| u64::from(*s)));
             let _ = write!(out, ", \"weight\": {}, \"undecoded-sids\": ", adj.weight);
-            undecoded(out, adj.undecoded);
+            undecoded(out, adj.undecoded, '"');
             out.push('}');
         }
         LsValue::SrPrefix {
@@ -286,9 +178,9 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
             out.push_str("\"sr-prefix-flags\": ");
             flags(out, code, *bits);
             out.push_str(", \"sids\": ");
-            numbers(out, &sids.iter().map(|s| u64::from(*s)).collect::<Vec<_>>());
+            numbers(out, sids.iter().map(|s| u64::from(*s)));
             out.push_str(", \"undecoded-sids\": ");
-            undecoded(out, *raw);
+            undecoded(out, *raw, '"');
             let _ = write!(out, ", \"sr-algorithm\": {algorithm}");
         }
         LsValue::Srv6Locator {
@@ -318,50 +210,12 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
     }
 }
 
-fn numbers(out: &mut String, items: &[u64]) {
-    out.push('[');
-    for (i, n) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{n}");
-    }
-    out.push(']');
-}
-
-fn undecoded(out: &mut String, raw: Option<&[u8]>) {
-    out.push('[');
-    if let Some(bytes) = raw {
-        out.push('"');
-        hex_upper(out, bytes);
-        out.push('"');
-    }
-    out.push(']');
-}
-
 fn sid_structure(out: &mut String, l: [u8; 4]) {
     let _ = write!(
         out,
         "{{\"loc_block_len\": {}, \"loc_node_len\": {}, \"func_len\": {}, \"arg_len\": {}}}",
         l[0], l[1], l[2], l[3]
     );
-}
-
-fn sr_adj_lan(out: &mut String, adj: &SrAdjacency<'_>) {
-    out.push_str("{\"flags\": ");
-    flags(out, 1100, adj.flags);
-    let _ = write!(out, ", \"weight\": {}, \"system-id\": \"", adj.weight);
-    for b in adj.system_id.unwrap_or_default() {
-        let _ = write!(out, "{b:02x}");
-    }
-    out.push_str("\", \"sids\": ");
-    numbers(
-        out,
-        &adj.sids.iter().map(|s| u64::from(*s)).collect::<Vec<_>>(),
-    );
-    out.push_str(", \"undecoded\": ");
-    undecoded(out, adj.undecoded);
-    out.push('}');
 }
 
 /// One End.X SID as ExaBGP's dictionary: fixed members, then the sub-TLVs (a repeated
@@ -408,12 +262,9 @@ fn srv6_endx(out: &mut String, code: u16, endx: &Srv6EndX<'_>) {
         }
     }
     out.push('{');
-    for (i, (key, json)) in members.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
+    join(out, &members, ", ", |out, (key, json)| {
         let _ = write!(out, "\"{key}\": {json}");
-    }
+    });
     out.push('}');
 }
 

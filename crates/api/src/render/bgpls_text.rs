@@ -9,25 +9,18 @@
 
 use std::fmt::Write;
 
-use wire::attr::attr_29_bgp_ls::{EndXNeighbor, LsValue, SrAdjacency, Srv6EndX};
+use wire::attr::attr_29_bgp_ls::{EndXNeighbor, LsValue, Srv6EndX};
 use wire::attr::LinkState;
 
 use super::attr::big_decimal;
-use super::bgpls_attr::{flag_names, group};
-use super::oneline;
+use super::bgpls_tlv::{self, address, endx, numbers, ranges_list, sr_adj, sr_adj_lan, undecoded};
 use super::python::{py_bytes, py_repr_float};
+use super::{hex_bare_lower, join, oneline};
 
 /// Appends ` bgp-ls <TLVs>`.
 pub(crate) fn text(out: &mut String, ls: &LinkState) {
     out.push_str(" bgp-ls ");
-    group(ls, |values| {
-        for (i, (code, members)) in values.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            member(out, *code, members);
-        }
-    });
+    bgpls_tlv::members(out, ls, member);
 }
 
 /// The text name ExaBGP gives a TLV (its `REPR`).
@@ -65,45 +58,7 @@ fn repr_name(code: u16) -> &'static str {
 
 /// A Python dict of flags: `{'O': 1, 'T': 0, 'RSV': 0}`.
 fn flags(out: &mut String, code: u16, bits: u8) {
-    let names = flag_names(code);
-    out.push('{');
-    for (i, name) in names.iter().enumerate() {
-        if names[..i].contains(name) {
-            continue;
-        }
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let bit = if *name == "RSV" {
-            0
-        } else {
-            (bits >> (7 - i)) & 1
-        };
-        let _ = write!(out, "'{name}': {bit}");
-    }
-    out.push('}');
-}
-
-fn numbers(out: &mut String, items: impl IntoIterator<Item = u64>) {
-    out.push('[');
-    for (i, n) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        let _ = write!(out, "{n}");
-    }
-    out.push(']');
-}
-
-/// `['0x0102']` or `[]`.
-fn undecoded(out: &mut String, raw: Option<&[u8]>) {
-    out.push('[');
-    if let Some(bytes) = raw {
-        out.push_str("'0x");
-        super::hex_bare_upper(out, bytes);
-        out.push('\'');
-    }
-    out.push(']');
+    bgpls_tlv::flags(out, code, bits, '\'');
 }
 
 fn member(out: &mut String, code: u16, values: &[&LsValue<'_>]) {
@@ -117,37 +72,22 @@ fn member(out: &mut String, code: u16, values: &[&LsValue<'_>]) {
         }
         LsValue::Address(_) if matches!(code, 1028 | 1029) => {
             let _ = write!(out, "{name}: [");
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::Address(ip) = v {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    let _ = write!(out, "'{ip}'");
-                }
-            }
+            join(out, values.iter().filter_map(address), ", ", |out, ip| {
+                let _ = write!(out, "'{ip}'");
+            });
             out.push(']');
         }
         LsValue::SrAdjacency(_) if code == 1100 => {
             out.push_str("sr-adj-lan-sids: [");
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::SrAdjacency(adj) = v {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    sr_adj_lan(out, adj);
-                }
-            }
+            join(out, values.iter().filter_map(sr_adj), ", ", |out, adj| {
+                sr_adj_lan(out, adj, '\'');
+            });
             out.push(']');
         }
         LsValue::Srv6EndX(_) => {
-            for (i, v) in values.iter().enumerate() {
-                if let LsValue::Srv6EndX(endx) = v {
-                    if i > 0 {
-                        out.push('\n');
-                    }
-                    srv6_endx(out, code, endx);
-                }
-            }
+            join(out, values.iter().filter_map(endx), "\n", |out, endx| {
+                srv6_endx(out, code, endx);
+            });
         }
         single => one(out, code, name, single),
     }
@@ -183,12 +123,7 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
         }
         LsValue::Bandwidths(all) => {
             let _ = write!(out, "{name}: (");
-            for (i, bw) in all.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                py_repr_float(out, f64::from(*bw));
-            }
+            join(out, all, ", ", |out, bw| py_repr_float(out, f64::from(*bw)));
             out.push(')');
         }
         LsValue::List(items) => {
@@ -201,14 +136,8 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
         } => {
             let _ = write!(out, "{name}: ");
             flags(out, code, *bits);
-            out.push_str(", sids: [");
-            for (i, (size, first)) in ranges.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                let _ = write!(out, "[{size}, {first}]");
-            }
-            out.push(']');
+            out.push_str(", sids: ");
+            ranges_list(out, ranges);
         }
         LsValue::Srv6Capabilities(o) => {
             let _ = write!(out, "flags: {{'O': {o}}}");
@@ -219,7 +148,7 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
             out.push_str(", sids: ");
             numbers(out, adj.sids.iter().map(|s| u64::from(*s)));
             out.push_str(", undecoded_sid ");
-            undecoded(out, adj.undecoded);
+            undecoded(out, adj.undecoded, '\'');
         }
         LsValue::SrPrefix {
             flags: bits,
@@ -232,7 +161,7 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
             out.push_str(", sids: ");
             numbers(out, sids.iter().map(|s| u64::from(*s)));
             out.push_str(", undecoded_sid: ");
-            undecoded(out, *raw);
+            undecoded(out, *raw, '\'');
         }
         LsValue::Srv6Locator {
             flags: bits,
@@ -261,28 +190,12 @@ fn one(out: &mut String, code: u16, name: &str, value: &LsValue<'_>) {
     }
 }
 
-fn sr_adj_lan(out: &mut String, adj: &SrAdjacency<'_>) {
-    out.push_str("{'flags': ");
-    flags(out, 1100, adj.flags);
-    let _ = write!(out, ", 'weight': {}, 'system-id': '", adj.weight);
-    for b in adj.system_id.unwrap_or_default() {
-        let _ = write!(out, "{b:02x}");
-    }
-    out.push_str("', 'sids': ");
-    numbers(out, adj.sids.iter().map(|s| u64::from(*s)));
-    out.push_str(", 'undecoded': ");
-    undecoded(out, adj.undecoded);
-    out.push('}');
-}
-
 fn srv6_endx(out: &mut String, code: u16, endx: &Srv6EndX<'_>) {
     let _ = write!(out, "behavior: {}, ", endx.behavior);
     match endx.neighbor {
         Some(EndXNeighbor::Isis(id)) => {
             out.push_str("neighbor-id: ");
-            for b in id {
-                let _ = write!(out, "{b:02x}");
-            }
+            hex_bare_lower(out, id);
             out.push_str(", ");
         }
         Some(EndXNeighbor::Ospf(ip)) => {

@@ -21,28 +21,14 @@ use std::fmt::Write;
 use wire::nlri::evpn::EvpnLabel;
 use wire::nlri::{Evpn, EvpnRoute};
 
-use super::hex_bare_upper;
+use super::typed_nlri_head;
 
 /// Appends the JSON object of an EVPN route.
 pub(crate) fn json(out: &mut String, route: &Evpn) {
     let r = &route.route;
-    let Some(name) = r.name() else {
-        let _ = write!(
-            out,
-            "{{ \"code\": {}, \"parsed\": false, \"raw\": \"",
-            r.code()
-        );
-        raw(out, r);
-        out.push_str("\" }");
+    if !typed_nlri_head(out, u16::from(r.code()), &raw(r), r.name()) {
         return;
-    };
-    let _ = write!(
-        out,
-        "{{ \"code\": {}, \"parsed\": true, \"raw\": \"",
-        r.code()
-    );
-    raw(out, r);
-    let _ = write!(out, "\", \"name\": \"{name}\"");
+    }
     match r {
         EvpnRoute::EthernetAd {
             rd,
@@ -119,11 +105,11 @@ fn label_json(out: &mut String, label: Option<&EvpnLabel>) {
 }
 
 /// The route as sent (type, length, value; no path identifier), upper-case hex.
-fn raw(out: &mut String, route: &EvpnRoute) {
+fn raw(route: &EvpnRoute) -> Vec<u8> {
     let mut bytes = Vec::new();
     // A decoded route always re-encodes; on failure the raw field is left short.
     let _ = route.encode(&mut bytes);
-    hex_bare_upper(out, &bytes);
+    bytes
 }
 
 /// ExaBGP's text for the first label field: ` label 100 (1601)`, ` label 0`, or nothing.

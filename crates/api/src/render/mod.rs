@@ -8,6 +8,7 @@ pub(crate) mod attr;
 pub(crate) mod bgpls;
 pub(crate) mod bgpls_attr;
 pub(crate) mod bgpls_text;
+pub(crate) mod bgpls_tlv;
 pub(crate) mod cap;
 pub(crate) mod evpn;
 pub(crate) mod extcomm;
@@ -39,11 +40,55 @@ pub(crate) fn hex_bare_upper(out: &mut String, bytes: &[u8]) {
     hex_digits(out, bytes, b"0123456789ABCDEF");
 }
 
+/// Appends the bytes in lower-case hex without a prefix.
+pub(crate) fn hex_bare_lower(out: &mut String, bytes: &[u8]) {
+    hex_digits(out, bytes, b"0123456789abcdef");
+}
+
 fn hex_digits(out: &mut String, bytes: &[u8], digits: &[u8; 16]) {
     out.reserve(bytes.len() * 2);
     for b in bytes {
         out.push(char::from(digits[usize::from(b >> 4)]));
         out.push(char::from(digits[usize::from(b & 0x0f)]));
+    }
+}
+
+/// Opens ExaBGP's JSON object of an NLRI of a route-typed family (EVPN, MCAST-VPN,
+/// BGP-LS): `{ "code": 2, "parsed": true, "raw": "<HEX>", "name": "mac-advertisement"`,
+/// left open for the caller's members (and closing brace), when the route type has a
+/// `name`; the whole `{ "code": 9, "parsed": false, "raw": "<HEX>" }` when not. Returns
+/// whether the object is left open.
+pub(crate) fn typed_nlri_head(out: &mut String, code: u16, raw: &[u8], name: Option<&str>) -> bool {
+    let _ = write!(
+        out,
+        "{{ \"code\": {code}, \"parsed\": {}, \"raw\": \"",
+        name.is_some()
+    );
+    hex_bare_upper(out, raw);
+    match name {
+        Some(name) => {
+            let _ = write!(out, "\", \"name\": \"{name}\"");
+            true
+        }
+        None => {
+            out.push_str("\" }");
+            false
+        }
+    }
+}
+
+/// Appends each of `items` with `one`, `sep` between them.
+pub(crate) fn join<I: IntoIterator>(
+    out: &mut String,
+    items: I,
+    sep: &str,
+    mut one: impl FnMut(&mut String, I::Item),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        one(out, item);
     }
 }
 

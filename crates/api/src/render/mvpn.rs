@@ -15,27 +15,14 @@ use std::fmt::Write;
 use wire::nlri::{MvpnRoute, MvpnValue};
 use wire::Family;
 
-use super::hex_bare_upper;
+use super::typed_nlri_head;
 
 /// Appends the JSON object of an MCAST-VPN route.
 pub(crate) fn json(out: &mut String, route: &MvpnRoute) {
-    let Some(name) = route.name() else {
-        let _ = write!(
-            out,
-            "{{ \"code\": {}, \"parsed\": false, \"raw\": \"",
-            route.code()
-        );
-        raw(out, route);
-        out.push_str("\" }");
+    if !typed_nlri_head(out, u16::from(route.code()), &raw(route), route.name()) {
         return;
-    };
-    let _ = write!(
-        out,
-        "{{ \"code\": {}, \"parsed\": true, \"raw\": \"",
-        route.code()
-    );
-    raw(out, route);
-    let _ = write!(out, "\", \"name\": \"{name}\", ");
+    }
+    out.push_str(", ");
     match &route.value {
         MvpnValue::SourceAd { rd, source, group } => {
             let _ = write!(
@@ -65,11 +52,11 @@ pub(crate) fn json(out: &mut String, route: &MvpnRoute) {
 }
 
 /// The route as sent (without path identifier), upper-case hex.
-fn raw(out: &mut String, route: &MvpnRoute) {
+fn raw(route: &MvpnRoute) -> Vec<u8> {
     let mut bytes = Vec::new();
     // A decoded route always re-encodes; on failure the raw field is left empty.
     let _ = route.encode(false, &mut bytes);
-    hex_bare_upper(out, &bytes);
+    bytes
 }
 
 /// Appends ExaBGP's text form of an MCAST-VPN route in an UPDATE: its family.

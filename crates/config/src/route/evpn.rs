@@ -110,11 +110,7 @@ fn parse(words: &[&str], withdrawal: bool) -> Result<Route, RouteError> {
         fields
             .word(word, kind, &mut cur, &mut route)
             .map_err(|reason| {
-                let index = if cur.position() > start + 1 {
-                    cur.position() - 1
-                } else {
-                    start
-                };
+                let index = cur.fault(start);
                 error(index, reason)
             })?;
     }

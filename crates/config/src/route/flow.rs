@@ -48,11 +48,7 @@ pub fn parse_flow(words: &[&str]) -> Result<Route, RouteError> {
     while let Some(word) = cur.next() {
         let start = cur.position() - 1;
         state.word(word, &mut cur).map_err(|reason| {
-            let index = if cur.position() > start + 1 {
-                cur.position() - 1
-            } else {
-                start
-            };
+            let index = cur.fault(start);
             RouteError {
                 index: origin.get(index).copied().unwrap_or(words.len()),
                 near: tokens.get(index).copied().unwrap_or("").to_owned(),

@@ -20,6 +20,10 @@ pub mod mvpn;
 pub mod values;
 pub mod vpls;
 
+mod cursor;
+
+pub use cursor::Cursor;
+
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -41,55 +45,6 @@ pub struct RouteError {
     pub near: String,
     /// What is wrong.
     pub reason: String,
-}
-
-/// A cursor over the words of one statement.
-#[derive(Debug, Clone)]
-pub struct Cursor<'a> {
-    words: Vec<&'a str>,
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    /// A cursor at the first word.
-    pub fn new(words: Vec<&'a str>) -> Self {
-        Self { words, pos: 0 }
-    }
-
-    /// The next word, consumed.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<&'a str> {
-        let word = self.words.get(self.pos).copied();
-        if word.is_some() {
-            self.pos += 1;
-        }
-        word
-    }
-
-    /// The next word, not consumed.
-    pub fn peek(&self) -> Option<&'a str> {
-        self.words.get(self.pos).copied()
-    }
-
-    /// The next word, which must exist: the value of `what`.
-    pub fn value(&mut self, what: &str) -> Result<&'a str, String> {
-        self.next()
-            .ok_or_else(|| format!("{what} requires a value"))
-    }
-
-    /// Index of the next word.
-    pub fn position(&self) -> usize {
-        self.pos
-    }
-
-    /// True when every word was consumed.
-    pub fn is_empty(&self) -> bool {
-        self.pos >= self.words.len()
-    }
-
-    fn word_at(&self, index: usize) -> &'a str {
-        self.words.get(index).copied().unwrap_or("")
-    }
 }
 
 /// Splits one line into words like the configuration lexer does: whitespace separates
@@ -341,19 +296,7 @@ pub fn apply_attribute(route: &mut Route, word: &str, cur: &mut Cursor<'_>) -> R
 pub fn parse_attributes(route: &mut Route, cur: &mut Cursor<'_>) -> Result<(), RouteError> {
     while let Some(word) = cur.next() {
         let start = cur.position() - 1;
-        apply_attribute(route, word, cur).map_err(|reason| {
-            // point at the value when the value is at fault, at the keyword otherwise
-            let index = if cur.position() > start + 1 {
-                cur.position() - 1
-            } else {
-                start
-            };
-            RouteError {
-                index,
-                near: cur.word_at(index).to_owned(),
-                reason,
-            }
-        })?;
+        apply_attribute(route, word, cur).map_err(|reason| cur.error(cur.fault(start), reason))?;
     }
     Ok(())
 }

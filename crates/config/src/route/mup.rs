@@ -60,18 +60,7 @@ pub fn parse_mup(afi: Afi, words: &[&str]) -> Result<Route, RouteError> {
         } else {
             apply_attribute(&mut route, word, &mut cur)
         };
-        result.map_err(|reason| {
-            let index = if cur.position() > start + 1 {
-                cur.position() - 1
-            } else {
-                start
-            };
-            RouteError {
-                index,
-                near: cur.word_at(index).to_owned(),
-                reason,
-            }
-        })?;
+        result.map_err(|reason| cur.error(cur.fault(start), reason))?;
     }
     if let (Afi::IPV6, NextHop::Ip(IpAddr::V4(v4))) = (afi, route.next_hop) {
         route.next_hop = NextHop::Ip(IpAddr::V6(v4.to_ipv6_mapped()));

@@ -93,21 +93,13 @@ fn parse_value(cur: &mut Cursor<'_>, afi: Afi) -> Result<MvpnValue, (usize, Stri
             format!("expect source-as to be an integer in the range 0-4294967295, not '{value}'"),
         )
     })?;
-    Ok(if kind == "shared-join" {
-        MvpnValue::SharedJoin {
-            rd,
-            source_as,
-            source,
-            group,
-        }
-    } else {
-        MvpnValue::SourceJoin {
-            rd,
-            source_as,
-            source,
-            group,
-        }
-    })
+    Ok(MvpnValue::c_multicast(
+        kind == "shared-join",
+        rd,
+        source_as,
+        source,
+        group,
+    ))
 }
 
 fn keyword(cur: &mut Cursor<'_>, word: &str) -> Result<(), (usize, String)> {

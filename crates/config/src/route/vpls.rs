@@ -51,20 +51,12 @@ pub fn parse_vpls(words: &[&str], announce: bool) -> Result<Route, RouteError> {
     let mut fields: [Option<u16>; 4] = [None; 4];
     let family = Family::new(Afi::L2VPN, Safi::VPLS);
     let mut route = Route::new(family, Nlri::Opaque(Vec::new()));
-    let fail = |cur: &Cursor<'_>, index: usize, reason: String| RouteError {
-        index,
-        near: cur.word_at(index).to_owned(),
-        reason,
-    };
     while let Some(word) = cur.next() {
         let start = cur.position() - 1;
         if let Some(slot) = FIELDS.iter().position(|f| *f == word) {
-            let value = cur
-                .value(word)
-                .map_err(|reason| fail(&cur, start, reason))?;
+            let value = cur.value(word).map_err(|reason| cur.error(start, reason))?;
             let number = super::values::decimal_u16(value).ok_or_else(|| {
-                fail(
-                    &cur,
+                cur.error(
                     start + 1,
                     format!("invalid l2vpn vpls {word} '{value}' (0 to 65535)"),
                 )
@@ -73,20 +65,10 @@ pub fn parse_vpls(words: &[&str], announce: bool) -> Result<Route, RouteError> {
             continue;
         }
         if !ATTRIBUTES.contains(&word) {
-            return Err(fail(
-                &cur,
-                start,
-                format!("unknown vpls attribute '{word}'"),
-            ));
+            return Err(cur.error(start, format!("unknown vpls attribute '{word}'")));
         }
-        apply_attribute(&mut route, word, &mut cur).map_err(|reason| {
-            let index = if cur.position() > start + 1 {
-                cur.position() - 1
-            } else {
-                start
-            };
-            fail(&cur, index, reason)
-        })?;
+        apply_attribute(&mut route, word, &mut cur)
+            .map_err(|reason| cur.error(cur.fault(start), reason))?;
     }
     let end = |reason: &str| RouteError {
         index: words.len(),

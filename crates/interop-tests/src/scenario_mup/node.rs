@@ -10,8 +10,8 @@ use serde_json::Value;
 use super::cases::Case;
 use super::{ASN, LIMIT};
 use crate::error::{HarnessError, Result};
-use crate::herald::herald_binary;
-use crate::process::{run, wait_while_alive, which, Daemon};
+use crate::herald::{herald_binary, speaker_env};
+use crate::process::{wait_while_alive, which, Daemon};
 use crate::speaker::{append_line, shell_quote, SpeakerKind};
 use crate::tmp::TempDir;
 
@@ -60,25 +60,17 @@ impl Node {
             SpeakerKind::ExaBgp => which("exabgp")?,
             SpeakerKind::Herald => herald_binary()?,
         };
-        let user = run("id", &["-un"])?.trim().to_owned();
         let (bind, port) = match listen {
             Some((address, port)) => (address.to_string(), port.to_string()),
             None => (String::new(), "179".to_owned()),
         };
-        let env: Vec<(String, String)> = [
-            ("exabgp_tcp_bind", bind),
-            ("exabgp_tcp_port", port),
-            ("exabgp_daemon_user", user),
-            ("exabgp_daemon_drop", "false".to_owned()),
-            ("exabgp_api_cli", "false".to_owned()),
-            ("exabgp_log_destination", "stdout".to_owned()),
-            (
-                "HERALD_SOCKET",
-                dir.join("herald.sock").display().to_string(),
-            ),
-        ]
-        .map(|(k, v)| (k.to_owned(), v))
-        .into();
+        let socket = dir.join("herald.sock").display().to_string();
+        let env = speaker_env(&[
+            ("exabgp_tcp_bind", &bind),
+            ("exabgp_tcp_port", &port),
+            ("exabgp_log_destination", "stdout"),
+            ("HERALD_SOCKET", &socket),
+        ])?;
         let args = ["server".to_owned(), conf.display().to_string()];
         let daemon = Daemon::spawn(name, &program, &args, &env, &dir, dir.join("node.log"))?;
         Ok(Self { daemon, dir })

@@ -186,13 +186,7 @@ pub(crate) fn decode(value: Reader<'_>) -> Result<(), AttrError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::hex::bytes as hex;
 
     /// The values and what `exabgp decode` (5.0.15) prints for them as `"pmsi"`.
     #[test]

@@ -242,13 +242,7 @@ pub(crate) fn decode(r: Reader<'_>) -> Result<PrefixSid, AttrError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::hex::bytes as hex;
 
     #[test]
     fn conformance_values_round_trip() {

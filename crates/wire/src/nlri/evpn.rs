@@ -247,11 +247,7 @@ impl Evpn {
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Self, WireError> {
         let cut = |e: WireError| WireError::new(e.offset, truncated("EVPN NLRI"));
-        let path_id = if add_path {
-            Some(PathId(r.u32("path identifier").map_err(cut)?))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path).map_err(cut)?;
         let code = r.u8("EVPN route type").map_err(cut)?;
         let len = r.u8("EVPN length").map_err(cut)?;
         let mut v = r.sub(usize::from(len), "EVPN route").map_err(cut)?;

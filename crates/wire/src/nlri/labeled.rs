@@ -238,6 +238,7 @@ impl Nlri {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hex::bytes as hex;
 
     const V4_LABELED: Family = Family::new(Afi::IPV4, Safi::MPLS);
     const V4_VPN: Family = Family::new(Afi::IPV4, Safi::MPLS_VPN);
@@ -250,13 +251,6 @@ mod tests {
             add_path,
             WireErrorKind::MalformedAttributeList,
         )
-    }
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
     }
 
     fn round_trip(bytes: &[u8], family: Family, add_path: bool, expect: Nlri) {

@@ -123,11 +123,7 @@ impl MupRoute {
         bad: fn(&'static str) -> WireErrorKind,
     ) -> Result<Self, WireError> {
         let wrap = |e: WireError| WireError::new(e.offset, bad("MUP NLRI"));
-        let path_id = if add_path {
-            Some(PathId(r.u32("path identifier").map_err(wrap)?))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path).map_err(wrap)?;
         let arch = r.u8("MUP architecture").map_err(wrap)?;
         let code = r.u16("MUP route type").map_err(wrap)?;
         let len = r.u8("MUP length").map_err(wrap)?;

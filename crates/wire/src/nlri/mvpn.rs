@@ -95,6 +95,34 @@ pub fn is_mvpn_family(family: Family) -> bool {
     family.safi == Safi::MCAST_VPN && (family.afi == Afi::IPV4 || family.afi == Afi::IPV6)
 }
 
+impl MvpnValue {
+    /// A C-multicast route (RFC 6514 §4.6): a Shared Tree Join (type 6) when `shared`,
+    /// else a Source Tree Join (type 7).
+    pub fn c_multicast(
+        shared: bool,
+        rd: RouteDistinguisher,
+        source_as: u32,
+        source: IpAddr,
+        group: IpAddr,
+    ) -> Self {
+        if shared {
+            Self::SharedJoin {
+                rd,
+                source_as,
+                source,
+                group,
+            }
+        } else {
+            Self::SourceJoin {
+                rd,
+                source_as,
+                source,
+                group,
+            }
+        }
+    }
+}
+
 impl MvpnRoute {
     /// A route without a path identifier.
     pub fn new(value: MvpnValue) -> Self {
@@ -132,11 +160,7 @@ impl MvpnRoute {
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Self, WireError> {
         let short = |e: WireError| WireError::new(e.offset, truncated("MCAST-VPN NLRI"));
-        let path_id = if add_path {
-            Some(PathId(r.u32("path identifier").map_err(short)?))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path).map_err(short)?;
         let at = r.offset();
         let code = r.u8("MCAST-VPN route type").map_err(short)?;
         let len = r.u8("MCAST-VPN length").map_err(short)?;
@@ -162,21 +186,7 @@ impl MvpnRoute {
                     .map_err(|_| invalid("MCAST-VPN source AS"))?;
                 let (source, group) =
                     source_and_group(&mut v).ok_or_else(|| invalid("MCAST-VPN address length"))?;
-                if code == SHARED_JOIN {
-                    MvpnValue::SharedJoin {
-                        rd,
-                        source_as,
-                        source,
-                        group,
-                    }
-                } else {
-                    MvpnValue::SourceJoin {
-                        rd,
-                        source_as,
-                        source,
-                        group,
-                    }
-                }
+                MvpnValue::c_multicast(code == SHARED_JOIN, rd, source_as, source, group)
             }
             _ => MvpnValue::Other {
                 code,
@@ -282,14 +292,7 @@ fn sized_ip(v: &mut Reader<'_>) -> Option<IpAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::hex::bytes as hex;
 
     fn decode(bytes: &[u8]) -> Result<MvpnRoute, WireError> {
         let mut r = Reader::new(bytes);

@@ -86,11 +86,7 @@ impl Vpls {
         truncated: fn(&'static str) -> WireErrorKind,
     ) -> Result<Self, WireError> {
         let short = |e: WireError| WireError::new(e.offset, truncated("VPLS NLRI"));
-        let path_id = if add_path {
-            Some(PathId(r.u32("path identifier").map_err(short)?))
-        } else {
-            None
-        };
+        let path_id = PathId::read(r, add_path).map_err(short)?;
         let at = r.offset();
         let len = r.u16("VPLS length").map_err(short)?;
         if len < VPLS_LEN {
@@ -151,17 +147,10 @@ mod tests {
     use std::net::Ipv4Addr;
 
     use super::*;
+    use crate::hex::bytes as hex;
 
     /// The NLRI of ExaBGP's conformance case conf-l2vpn (its encoder's bytes).
     const CORPUS: &str = "0011 0001 C0A8C901 007B 0005 0001 0008 029CE1";
-
-    fn hex(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn corpus_entry_decodes_and_re_encodes() {

@@ -6,10 +6,7 @@ use wire::{Afi, Family, Nlri, Reader, Safi, WireErrorKind};
 use super::{json, text};
 
 fn route(hex: &str) -> wire::nlri::Evpn {
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
+    let bytes = wire::hex::decode(hex).unwrap();
     let nlri = Nlri::decode_field(
         &mut Reader::new(&bytes),
         Family::new(Afi::L2VPN, Safi::EVPN),

@@ -3,13 +3,7 @@
 //! by hand after RFC 7432 §7 and RFC 9136 §3.1.
 
 use super::*;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::hex::bytes as hex;
 
 fn decode(bytes: &[u8], add_path: bool) -> Result<Vec<Evpn>, WireError> {
     let mut r = Reader::new(bytes);

@@ -1,11 +1,5 @@
 use super::*;
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
+use crate::hex::bytes as hex;
 
 fn decode(bytes: &[u8], family: Family) -> Result<Vec<Nlri>, WireError> {
     Nlri::decode_field(
