@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let afi = if flags & 1 == 0 { Afi::IPV4 } else { Afi::IPV6 };
-    let safi = if flags & 2 == 0 { Safi::FLOW } else { Safi::FLOW_VPN };
+    let safi = if flags & 2 == 0 {
+        Safi::FLOW
+    } else {
+        Safi::FLOW_VPN
+    };
     let family = Family::new(afi, safi);
     if let Some(components) = parse_components(rest, afi) {
         let flow = Nlri::Flow(Flow {

@@ -365,7 +365,7 @@ fn check_first_as(out: &mut Parsed, peer: Asn, asn4: bool) {
 }
 
 /// An EVPN or VPLS field whose framing held but one of whose routes is malformed (kept as
-/// one opaque field by `nlri::decode_l2vpn`): the UPDATE is treated as withdraw (RFC 7606
+/// one opaque field by `nlri::decode::decode_l2vpn`): the UPDATE is treated as withdraw (RFC 7606
 /// §2; malformed rows 49 and 50).
 fn malformed_l2vpn(attr: &Attribute, ctx: &DecodeCtx) -> Option<String> {
     let (family, nlri) = match attr {
