@@ -224,6 +224,13 @@ pub const GOBGP_ROUTES: &[GobgpRoute] = &[
         "l2vpn evpn",
         "evpn",
         "add",
+        "multicast 10.0.0.6 etag 21 rd 65000:2 rt 65000:2 encap vxlan \
+         pmsi ingress-repl 100 10.0.0.6 nexthop 192.0.2.2",
+    ),
+    route(
+        "l2vpn evpn",
+        "evpn",
+        "add",
         "esi 192.0.2.5 esi ARBITRARY 11:22:33:44:55:66:77:88:99 rd 65000:5 rt 65000:5 \
          nexthop 192.0.2.5",
     ),
