@@ -2,12 +2,14 @@
 
 use herald_wire::{Message, Nlri};
 
-/// True when `nlri` is a label stack whose first label is 0 but whose TC bits kept the
-/// stack going: it re-encodes as the RFC 3107 next-hop convention (a first field of zero
-/// ends the stack, as ExaBGP reads it too), so it is the one value that reads back
-/// otherwise. Labels keep their 20-bit value only (crates/wire/README.md).
+/// True when `nlri` is a label stack whose first label's value is one of RFC 3107's
+/// whole-stack conventions (0, the next-hop one; 0x80000, the withdrawal one) but whose TC
+/// bits kept the stack going: labels keep their 20-bit value only (crates/wire/README.md),
+/// so it re-encodes as the convention, which ends the stack (as ExaBGP reads it too) — the
+/// one kind of value that reads back otherwise.
 pub fn relabeled(nlri: &Nlri) -> bool {
-    matches!(nlri, Nlri::Labeled { labels, .. } if labels.len() > 1 && labels[0].value() == 0)
+    matches!(nlri, Nlri::Labeled { labels, .. }
+        if labels.len() > 1 && matches!(labels[0].value(), 0 | 0x80000))
 }
 
 /// True when any NLRI of `message` (an UPDATE's fields or its MP attributes) is
