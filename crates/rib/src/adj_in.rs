@@ -7,18 +7,20 @@ use std::sync::Arc;
 use wire::{Attribute, Family, Nlri, Update};
 
 use crate::attrset::{AttrSet, Interner};
-use crate::hash::KeyedMap;
 use crate::key::{v4_long, v4_slot, RouteKey, V4Short, V4Slot};
+use crate::prefix_hash::KeyedPrefixMap;
 
 /// A route's arrival order and attributes.
 type Entry = (u64, Arc<AttrSet>);
 
 /// One family's routes: key → (arrival order, attributes). IPv4 prefixes without path
-/// identifier have their own map with 5-octet keys (24-octet entries instead of 40).
+/// identifier have their own map with 5-octet keys (24-octet entries instead of 40). Both
+/// maps keep 16 consecutive prefixes in 16 consecutive buckets, placed by a secret seed
+/// ([`crate::prefix_hash`]: a peer chooses these keys); other NLRI are hashed whole.
 #[derive(Debug, Default)]
 struct Table {
-    v4: KeyedMap<V4Short, Entry>,
-    rest: KeyedMap<RouteKey, Entry>,
+    v4: KeyedPrefixMap<V4Short, Entry>,
+    rest: KeyedPrefixMap<RouteKey, Entry>,
 }
 
 impl Table {

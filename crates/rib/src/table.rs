@@ -2,11 +2,13 @@
 //! and attribute sets numbered and reference-counted so a route holds a 4-octet id rather
 //! than a pointer.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::attrset::AttrSet;
 use crate::hash::FastMap;
 use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Short, V4Slot, V6Key};
+use crate::prefix_hash::PrefixMap;
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -50,18 +52,19 @@ impl Route {
 
 /// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
 /// prefixes without a path identifier, the bulk of most tables, have their own map with
-/// shorter keys.
+/// shorter keys. Prefix maps keep 16 consecutive prefixes in 16 consecutive buckets
+/// ([`crate::prefix_hash`]).
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: FastMap<V4Short, Route>,
-    v4_path: FastMap<V4Key, Route>,
-    v6: FastMap<V6Key, Route>,
+    v4: PrefixMap<V4Short, Route>,
+    v4_path: PrefixMap<V4Key, Route>,
+    v6: PrefixMap<V6Key, Route>,
     other: FastMap<Keyed, Route>,
 }
 
 /// The route at a key of `map`, inserting `new` when there is none; true when inserted.
-fn entry_in<K: std::hash::Hash + Eq>(
-    map: &mut FastMap<K, Route>,
+fn entry_in<K: std::hash::Hash + Eq, S: std::hash::BuildHasher>(
+    map: &mut HashMap<K, Route, S>,
     key: K,
     new: Route,
 ) -> (&mut Route, bool) {
@@ -140,7 +143,10 @@ impl Slots {
 
     /// Removes the entry at `key` if it is only a pending withdrawal (one lookup).
     pub(crate) fn remove_withdrawn(&mut self, key: &RouteKey) {
-        fn one<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Route>, key: K) {
+        fn one<K: std::hash::Hash + Eq, S: std::hash::BuildHasher>(
+            map: &mut HashMap<K, Route, S>,
+            key: K,
+        ) {
             use std::collections::hash_map::Entry;
             if let Entry::Occupied(e) = map.entry(key) {
                 if !e.get().live() {
