@@ -3,10 +3,11 @@
 //! than a pointer.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use crate::attrset::AttrSet;
-use crate::hash::FastMap;
+use crate::hash::{Fast, FastMap};
 use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Short, V4Slot, V6Key};
 use crate::prefix_hash::PrefixMap;
 
@@ -210,18 +211,20 @@ impl Slots {
     }
 }
 
-/// Attribute sets by id, hash-consed and reference-counted.
+/// Attribute sets by id, hash-consed and reference-counted. `S` hashes the sets: the
+/// fixed-seed [`Fast`] for the Adj-RIB-Out, whose attributes are ours, a keyed hasher
+/// for the Adj-RIB-In, whose attributes a peer chooses.
 #[derive(Debug, Default)]
-pub(crate) struct Sets {
+pub(crate) struct Sets<S = Fast> {
     slots: Vec<Option<(Arc<AttrSet>, u32)>>,
-    index: FastMap<Arc<AttrSet>, u32>,
+    index: HashMap<Arc<AttrSet>, u32, S>,
     free: Vec<u32>,
     /// The id acquired last: routes come in runs sharing one set, and the same `Arc`
     /// is recognised by its address without hashing the attributes.
     last: Option<u32>,
 }
 
-impl Sets {
+impl<S: BuildHasher> Sets<S> {
     /// The id of `set` (interned), with one more reference.
     pub(crate) fn acquire(&mut self, set: Arc<AttrSet>) -> u32 {
         if let Some(id) = self.last {
@@ -288,6 +291,14 @@ impl Sets {
         }
     }
 
+    /// The set with id `id`, if it is held (without cloning the `Arc`).
+    pub(crate) fn get_ref(&self, id: u32) -> Option<&Arc<AttrSet>> {
+        match self.slots.get(id as usize) {
+            Some(Some((set, _))) => Some(set),
+            _ => None,
+        }
+    }
+
     /// The set acquired last, if it is still held.
     pub(crate) fn last(&self) -> Option<&Arc<AttrSet>> {
         match self.slots.get(self.last? as usize) {
@@ -318,7 +329,7 @@ mod tests {
 
     #[test]
     fn sets_are_counted_and_reused() {
-        let mut sets = Sets::default();
+        let mut sets: Sets = Sets::default();
         let a = Arc::new(AttrSet::default());
         let id = sets.acquire(Arc::clone(&a));
         assert_eq!(sets.acquire(Arc::new(AttrSet::default())), id);
