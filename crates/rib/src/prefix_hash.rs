@@ -30,7 +30,8 @@
 //! peer cannot aim two blocks at one group, nor pick keys whose tags collide across
 //! blocks; the argument for [`crate::hash::Keyed`] applies to the blocks unchanged. Every
 //! bit of the key except the 4 offset bits goes through `mix` (host bits too, which valid
-//! keys never have), so no two distinct keys hash alike whatever the seed.
+//! keys never have), so distinct keys differ in the offset or in the words mixed: no
+//! collision holds for every seed, which is what an attacker without the seed would need.
 //!
 //! The hasher recognises a prefix key by the length of the octet string a key writes
 //! (`[u8; N]` writes its length, then its octets in one `write`): 5, 9 and 22 octets are
