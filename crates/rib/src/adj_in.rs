@@ -1,24 +1,29 @@
 //! Adj-RIB-In (RFC 4271 §3.2): the routes received from one peer, per family, with their
-//! attributes interned like the Adj-RIB-Out's.
+//! attributes interned like the Adj-RIB-Out's: a route holds a 4-octet set id and a
+//! 4-octet arrival order, so an IPv4 prefix costs a 16-octet map entry.
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use wire::{Attribute, Family, Nlri, Update};
 
-use crate::attrset::{AttrSet, Interner};
-use crate::hash::KeyedMap;
+use crate::attrset::AttrSet;
+use crate::hash::Keyed;
 use crate::key::{v4_long, v4_slot, RouteKey, V4Short, V4Slot};
+use crate::prefix_hash::KeyedPrefixMap;
+use crate::table::Sets;
 
-/// A route's arrival order and attributes.
-type Entry = (u64, Arc<AttrSet>);
+/// A route's arrival order and attribute set id.
+type Entry = (u32, u32);
 
-/// One family's routes: key → (arrival order, attributes). IPv4 prefixes without path
-/// identifier have their own map with 5-octet keys (24-octet entries instead of 40).
+/// One family's routes: key → (arrival order, attribute set id). IPv4 prefixes without
+/// path identifier have their own map with 5-octet keys (16-octet entries). Both
+/// maps keep 16 consecutive prefixes in 16 consecutive buckets, placed by a secret seed
+/// ([`crate::prefix_hash`]: a peer chooses these keys); other NLRI are hashed whole.
 #[derive(Debug, Default)]
 struct Table {
-    v4: KeyedMap<V4Short, Entry>,
-    rest: KeyedMap<RouteKey, Entry>,
+    v4: KeyedPrefixMap<V4Short, Entry>,
+    rest: KeyedPrefixMap<RouteKey, Entry>,
 }
 
 impl Table {
@@ -53,6 +58,14 @@ impl Table {
         self.v4.len() + self.rest.len()
     }
 
+    fn entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
+        self.v4.values_mut().chain(self.rest.values_mut())
+    }
+
+    fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.v4.values().chain(self.rest.values())
+    }
+
     fn iter(&self) -> impl Iterator<Item = (RouteKey, &Entry)> {
         self.v4
             .iter()
@@ -64,9 +77,10 @@ impl Table {
 /// The routes received from one peer.
 #[derive(Debug, Default)]
 pub struct AdjRibIn {
-    interner: Interner,
+    /// Attribute sets, keyed by a random seed (a peer chooses them).
+    sets: Sets<Keyed>,
     tables: Vec<(Family, Table)>,
-    next_order: u64,
+    next_order: u32,
 }
 
 impl AdjRibIn {
@@ -89,13 +103,29 @@ impl AdjRibIn {
     /// Stores a received route, replacing the route of the same route key
     /// ([`Nlri::route_key`]).
     pub fn insert(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
-        let attrs = self.interner.intern(attrs);
-        self.insert_interned(family, nlri, attrs);
+        let set = self.sets.acquire(attrs);
+        self.insert_id(family, nlri, set);
     }
 
-    /// [`AdjRibIn::insert`] with `attrs` already interned (an UPDATE's NLRI share one
-    /// set: it is hashed once, not once per route).
-    fn insert_interned(&mut self, family: Family, nlri: &Nlri, attrs: Arc<AttrSet>) {
+    /// Stores routes sharing one attribute set (an UPDATE's NLRI): the set is hashed
+    /// once, not once per route.
+    fn insert_all(&mut self, family: Family, nlri: &[Nlri], attrs: Arc<AttrSet>) {
+        if nlri.is_empty() {
+            return;
+        }
+        let set = self.sets.acquire(attrs);
+        for nlri in nlri {
+            self.sets.retain(set);
+            self.insert_id(family, nlri, set);
+        }
+        self.sets.release(set);
+    }
+
+    /// [`AdjRibIn::insert`] with the attribute set's reference already taken.
+    fn insert_id(&mut self, family: Family, nlri: &Nlri, set: u32) {
+        if self.next_order == u32::MAX {
+            self.renumber();
+        }
         self.next_order += 1;
         let order = self.next_order;
         let key = RouteKey::new(nlri);
@@ -106,10 +136,28 @@ impl AdjRibIn {
             RouteKey::Other(_) => table.remove(&key),
             _ => None,
         };
-        let old = table.insert(key, (order, attrs)).or(replaced);
+        let old = table.insert(key, (order, set)).or(replaced);
         if let Some((_, old)) = old {
-            self.interner.release(&old);
+            self.sets.release(old);
         }
+    }
+
+    /// Numbers the routes 1..=n again, keeping their order (when the `u32` counter is
+    /// exhausted: after four billion routes received).
+    fn renumber(&mut self) {
+        let mut orders: Vec<u32> = self
+            .tables
+            .iter()
+            .flat_map(|(_, table)| table.entries().map(|(order, _)| *order))
+            .collect();
+        orders.sort_unstable();
+        for (_, table) in &mut self.tables {
+            for (order, _) in table.entries_mut() {
+                // Orders are distinct: each insertion takes a new one.
+                *order = orders.binary_search(order).map_or(0, |i| i as u32 + 1);
+            }
+        }
+        self.next_order = orders.len() as u32;
     }
 
     /// Number of routes held per family, in first-use order (families with none left
@@ -126,8 +174,8 @@ impl AdjRibIn {
     pub fn withdraw(&mut self, family: Family, nlri: &Nlri) -> bool {
         let old = self.table(family).remove(&RouteKey::new(nlri));
         match old {
-            Some((_, attrs)) => {
-                self.interner.release(&attrs);
+            Some((_, set)) => {
+                self.sets.release(set);
                 true
             }
             None => false,
@@ -157,21 +205,15 @@ impl AdjRibIn {
             }
         }
         if !update.nlri.is_empty() {
-            let attrs = self
-                .interner
-                .intern(Arc::new(AttrSet::new(next_hop, others.clone())));
-            for nlri in &update.nlri {
-                self.insert_interned(Family::IPV4_UNICAST, nlri, Arc::clone(&attrs));
-            }
+            let attrs = Arc::new(AttrSet::new(next_hop, others.clone()));
+            self.insert_all(Family::IPV4_UNICAST, &update.nlri, attrs);
         }
         for attr in &update.attributes {
             if let Attribute::MpReach(reach) = attr {
-                let attrs = self.interner.intern(Arc::new(AttrSet::new(
-                    reach.next_hop.first().copied(),
-                    others.clone(),
-                )));
-                for nlri in &reach.nlri {
-                    self.insert_interned(reach.family, nlri, Arc::clone(&attrs));
+                if !reach.nlri.is_empty() {
+                    let hop = reach.next_hop.first().copied();
+                    let attrs = Arc::new(AttrSet::new(hop, others.clone()));
+                    self.insert_all(reach.family, &reach.nlri, attrs);
                 }
             }
         }
@@ -180,19 +222,24 @@ impl AdjRibIn {
     /// Forgets every route.
     pub fn clear(&mut self) {
         self.tables.clear();
-        self.interner = Interner::new();
+        self.sets = Sets::default();
     }
 
     /// Forgets the routes of one family.
     pub fn clear_family(&mut self, family: Family) {
-        self.tables.retain(|(f, _)| *f != family);
-        self.interner.collect_garbage();
+        if let Some(index) = self.tables.iter().position(|(f, _)| *f == family) {
+            let (_, table) = self.tables.remove(index);
+            for (_, set) in table.entries() {
+                self.sets.release(*set);
+            }
+        }
     }
 
     /// The attributes of one route.
     pub fn get(&self, family: Family, nlri: &Nlri) -> Option<&Arc<AttrSet>> {
         let (_, table) = self.tables.iter().find(|(f, _)| *f == family)?;
-        table.get(&RouteKey::new(nlri)).map(|(_, attrs)| attrs)
+        let (_, set) = table.get(&RouteKey::new(nlri))?;
+        self.sets.get_ref(*set)
     }
 
     /// Every route, family by family, each in arrival order (`show adj-rib in`).
@@ -203,7 +250,7 @@ impl AdjRibIn {
             list.sort_by_key(|(_, (order, _))| *order);
             out.extend(
                 list.into_iter()
-                    .map(|(key, (_, attrs))| (*family, key.to_nlri(), Arc::clone(attrs))),
+                    .map(|(key, (_, set))| (*family, key.to_nlri(), self.sets.get(*set))),
             );
         }
         out
@@ -256,5 +303,78 @@ mod tests {
         assert!(rib.get(Family::IPV4_UNICAST, &routes[2]).is_some());
         assert!(rib.get(Family::IPV4_UNICAST, &routes[1]).is_none());
         assert_eq!(rib.len(), 3);
+    }
+
+    #[test]
+    fn an_ipv4_entry_is_sixteen_octets() {
+        assert_eq!(std::mem::size_of::<(V4Short, Entry)>(), 16);
+    }
+
+    /// A set is held while a route uses it: replaced, withdrawn and cleared routes let go
+    /// of theirs, and a route keeps the set of its UPDATE.
+    #[test]
+    fn sets_are_released_with_their_last_route() {
+        let mut rib = AdjRibIn::new();
+        let a = Arc::new(AttrSet::new(Some("192.0.2.1".parse().unwrap()), Vec::new()));
+        let b = Arc::new(AttrSet::new(Some("192.0.2.2".parse().unwrap()), Vec::new()));
+        let v6 = Family::IPV6_UNICAST;
+        rib.insert_all(
+            Family::IPV4_UNICAST,
+            &[v4("10.0.0.0/8", None), v4("10.0.0.0/9", None)],
+            Arc::clone(&a),
+        );
+        rib.insert(
+            v6,
+            &Nlri::prefix("2001:db8::/32".parse().unwrap()),
+            Arc::clone(&b),
+        );
+        assert_eq!(rib.sets.len(), 2);
+        assert_eq!(
+            rib.get(Family::IPV4_UNICAST, &v4("10.0.0.0/9", None)),
+            Some(&a)
+        );
+        // replacing one route's set keeps `a` for the other
+        rib.insert(
+            Family::IPV4_UNICAST,
+            &v4("10.0.0.0/8", None),
+            Arc::clone(&b),
+        );
+        assert_eq!(rib.sets.len(), 2);
+        assert_eq!(
+            rib.get(Family::IPV4_UNICAST, &v4("10.0.0.0/8", None)),
+            Some(&b)
+        );
+        assert!(rib.withdraw(Family::IPV4_UNICAST, &v4("10.0.0.0/9", None)));
+        assert_eq!(rib.sets.len(), 1, "a is no longer used");
+        rib.clear_family(Family::IPV4_UNICAST);
+        assert_eq!(rib.sets.len(), 1, "b is still used by the IPv6 route");
+        rib.clear_family(v6);
+        assert_eq!(rib.sets.len(), 0);
+        assert!(rib.is_empty());
+    }
+
+    /// When the 32-bit arrival counter runs out, routes are numbered again in the same
+    /// order, and later routes come after them.
+    #[test]
+    fn arrival_order_survives_renumbering() {
+        let mut rib = AdjRibIn::new();
+        let set = Arc::new(AttrSet::new(Some("192.0.2.1".parse().unwrap()), Vec::new()));
+        let routes = [
+            v4("10.0.0.3/32", None),
+            v4("10.0.0.1/32", None),
+            v4("10.0.0.2/32", Some(1)),
+        ];
+        rib.insert(Family::IPV4_UNICAST, &routes[0], Arc::clone(&set));
+        rib.next_order = u32::MAX - 2;
+        rib.insert(Family::IPV4_UNICAST, &routes[1], Arc::clone(&set));
+        rib.insert(Family::IPV4_UNICAST, &routes[2], Arc::clone(&set));
+        assert_eq!(rib.next_order, u32::MAX);
+        let later = v4("10.0.0.0/32", None);
+        rib.insert(Family::IPV4_UNICAST, &later, Arc::clone(&set));
+        assert_eq!(rib.next_order, 4, "renumbered 1..=3, then the new route");
+        let listed: Vec<Nlri> = rib.routes().into_iter().map(|(_, n, _)| n).collect();
+        let mut expected = routes.to_vec();
+        expected.push(later);
+        assert_eq!(listed, expected);
     }
 }

@@ -19,11 +19,12 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
 /// Odd 64-bit constants (digits of π), so the multiplications are invertible.
-const K0: u64 = 0x243f_6a88_85a3_08d3;
-const K1: u64 = 0x1319_8a2e_0370_7344;
+pub(crate) const K0: u64 = 0x243f_6a88_85a3_08d3;
+pub(crate) const K1: u64 = 0x1319_8a2e_0370_7344;
 
+/// The two halves of the 128-bit product of `a` and `b`, XORed.
 #[inline]
-fn fold(a: u64, b: u64) -> u64 {
+pub(crate) fn fold(a: u64, b: u64) -> u64 {
     let product = u128::from(a).wrapping_mul(u128::from(b));
     (product as u64) ^ ((product >> 64) as u64)
 }
@@ -111,11 +112,17 @@ pub struct Keyed {
     seed: u64,
 }
 
+/// A random seed for one table.
+pub(crate) fn random_seed() -> u64 {
+    // RandomState's keys come from the OS once per thread, then advance per instance.
+    RandomState::new().hash_one(0x5eed_u64)
+}
+
 impl Default for Keyed {
     fn default() -> Self {
-        // RandomState's keys come from the OS once per thread, then advance per instance.
-        let seed = RandomState::new().hash_one(0x5eed_u64);
-        Self { seed }
+        Self {
+            seed: random_seed(),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ pub mod hash;
 mod key;
 pub mod out;
 pub mod pack;
+mod prefix_hash;
 mod table;
 
 pub use adj_in::AdjRibIn;

@@ -2,11 +2,14 @@
 //! and attribute sets numbered and reference-counted so a route holds a 4-octet id rather
 //! than a pointer.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use crate::attrset::AttrSet;
-use crate::hash::FastMap;
+use crate::hash::{Fast, FastMap};
 use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Short, V4Slot, V6Key};
+use crate::prefix_hash::PrefixMap;
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -50,18 +53,19 @@ impl Route {
 
 /// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
 /// prefixes without a path identifier, the bulk of most tables, have their own map with
-/// shorter keys.
+/// shorter keys. Prefix maps keep 16 consecutive prefixes in 16 consecutive buckets
+/// ([`crate::prefix_hash`]).
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: FastMap<V4Short, Route>,
-    v4_path: FastMap<V4Key, Route>,
-    v6: FastMap<V6Key, Route>,
+    v4: PrefixMap<V4Short, Route>,
+    v4_path: PrefixMap<V4Key, Route>,
+    v6: PrefixMap<V6Key, Route>,
     other: FastMap<Keyed, Route>,
 }
 
 /// The route at a key of `map`, inserting `new` when there is none; true when inserted.
-fn entry_in<K: std::hash::Hash + Eq>(
-    map: &mut FastMap<K, Route>,
+fn entry_in<K: std::hash::Hash + Eq, S: std::hash::BuildHasher>(
+    map: &mut HashMap<K, Route, S>,
     key: K,
     new: Route,
 ) -> (&mut Route, bool) {
@@ -140,7 +144,10 @@ impl Slots {
 
     /// Removes the entry at `key` if it is only a pending withdrawal (one lookup).
     pub(crate) fn remove_withdrawn(&mut self, key: &RouteKey) {
-        fn one<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Route>, key: K) {
+        fn one<K: std::hash::Hash + Eq, S: std::hash::BuildHasher>(
+            map: &mut HashMap<K, Route, S>,
+            key: K,
+        ) {
             use std::collections::hash_map::Entry;
             if let Entry::Occupied(e) = map.entry(key) {
                 if !e.get().live() {
@@ -204,18 +211,20 @@ impl Slots {
     }
 }
 
-/// Attribute sets by id, hash-consed and reference-counted.
+/// Attribute sets by id, hash-consed and reference-counted. `S` hashes the sets: the
+/// fixed-seed [`Fast`] for the Adj-RIB-Out, whose attributes are ours, a keyed hasher
+/// for the Adj-RIB-In, whose attributes a peer chooses.
 #[derive(Debug, Default)]
-pub(crate) struct Sets {
+pub(crate) struct Sets<S = Fast> {
     slots: Vec<Option<(Arc<AttrSet>, u32)>>,
-    index: FastMap<Arc<AttrSet>, u32>,
+    index: HashMap<Arc<AttrSet>, u32, S>,
     free: Vec<u32>,
     /// The id acquired last: routes come in runs sharing one set, and the same `Arc`
     /// is recognised by its address without hashing the attributes.
     last: Option<u32>,
 }
 
-impl Sets {
+impl<S: BuildHasher> Sets<S> {
     /// The id of `set` (interned), with one more reference.
     pub(crate) fn acquire(&mut self, set: Arc<AttrSet>) -> u32 {
         if let Some(id) = self.last {
@@ -282,6 +291,14 @@ impl Sets {
         }
     }
 
+    /// The set with id `id`, if it is held (without cloning the `Arc`).
+    pub(crate) fn get_ref(&self, id: u32) -> Option<&Arc<AttrSet>> {
+        match self.slots.get(id as usize) {
+            Some(Some((set, _))) => Some(set),
+            _ => None,
+        }
+    }
+
     /// The set acquired last, if it is still held.
     pub(crate) fn last(&self) -> Option<&Arc<AttrSet>> {
         match self.slots.get(self.last? as usize) {
@@ -312,7 +329,7 @@ mod tests {
 
     #[test]
     fn sets_are_counted_and_reused() {
-        let mut sets = Sets::default();
+        let mut sets: Sets = Sets::default();
         let a = Arc::new(AttrSet::default());
         let id = sets.acquire(Arc::clone(&a));
         assert_eq!(sets.acquire(Arc::new(AttrSet::default())), id);

@@ -16,6 +16,7 @@ pub(crate) mod mup;
 pub(crate) mod mvpn;
 pub mod notification;
 pub mod operational;
+pub(crate) mod prefix;
 pub(crate) mod prefix_sid;
 pub(crate) mod python;
 pub(crate) mod update;

@@ -13,6 +13,7 @@ use wire::nlri::flow::text::component_name;
 use wire::nlri::Flow;
 use wire::{Afi, Attribute, Family, Nlri, Update};
 
+use super::prefix::push_prefix;
 use super::{hex_bare_upper, json_str};
 
 /// Whether a route is announced or withdrawn.
@@ -132,20 +133,17 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
             path_id: Some(id),
             prefix,
         } => {
-            let _ = write!(
-                out,
-                "{{ \"nlri\": \"{prefix}\", \"path-information\": \"{id}\" }}"
-            );
+            out.push_str("{ \"nlri\": \"");
+            push_prefix(out, prefix);
+            let _ = write!(out, "\", \"path-information\": \"{id}\" }}");
         }
         Nlri::Prefix {
             path_id: None,
             prefix,
         } => {
-            if compact {
-                let _ = write!(out, "\"{prefix}\"");
-            } else {
-                let _ = write!(out, "{{ \"nlri\": \"{prefix}\" }}");
-            }
+            out.push_str(if compact { "\"" } else { "{ \"nlri\": \"" });
+            push_prefix(out, prefix);
+            out.push_str(if compact { "\"" } else { "\" }" });
         }
         Nlri::Labeled {
             path_id,
@@ -154,7 +152,9 @@ pub(crate) fn nlri_json(out: &mut String, entry: &Entry<'_>, compact: bool) {
             prefix,
         } => {
             // ExaBGP's order: path-information, label, rd.
-            let _ = write!(out, "{{ \"nlri\": \"{prefix}\"");
+            out.push_str("{ \"nlri\": \"");
+            push_prefix(out, prefix);
+            out.push('"');
             if let Some(id) = path_id {
                 let _ = write!(out, ", \"path-information\": \"{id}\"");
             }
@@ -195,7 +195,7 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
     match nlri {
         Nlri::Flow(flow) => out.push_str(&flow.text(family.afi, None)),
         Nlri::Prefix { path_id, prefix } => {
-            let _ = write!(out, "{prefix}");
+            push_prefix(out, prefix);
             if let Some(id) = path_id {
                 let _ = write!(out, " path-information {id}");
             }
@@ -206,7 +206,7 @@ pub(crate) fn nlri_text(out: &mut String, family: Family, nlri: &Nlri) {
             prefix,
             ..
         } => {
-            let _ = write!(out, "{prefix}");
+            push_prefix(out, prefix);
             if let Some(id) = path_id {
                 let _ = write!(out, " path-information {id}");
             }
