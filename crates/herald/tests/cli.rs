@@ -138,3 +138,27 @@ fn encode_refuses_what_makes_no_update() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("only announce and withdraw"));
 }
+
+#[test]
+fn server_refuses_a_helper_queue_size_it_cannot_read() {
+    let path = scratch(
+        "queue.conf",
+        "neighbor 127.0.0.1 {\n  router-id 10.0.0.1;\n  local-as 65001;\n  peer-as 65002;\n}\n",
+    );
+    for bad in ["10X", "1K", "lots"] {
+        let out = herald()
+            .args(["server"])
+            .arg(&path)
+            .env("HERALD_HELPER_QUEUE", bad)
+            .env("HERALD_SOCKET", "off")
+            .env("exabgp_tcp_bind", "")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("HERALD_HELPER_QUEUE={bad}: not a size")),
+            "{stderr}"
+        );
+    }
+}

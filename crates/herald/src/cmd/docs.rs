@@ -32,6 +32,9 @@ the control socket of herald cli and herald server (off: none)
 .TP
 HERALD_METRICS
 ADDR:PORT of the Prometheus endpoint
+.TP
+HERALD_HELPER_QUEUE
+bytes each helper may have waiting to be read (default 16M) before its events are dropped
 .SH FILES
 .TP
 /etc/herald/herald.conf

@@ -27,6 +27,11 @@ use crate::logging::{self, LogSettings};
 /// The environment variable with the metrics address (like `--metrics`).
 const METRICS_ENV: &str = "HERALD_METRICS";
 
+/// The environment variable with the byte limit of each helper's outbound queue
+/// (`runtime::Options::queue_bytes`): what a helper may leave unread before the events
+/// that do not fit are dropped for it (and counted).
+const HELPER_QUEUE_ENV: &str = "HERALD_HELPER_QUEUE";
+
 /// Runs the daemon until it is stopped.
 pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<u8> {
     let mut env = config::Env::from_process(env_file)?;
@@ -64,6 +69,14 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
         None
     };
     let mut metrics = metrics;
+    let helper_queue = match std::env::var(HELPER_QUEUE_ENV) {
+        Ok(text) if !text.trim().is_empty() => Some(parse_size(&text).with_context(|| {
+            format!(
+                "{HELPER_QUEUE_ENV}={text}: not a size (bytes, or with K, M or G), at least 64K"
+            )
+        })?),
+        _ => None,
+    };
 
     let options = config::Options::from_env(&env);
     let mut configs = Vec::new();
@@ -117,6 +130,9 @@ pub(crate) fn run(args: &ServerArgs, env_file: Option<&Path>) -> anyhow::Result<
             parts.control_socket = control_socket.take();
             parts.cli_pipes = cli_pipes.take();
             parts.metrics = metrics.take();
+            if let Some(bytes) = helper_queue {
+                parts.options.queue_bytes = bytes;
+            }
             let speaker = Speaker::start(parts);
             speaker
                 .forward_signals()
@@ -161,4 +177,40 @@ fn rotating_loader(
 /// Re-reads `path` on reload, with the same parser options.
 fn loader(path: PathBuf, options: config::Options) -> runtime::supervisor::ConfigLoader {
     Speaker::loader(move || config::load_with(std::slice::from_ref(&path), &options))
+}
+
+/// `16777216`, `512K`, `64M`, `1G` (powers of 1024) → bytes; at least 64 KiB, so that one
+/// event always fits.
+fn parse_size(text: &str) -> Option<usize> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_uppercase()),
+        _ => (text, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return None,
+    };
+    let value: usize = digits.trim().parse().ok()?;
+    let bytes = value.checked_mul(1usize.checked_shl(shift)?)?;
+    (bytes >= 64 * 1024).then_some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_powers_of_1024_and_refuse_the_rest() {
+        assert_eq!(parse_size("64M"), Some(64 << 20));
+        assert_eq!(parse_size("512k"), Some(512 << 10));
+        assert_eq!(parse_size(" 1G "), Some(1 << 30));
+        assert_eq!(parse_size("16777216"), Some(16 << 20));
+        for bad in ["", "M", "10X", "-1M", "1.5M", "1K", "99999999999999999999G"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+    }
 }
