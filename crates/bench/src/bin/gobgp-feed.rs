@@ -103,7 +103,8 @@ async fn connect(addr: &str, limit: Duration) -> Result<tonic::transport::Channe
         match endpoint.connect().await {
             Ok(channel) => return Ok(channel),
             Err(e) if start.elapsed() > limit => {
-                return Err(anyhow!("cannot connect to GoBGP's API at {addr}: {e}"))
+                return Err(anyhow::Error::new(e)
+                    .context(format!("cannot connect to GoBGP's API at {addr}")))
             }
             Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
         }
