@@ -37,8 +37,15 @@ pub struct FoldHasher {
 }
 
 impl FoldHasher {
+    /// A hasher whose state and key are `seed` (0: the fixed-seed hasher).
     #[inline]
-    fn mix(&mut self, word: u64) {
+    pub(crate) fn seeded(seed: u64) -> Self {
+        Self { state: seed, seed }
+    }
+
+    /// Folds one word into the state.
+    #[inline]
+    pub(crate) fn mix(&mut self, word: u64) {
         self.state = fold(self.state ^ word, K0 ^ self.seed);
     }
 }
@@ -101,7 +108,7 @@ impl BuildHasher for Fast {
 
     #[inline]
     fn build_hasher(&self) -> FoldHasher {
-        FoldHasher { state: 0, seed: 0 }
+        FoldHasher::seeded(0)
     }
 }
 
@@ -131,10 +138,7 @@ impl BuildHasher for Keyed {
 
     #[inline]
     fn build_hasher(&self) -> FoldHasher {
-        FoldHasher {
-            state: self.seed,
-            seed: self.seed,
-        }
+        FoldHasher::seeded(self.seed)
     }
 }
 

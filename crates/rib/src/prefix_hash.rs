@@ -43,7 +43,7 @@
 use std::hash::{BuildHasher, Hasher};
 use std::mem::size_of;
 
-use crate::hash::{fold, random_seed, K0, K1};
+use crate::hash::{random_seed, FoldHasher};
 use crate::key::{V4Key, V4Short, V6Key};
 
 /// log2 of the number of consecutive prefixes in a block.
@@ -53,12 +53,11 @@ const OFFSET: u64 = (1 << BLOCK_BITS) - 1;
 /// Odd: `TAG × offset mod 128` gives the sixteen offsets sixteen distinct tags.
 const TAG: u64 = 0x5b;
 
-/// The hasher: the [`crate::hash::FoldHasher`] state, and the block offset of the last
-/// prefix key written.
+/// The hasher: a [`FoldHasher`] for every word, and the block offset of the last prefix
+/// key written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PrefixHasher {
-    state: u64,
-    seed: u64,
+    inner: FoldHasher,
     offset: Option<u64>,
 }
 
@@ -92,9 +91,16 @@ fn be32(bytes: &[u8]) -> u32 {
 }
 
 impl PrefixHasher {
+    fn seeded(seed: u64) -> Self {
+        Self {
+            inner: FoldHasher::seeded(seed),
+            offset: None,
+        }
+    }
+
     #[inline]
     fn mix(&mut self, word: u64) {
-        self.state = fold(self.state ^ word, K0 ^ self.seed);
+        self.inner.mix(word);
     }
 
     /// Mixes `bytes` as a prefix key if it has a key's layout; false when it has not.
@@ -149,52 +155,39 @@ impl PrefixHasher {
 impl Hasher for PrefixHasher {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        if self.prefix(bytes) {
-            return;
-        }
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.mix(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            // the length keeps "ab" and "ab\0" apart
-            self.mix(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 59));
+        if !self.prefix(bytes) {
+            self.inner.write(bytes);
         }
     }
 
     #[inline]
     fn write_u8(&mut self, i: u8) {
-        self.mix(u64::from(i));
+        self.inner.write_u8(i);
     }
 
     #[inline]
     fn write_u16(&mut self, i: u16) {
-        self.mix(u64::from(i));
+        self.inner.write_u16(i);
     }
 
     #[inline]
     fn write_u32(&mut self, i: u32) {
-        self.mix(u64::from(i));
+        self.inner.write_u32(i);
     }
 
     #[inline]
     fn write_u64(&mut self, i: u64) {
-        self.mix(i);
+        self.inner.write_u64(i);
     }
 
     #[inline]
     fn write_usize(&mut self, i: usize) {
-        self.mix(i as u64);
+        self.inner.write_usize(i);
     }
 
     #[inline]
     fn finish(&self) -> u64 {
-        let mixed = fold(self.state, K1 ^ self.seed);
+        let mixed = self.inner.finish();
         match self.offset {
             None => mixed,
             Some(offset) => {
@@ -214,11 +207,7 @@ impl BuildHasher for PrefixFast {
 
     #[inline]
     fn build_hasher(&self) -> PrefixHasher {
-        PrefixHasher {
-            state: 0,
-            seed: 0,
-            offset: None,
-        }
+        PrefixHasher::seeded(0)
     }
 }
 
@@ -243,11 +232,7 @@ impl BuildHasher for PrefixKeyed {
 
     #[inline]
     fn build_hasher(&self) -> PrefixHasher {
-        PrefixHasher {
-            state: self.seed,
-            seed: self.seed,
-            offset: None,
-        }
+        PrefixHasher::seeded(self.seed)
     }
 }
 
