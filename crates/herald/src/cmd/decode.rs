@@ -291,28 +291,36 @@ fn add_path_families(given: &[Family]) -> Vec<Family> {
         .collect()
 }
 
+/// The octets of the payload's hex digits (colons and spaces already removed); `None` for
+/// an empty payload or anything but pairs of hex digits, as ExaBGP's `is_bgp` refuses.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.is_empty() || text.len() & 1 == 1 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect()
+    wire::hex::decode(text).filter(|bytes| !bytes.is_empty())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// `herald decode` with no option.
+    fn no_options() -> DecodeArgs {
+        DecodeArgs {
+            nlri: false,
+            update: true,
+            open: false,
+            family: None,
+            path_information: false,
+            configuration: None,
+            payload: Vec::new(),
+        }
+    }
+
     #[test]
     fn hex_with_separators() {
         assert_eq!(unhex("001E02"), Some(vec![0x00, 0x1e, 0x02]));
         assert_eq!(unhex("0G"), None);
         assert_eq!(unhex("123"), None);
+        assert_eq!(unhex("+1"), None);
+        assert_eq!(unhex(""), None);
     }
 
     #[test]
@@ -351,16 +359,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         let aigp: Vec<bool> = views.unwrap().iter().map(|v| v.ctx.aigp).collect();
         assert_eq!(aigp, [true, false, false, true]);
-        let args = DecodeArgs {
-            nlri: false,
-            update: true,
-            open: false,
-            family: None,
-            path_information: false,
-            configuration: None,
-            payload: Vec::new(),
-        };
-        assert!(!invented_view(&args).unwrap().ctx.aigp);
+        assert!(!invented_view(&no_options()).unwrap().ctx.aigp);
     }
 
     /// The conformance corpus case `ipv4-unicast-1` (ExaBGP's own decoding test).
@@ -374,16 +373,7 @@ mod tests {
             ..DecodeCtx::default()
         };
         let decoded = Message::decode(&frame, &ctx).unwrap();
-        let view = invented_view(&DecodeArgs {
-            nlri: false,
-            update: true,
-            open: false,
-            family: None,
-            path_information: false,
-            configuration: None,
-            payload: Vec::new(),
-        })
-        .unwrap();
+        let view = invented_view(&no_options()).unwrap();
         let line = render(&decoded.message, decoded.treat_as_withdraw(), &view.peer);
         let got: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
         let expected: serde_json::Value = serde_json::from_str(
