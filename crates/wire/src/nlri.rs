@@ -223,11 +223,7 @@ impl Nlri {
     ) -> Result<(), EncodeError> {
         match self {
             Self::Prefix { path_id, prefix } => {
-                let version_ok = matches!(
-                    (family.afi, prefix),
-                    (Afi::IPV4, IpNet::V4(_)) | (Afi::IPV6, IpNet::V6(_))
-                );
-                if !version_ok || !is_prefix_family(family) {
+                if !afi_holds(family.afi, prefix) || !is_prefix_family(family) {
                     return Err(EncodeError::Unencodable(
                         "prefix in a family of another kind",
                     ));
@@ -342,6 +338,14 @@ fn write_prefix(prefix: &IpNet, out: &mut Vec<u8>) {
         IpAddr::V4(a) => out.extend_from_slice(&a.octets()[..bytes]),
         IpAddr::V6(a) => out.extend_from_slice(&a.octets()[..bytes]),
     }
+}
+
+/// True when `prefix` is an address of `afi` (IPv4 prefixes in AFI 1, IPv6 in AFI 2).
+pub(crate) fn afi_holds(afi: Afi, prefix: &IpNet) -> bool {
+    matches!(
+        (afi, prefix),
+        (Afi::IPV4, IpNet::V4(_)) | (Afi::IPV6, IpNet::V6(_))
+    )
 }
 
 /// True for the families whose NLRI are plain prefixes: IPv4/IPv6 unicast and multicast.

@@ -194,11 +194,7 @@ pub(super) fn encode_head(
     prefix: &IpNet,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
-    let version_ok = matches!(
-        (family.afi, prefix),
-        (Afi::IPV4, IpNet::V4(_)) | (Afi::IPV6, IpNet::V6(_))
-    );
-    if !version_ok || !is_labeled_family(family) {
+    if !super::afi_holds(family.afi, prefix) || !is_labeled_family(family) {
         return Err(EncodeError::Unencodable(
             "labeled prefix in a family of another kind",
         ));
