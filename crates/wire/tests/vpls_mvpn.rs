@@ -24,10 +24,8 @@ fn vpls() -> impl Strategy<Value = Vpls> {
         any::<(u16, u16, u16)>(),
         0..=MAX_LABEL_BASE,
         0u8..16,
-        // a VPLS NLRI is 17 octets (RFC 4761 §3.2.2): others are malformed (row 50)
-        Just(Vec::new()),
     )
-        .prop_map(|(rd, (endpoint, offset, size), base, flags, extra)| Vpls {
+        .prop_map(|(rd, (endpoint, offset, size), base, flags)| Vpls {
             path_id: None,
             rd: RouteDistinguisher(rd),
             endpoint,
@@ -35,7 +33,6 @@ fn vpls() -> impl Strategy<Value = Vpls> {
             size,
             base,
             label_flags: flags,
-            extra,
         })
 }
 

@@ -54,8 +54,6 @@ pub struct Vpls {
     pub base: u32,
     /// The four low bits of the label field (traffic class, bottom of stack).
     pub label_flags: u8,
-    /// Octets after the 17 the RFC defines (a longer Length), kept to re-encode them.
-    pub extra: Vec<u8>,
 }
 
 /// True for L2VPN VPLS (AFI 25, SAFI 65).
@@ -64,7 +62,7 @@ pub fn is_vpls_family(family: Family) -> bool {
 }
 
 impl Vpls {
-    /// A route as configured: no path identifier, bottom of stack set, no extra octets.
+    /// A route as configured: no path identifier, bottom of stack set.
     pub fn new(rd: RouteDistinguisher, endpoint: u16, offset: u16, size: u16, base: u32) -> Self {
         Self {
             path_id: None,
@@ -74,7 +72,6 @@ impl Vpls {
             size,
             base,
             label_flags: BOTTOM_OF_STACK,
-            extra: Vec::new(),
         }
     }
 
@@ -89,10 +86,12 @@ impl Vpls {
         let path_id = PathId::read(r, add_path).map_err(short)?;
         let at = r.offset();
         let len = r.u16("VPLS length").map_err(short)?;
-        if len < VPLS_LEN {
+        // RFC 4761 §3.2.2: 17 octets; a field holding another length is kept whole and
+        // treated as withdraw before this is called (`nlri::decode`, malformed row 50)
+        if len != VPLS_LEN {
             return Err(WireError::new(
                 at,
-                WireErrorKind::InvalidNetworkField("VPLS length < 17"),
+                WireErrorKind::InvalidNetworkField("VPLS length is not 17"),
             ));
         }
         let mut v = r.sub(usize::from(len), "VPLS NLRI").map_err(short)?;
@@ -110,14 +109,13 @@ impl Vpls {
             size,
             base: field >> 4,
             label_flags: (field & 0xF) as u8,
-            extra: v.rest().to_vec(),
         })
     }
 
     /// Octets of the entry, with the path identifier when `add_path`.
     pub fn encoded_len(&self, add_path: bool) -> usize {
         let id = if add_path { 4 } else { 0 };
-        id + 2 + usize::from(VPLS_LEN) + self.extra.len()
+        id + 2 + usize::from(VPLS_LEN)
     }
 
     /// Appends the entry (path identifier when `add_path`; a missing one is sent as 0).
@@ -125,19 +123,16 @@ impl Vpls {
         if self.base > MAX_LABEL_BASE {
             return Err(EncodeError::Unencodable("VPLS label base above 20 bits"));
         }
-        let len = u16::try_from(usize::from(VPLS_LEN) + self.extra.len())
-            .map_err(|_| EncodeError::FieldTooLong("VPLS NLRI"))?;
         if add_path {
             out.extend_from_slice(&self.path_id.unwrap_or_default().0.to_be_bytes());
         }
-        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&VPLS_LEN.to_be_bytes());
         out.extend_from_slice(&self.rd.0);
         out.extend_from_slice(&self.endpoint.to_be_bytes());
         out.extend_from_slice(&self.offset.to_be_bytes());
         out.extend_from_slice(&self.size.to_be_bytes());
         let field = (self.base << 4) | u32::from(self.label_flags & 0xF);
         out.extend_from_slice(&field.to_be_bytes()[1..]);
-        out.extend_from_slice(&self.extra);
         Ok(())
     }
 }
@@ -179,7 +174,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.kind,
-            WireErrorKind::InvalidNetworkField("VPLS length < 17")
+            WireErrorKind::InvalidNetworkField("VPLS length is not 17")
         );
         assert_eq!(e.offset, 0);
     }
@@ -197,20 +192,20 @@ mod tests {
     }
 
     #[test]
-    fn longer_entry_keeps_its_tail() {
+    fn longer_entry_is_refused() {
         let mut bytes = hex(CORPUS);
         bytes[1] = 19;
         bytes.extend_from_slice(&[0xAA, 0xBB]);
-        let v = Vpls::decode(
+        let e = Vpls::decode(
             &mut Reader::new(&bytes),
             false,
             WireErrorKind::MalformedAttributeList,
         )
-        .unwrap();
-        assert_eq!(v.extra, vec![0xAA, 0xBB]);
-        let mut out = Vec::new();
-        v.encode(false, &mut out).unwrap();
-        assert_eq!(out, bytes);
+        .unwrap_err();
+        assert_eq!(
+            e.kind,
+            WireErrorKind::InvalidNetworkField("VPLS length is not 17")
+        );
     }
 
     #[test]
