@@ -78,7 +78,9 @@ def main():
                 "|---|---|---|---|---|---|---|---|---|---|---|"]
         for k in keys:
             runs = groups[k]
-            ok = [r for r in runs if not r["note"].startswith(("incomplete", "not run"))]
+            # A run without its time (a milestone file missing) is not counted as done.
+            ok = [r for r in runs if not r["note"].startswith(("incomplete", "not run"))
+                  and num(r["seconds"]) is not None]
             secs = median(num(r["seconds"]) for r in ok)
             cpu = median(num(r["cpu_s"]) for r in ok)
             rss = median(num(r["rss_kib"]) for r in ok)

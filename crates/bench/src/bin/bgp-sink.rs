@@ -47,14 +47,19 @@ struct Sink {
     streams: Mutex<Vec<TcpStream>>,
 }
 
+/// A milestone's name in round `round`: `key` in the first, `r<round>-key` after.
+fn round_key(round: u32, key: &str) -> String {
+    if round == 0 {
+        key.to_owned()
+    } else {
+        format!("r{round}-{key}")
+    }
+}
+
 impl Sink {
     fn mark(&self, round: u32, key: &str) {
         let ns = now_ns();
-        let key = if round == 0 {
-            key.to_owned()
-        } else {
-            format!("r{round}-{key}")
-        };
+        let key = round_key(round, key);
         let mut marks = self.marks.lock().unwrap_or_else(|e| e.into_inner());
         if !marks.contains_key(&key) {
             marks.insert(key.clone(), ns);
@@ -62,10 +67,22 @@ impl Sink {
         }
     }
 
-    fn targets_met(&self) -> bool {
-        self.announced.load(Ordering::Acquire) >= self.target_announced
+    /// True when round `round` reached every target and wrote its milestone files. A
+    /// counter passes its target before the thread that passed it writes the milestone,
+    /// so the counts alone would let the process exit with the file not yet written;
+    /// [`Sink::mark`] records a key and writes its file under one lock.
+    fn targets_met(&self, round: u32) -> bool {
+        let counts = self.announced.load(Ordering::Acquire) >= self.target_announced
             && self.withdrawn.load(Ordering::Acquire) >= self.target_withdrawn
-            && self.established.load(Ordering::Acquire) >= self.peers
+            && self.established.load(Ordering::Acquire) >= self.peers;
+        if !counts {
+            return false;
+        }
+        let marks = self.marks.lock().unwrap_or_else(|e| e.into_inner());
+        let marked = |key: &str| marks.contains_key(&round_key(round, key));
+        (self.target_announced == 0 || marked("announced"))
+            && (self.target_withdrawn == 0 || marked("withdrawn"))
+            && marked("established")
     }
 
     fn add(&self, round: u32, counter: &AtomicU64, target: u64, n: u64, key: &str) {
@@ -208,7 +225,7 @@ fn main() -> Result<()> {
     let start = Instant::now();
     let mut round = 0;
     loop {
-        if sink.targets_met() {
+        if sink.targets_met(round) {
             if round == restarts {
                 println!("{}", sink.summary());
                 return Ok(());
