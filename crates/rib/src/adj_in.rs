@@ -9,20 +9,23 @@ use wire::{Attribute, Family, Nlri, Update};
 
 use crate::attrset::AttrSet;
 use crate::hash::Keyed;
-use crate::key::{v4_long, v4_slot, RouteKey, V4Short, V4Slot};
-use crate::prefix_hash::KeyedPrefixMap;
+use crate::key::{v4_long, v4_slot, RouteKey, V4Slot};
+use crate::prefix_hash::{KeyedPrefixMap, PrefixKeyed};
 use crate::table::Sets;
+use crate::v4_table::V4Table;
 
 /// A route's arrival order and attribute set id.
 type Entry = (u32, u32);
 
 /// One family's routes: key → (arrival order, attribute set id). IPv4 prefixes without
-/// path identifier have their own map with 5-octet keys (16-octet entries). Both
-/// maps keep 16 consecutive prefixes in 16 consecutive buckets, placed by a secret seed
-/// ([`crate::prefix_hash`]: a peer chooses these keys); other NLRI are hashed whole.
+/// path identifier have their own table ([`V4Table`]: a sorted run of 16-octet entries
+/// for the routes that arrive in address order, a hash map for the others). Its map and
+/// the map of other keys keep 16 consecutive prefixes in 16 consecutive buckets, placed
+/// by a secret seed ([`crate::prefix_hash`]: a peer chooses these keys); other NLRI are
+/// hashed whole.
 #[derive(Debug, Default)]
 struct Table {
-    v4: KeyedPrefixMap<V4Short, Entry>,
+    v4: V4Table<Entry, PrefixKeyed>,
     rest: KeyedPrefixMap<RouteKey, Entry>,
 }
 
@@ -69,7 +72,7 @@ impl Table {
     fn iter(&self) -> impl Iterator<Item = (RouteKey, &Entry)> {
         self.v4
             .iter()
-            .map(|(k, e)| (RouteKey::V4(v4_long(k)), e))
+            .map(|(k, e)| (RouteKey::V4(v4_long(&k)), e))
             .chain(self.rest.iter().map(|(k, e)| (k.clone(), e)))
     }
 }
@@ -307,7 +310,8 @@ mod tests {
 
     #[test]
     fn an_ipv4_entry_is_sixteen_octets() {
-        assert_eq!(std::mem::size_of::<(V4Short, Entry)>(), 16);
+        // with the run's 8-octet ordinal
+        assert_eq!(std::mem::size_of::<Entry>(), 8);
     }
 
     /// A set is held while a route uses it: replaced, withdrawn and cleared routes let go

@@ -20,6 +20,7 @@ pub mod out;
 pub mod pack;
 mod prefix_hash;
 mod table;
+mod v4_table;
 
 pub use adj_in::AdjRibIn;
 pub use attrset::{AttrSet, Interner};

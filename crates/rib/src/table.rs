@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use crate::attrset::AttrSet;
 use crate::hash::{Fast, FastMap};
-use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Short, V4Slot, V6Key};
-use crate::prefix_hash::PrefixMap;
+use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Slot, V6Key};
+use crate::prefix_hash::{PrefixFast, PrefixMap};
+use crate::v4_table::V4Table;
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -52,12 +53,13 @@ impl Route {
 }
 
 /// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
-/// prefixes without a path identifier, the bulk of most tables, have their own map with
-/// shorter keys. Prefix maps keep 16 consecutive prefixes in 16 consecutive buckets
+/// prefixes without a path identifier, the bulk of most tables, have their own table
+/// with shorter keys, a sorted run for the routes announced in address order
+/// ([`V4Table`]). Prefix maps keep 16 consecutive prefixes in 16 consecutive buckets
 /// ([`crate::prefix_hash`]).
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: PrefixMap<V4Short, Route>,
+    v4: V4Table<Route, PrefixFast>,
     v4_path: PrefixMap<V4Key, Route>,
     v6: PrefixMap<V6Key, Route>,
     other: FastMap<Keyed, Route>,
@@ -104,7 +106,7 @@ impl Slots {
     pub(crate) fn entry(&mut self, key: &RouteKey, new: Route) -> (&mut Route, bool) {
         match key {
             RouteKey::V4(k) => match v4_slot(k) {
-                V4Slot::Short(k) => entry_in(&mut self.v4, k, new),
+                V4Slot::Short(k) => self.v4.entry(k, new),
                 V4Slot::Long(k) => entry_in(&mut self.v4_path, k, new),
             },
             RouteKey::V6(k) => entry_in(&mut self.v6, *k, new),
@@ -157,7 +159,9 @@ impl Slots {
         }
         match key {
             RouteKey::V4(k) => match v4_slot(k) {
-                V4Slot::Short(k) => one(&mut self.v4, k),
+                V4Slot::Short(k) => {
+                    self.v4.remove_if(&k, |r| !r.live());
+                }
                 V4Slot::Long(k) => one(&mut self.v4_path, k),
             },
             RouteKey::V6(k) => one(&mut self.v6, *k),
@@ -174,7 +178,7 @@ impl Slots {
         let mut out = Vec::with_capacity(
             self.v4.len() + self.v4_path.len() + self.v6.len() + self.other.len(),
         );
-        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(k)), *r)));
+        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(&k)), *r)));
         out.extend(self.v4_path.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
         out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(*k), *r)));
         out.extend(
@@ -204,7 +208,7 @@ impl Slots {
 
     /// Keeps the entries for which `keep` is true.
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Route) -> bool) {
-        self.v4.retain(|_, r| keep(r));
+        self.v4.retain(&mut keep);
         self.v4_path.retain(|_, r| keep(r));
         self.v6.retain(|_, r| keep(r));
         self.other.retain(|_, r| keep(r));
