@@ -237,8 +237,10 @@ fn count_routes(sup: &mut Supervisor, ids: &[PeerId], routes: &[Route], announce
         let Some(peer) = sup.peers.get(id).map(|e| e.key.peer.addr()) else {
             continue;
         };
-        for route in routes {
-            sup.stats.routes(peer, route.family, 1, announce);
+        // One count per run of routes of one family (a line's routes share theirs).
+        for run in routes.chunk_by(|a, b| a.family == b.family) {
+            sup.stats
+                .routes(peer, run[0].family, run.len() as u64, announce);
         }
     }
 }

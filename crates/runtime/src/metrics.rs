@@ -43,9 +43,13 @@ pub(crate) struct Stats {
     /// Helpers restarted after they died.
     pub(crate) helper_restarts: u64,
     /// Routes handed to each peer by announce / withdraw commands: (peer, family) →
-    /// (announced, withdrawn). Keyed by address, not text: it is updated for every
-    /// command line, which must not allocate.
-    pub(crate) routes: BTreeMap<(IpAddr, Family), (u64, u64)>,
+    /// (announced, withdrawn), except those in `recent`. Keyed by address, not text: it
+    /// is updated for every command line, which must not allocate.
+    routes: BTreeMap<(IpAddr, Family), (u64, u64)>,
+    /// The counters of the (peer, family) counted last, not yet added to `routes`:
+    /// consecutive lines for one peer and family, the common case, add to it without a
+    /// map lookup (which was a tenth of S3's CPU time at 1M lines).
+    recent: Option<((IpAddr, Family), (u64, u64))>,
 }
 
 impl Stats {
@@ -61,12 +65,31 @@ impl Stats {
 
     /// Counts `count` routes of `family` announced (or withdrawn) to `peer`.
     pub(crate) fn routes(&mut self, peer: IpAddr, family: Family, count: u64, announce: bool) {
-        let entry = self.routes.entry((peer, family)).or_default();
+        let key = (peer, family);
+        if self.recent.as_ref().is_none_or(|(k, _)| *k != key) {
+            if let Some((k, (a, w))) = self.recent.take() {
+                let entry = self.routes.entry(k).or_default();
+                entry.0 += a;
+                entry.1 += w;
+            }
+        }
+        let (_, entry) = self.recent.get_or_insert((key, (0, 0)));
         if announce {
             entry.0 += count;
         } else {
             entry.1 += count;
         }
+    }
+
+    /// The route counters: (peer, family) → (announced, withdrawn).
+    pub(crate) fn route_counts(&self) -> BTreeMap<(IpAddr, Family), (u64, u64)> {
+        let mut counts = self.routes.clone();
+        if let Some((k, (a, w))) = self.recent {
+            let entry = counts.entry(k).or_default();
+            entry.0 += a;
+            entry.1 += w;
+        }
+        counts
     }
 }
 
@@ -143,9 +166,9 @@ pub(crate) fn start(sup: &Supervisor, reply: oneshot::Sender<String>) {
             .collect(),
         routes: sup
             .stats
-            .routes
-            .iter()
-            .map(|((peer, family), v)| ((peer.to_string(), *family), *v))
+            .route_counts()
+            .into_iter()
+            .map(|((peer, family), v)| ((peer.to_string(), family), v))
             .collect(),
         api_commands: sup.stats.api_commands.load(Ordering::Relaxed),
         api_errors: sup.stats.api_errors.load(Ordering::Relaxed),
@@ -520,6 +543,27 @@ async fn respond(stream: &mut TcpStream, status: &str, body: &str) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts interleaved across peers, families and directions add up, whether they sit
+    /// in the map or in the last-used slot.
+    #[test]
+    fn route_counts_add_up() {
+        let mut stats = Stats::default();
+        let (a, b): (IpAddr, IpAddr) = ("127.0.0.2".parse().unwrap(), "::1".parse().unwrap());
+        let (v4, v6) = (Family::IPV4_UNICAST, Family::IPV6_UNICAST);
+        for _ in 0..3 {
+            stats.routes(a, v4, 2, true);
+            stats.routes(a, v4, 1, false);
+            stats.routes(b, v6, 5, true);
+            stats.routes(a, v6, 1, true);
+        }
+        stats.routes(a, v6, 1, false);
+        let counts = stats.route_counts();
+        assert_eq!(counts[&(a, v4)], (6, 3));
+        assert_eq!(counts[&(b, v6)], (15, 0));
+        assert_eq!(counts[&(a, v6)], (3, 1));
+        assert_eq!(counts.len(), 3);
+    }
 
     #[test]
     fn renders_counters_and_labels() {
