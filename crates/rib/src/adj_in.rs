@@ -9,70 +9,93 @@ use wire::{Attribute, Family, Nlri, Update};
 
 use crate::attrset::AttrSet;
 use crate::hash::Keyed;
-use crate::key::{v4_long, v4_slot, RouteKey, V4Slot};
+use crate::key::{v4_long, v4_slot, RouteKey, V4Short, V4Slot, V6Key};
 use crate::prefix_hash::{KeyedPrefixMap, PrefixKeyed};
+use crate::run_table::RunTable;
 use crate::table::Sets;
-use crate::v4_table::V4Table;
 
 /// A route's arrival order and attribute set id.
 type Entry = (u32, u32);
 
 /// One family's routes: key → (arrival order, attribute set id). IPv4 prefixes without
-/// path identifier have their own table ([`V4Table`]: a sorted run of 16-octet entries
-/// for the routes that arrive in address order, a hash map for the others). Its map and
-/// the map of other keys keep 16 consecutive prefixes in 16 consecutive buckets, placed
-/// by a secret seed ([`crate::prefix_hash`]: a peer chooses these keys); other NLRI are
-/// hashed whole.
+/// path identifier (16-octet entries) and IPv6 prefixes have tables of their own
+/// ([`RunTable`]: a sorted run for the routes that arrive in address order, a hash map
+/// for the others). Their maps and the map of other keys keep 16 consecutive prefixes
+/// in 16 consecutive buckets, placed by a secret seed ([`crate::prefix_hash`]: a peer
+/// chooses these keys); other NLRI are hashed whole.
 #[derive(Debug, Default)]
 struct Table {
-    v4: V4Table<Entry, PrefixKeyed>,
+    v4: RunTable<V4Short, Entry, PrefixKeyed>,
+    v6: RunTable<V6Key, Entry, PrefixKeyed>,
     rest: KeyedPrefixMap<RouteKey, Entry>,
+}
+
+/// Which part of a [`Table`] holds a key.
+enum Part<'k> {
+    V4(V4Short),
+    V6(&'k V6Key),
+    Rest(&'k RouteKey),
+}
+
+fn part(key: &RouteKey) -> Part<'_> {
+    match key {
+        RouteKey::V4(long) => match v4_slot(long) {
+            V4Slot::Short(short) => Part::V4(short),
+            V4Slot::Long(_) => Part::Rest(key),
+        },
+        RouteKey::V6(k) => Part::V6(k),
+        RouteKey::Other(_) => Part::Rest(key),
+    }
 }
 
 impl Table {
     fn insert(&mut self, key: RouteKey, entry: Entry) -> Option<Entry> {
-        if let RouteKey::V4(long) = &key {
-            if let V4Slot::Short(short) = v4_slot(long) {
-                return self.v4.insert(short, entry);
-            }
+        match part(&key) {
+            Part::V4(k) => self.v4.insert(k, entry),
+            Part::V6(k) => self.v6.insert(*k, entry),
+            Part::Rest(_) => self.rest.insert(key, entry),
         }
-        self.rest.insert(key, entry)
     }
 
     fn remove(&mut self, key: &RouteKey) -> Option<Entry> {
-        if let RouteKey::V4(long) = key {
-            if let V4Slot::Short(short) = v4_slot(long) {
-                return self.v4.remove(&short);
-            }
+        match part(key) {
+            Part::V4(k) => self.v4.remove(&k),
+            Part::V6(k) => self.v6.remove(k),
+            Part::Rest(k) => self.rest.remove(k),
         }
-        self.rest.remove(key)
     }
 
     fn get(&self, key: &RouteKey) -> Option<&Entry> {
-        if let RouteKey::V4(long) = key {
-            if let V4Slot::Short(short) = v4_slot(long) {
-                return self.v4.get(&short);
-            }
+        match part(key) {
+            Part::V4(k) => self.v4.get(&k),
+            Part::V6(k) => self.v6.get(k),
+            Part::Rest(k) => self.rest.get(k),
         }
-        self.rest.get(key)
     }
 
     fn len(&self) -> usize {
-        self.v4.len() + self.rest.len()
+        self.v4.len() + self.v6.len() + self.rest.len()
     }
 
     fn entries_mut(&mut self) -> impl Iterator<Item = &mut Entry> {
-        self.v4.values_mut().chain(self.rest.values_mut())
+        self.v4
+            .values_mut()
+            .chain(self.v6.values_mut())
+            .chain(self.rest.values_mut())
     }
 
     fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.v4.values().chain(self.rest.values())
+        self.v4
+            .values()
+            .chain(self.v6.values())
+            .chain(self.rest.values())
     }
 
     fn iter(&self) -> impl Iterator<Item = (RouteKey, &Entry)> {
         self.v4
             .iter()
             .map(|(k, e)| (RouteKey::V4(v4_long(&k)), e))
+            .chain(self.v6.iter().map(|(k, e)| (RouteKey::V6(k), e)))
             .chain(self.rest.iter().map(|(k, e)| (k.clone(), e)))
     }
 }

@@ -19,8 +19,8 @@ mod key;
 pub mod out;
 pub mod pack;
 mod prefix_hash;
+mod run_table;
 mod table;
-mod v4_table;
 
 pub use adj_in::AdjRibIn;
 pub use attrset::{AttrSet, Interner};

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use crate::attrset::AttrSet;
 use crate::hash::{Fast, FastMap};
-use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Slot, V6Key};
+use crate::key::{v4_long, v4_slot, Keyed, RouteKey, V4Key, V4Short, V4Slot, V6Key};
 use crate::prefix_hash::{PrefixFast, PrefixMap};
-use crate::v4_table::V4Table;
+use crate::run_table::RunTable;
 
 /// "No value" for the `u32` fields of [`Route`].
 pub(crate) const NONE: u32 = u32::MAX;
@@ -54,14 +54,14 @@ impl Route {
 
 /// The routes of one family, in maps by key kind (empty maps allocate nothing). IPv4
 /// prefixes without a path identifier, the bulk of most tables, have their own table
-/// with shorter keys, a sorted run for the routes announced in address order
-/// ([`V4Table`]). Prefix maps keep 16 consecutive prefixes in 16 consecutive buckets
+/// with shorter keys. IPv4 and IPv6 prefixes are in sorted runs for the routes
+/// announced in address order ([`RunTable`]). Prefix maps keep 16 consecutive prefixes in 16 consecutive buckets
 /// ([`crate::prefix_hash`]).
 #[derive(Debug, Default)]
 pub(crate) struct Slots {
-    v4: V4Table<Route, PrefixFast>,
+    v4: RunTable<V4Short, Route, PrefixFast>,
     v4_path: PrefixMap<V4Key, Route>,
-    v6: PrefixMap<V6Key, Route>,
+    v6: RunTable<V6Key, Route, PrefixFast>,
     other: FastMap<Keyed, Route>,
 }
 
@@ -109,7 +109,7 @@ impl Slots {
                 V4Slot::Short(k) => self.v4.entry(k, new),
                 V4Slot::Long(k) => entry_in(&mut self.v4_path, k, new),
             },
-            RouteKey::V6(k) => entry_in(&mut self.v6, *k, new),
+            RouteKey::V6(k) => self.v6.entry(*k, new),
             RouteKey::Other(k) => entry_in(&mut self.other, k.clone(), new),
         }
     }
@@ -164,7 +164,9 @@ impl Slots {
                 }
                 V4Slot::Long(k) => one(&mut self.v4_path, k),
             },
-            RouteKey::V6(k) => one(&mut self.v6, *k),
+            RouteKey::V6(k) => {
+                self.v6.remove_if(k, |r| !r.live());
+            }
             RouteKey::Other(k) => {
                 if self.other.get(k).is_some_and(|r| !r.live()) {
                     self.other.remove(k);
@@ -180,7 +182,7 @@ impl Slots {
         );
         out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(&k)), *r)));
         out.extend(self.v4_path.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
-        out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(*k), *r)));
+        out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(k), *r)));
         out.extend(
             self.other
                 .iter()
@@ -210,7 +212,7 @@ impl Slots {
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&Route) -> bool) {
         self.v4.retain(&mut keep);
         self.v4_path.retain(|_, r| keep(r));
-        self.v6.retain(|_, r| keep(r));
+        self.v6.retain(&mut keep);
         self.other.retain(|_, r| keep(r));
     }
 }
