@@ -320,14 +320,16 @@ impl AdjRibOut {
             if only.is_some_and(|t| usize::from(t) != index) {
                 continue;
             }
-            let mut list: Vec<(u16, RouteKey, Route)> = slots
-                .entries()
-                .into_iter()
-                .filter(|(_, r)| r.live())
-                .map(|(k, r)| (index as u16, k, r))
-                .collect();
-            list.sort_by_key(|(_, _, r)| r.order());
-            out.extend(list);
+            let start = out.len();
+            out.reserve(slots.len());
+            out.extend(
+                slots
+                    .entries()
+                    .filter(|(_, r)| r.live())
+                    .map(|(k, r)| (index as u16, k, r)),
+            );
+            // Already in order when the routes were added in address order: one pass.
+            out[start..].sort_by_key(|(_, _, r)| r.order());
         }
         out
     }

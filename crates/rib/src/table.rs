@@ -175,20 +175,22 @@ impl Slots {
         }
     }
 
-    /// Every entry (live or pending withdrawal), in no particular order.
-    pub(crate) fn entries(&self) -> Vec<(RouteKey, Route)> {
-        let mut out = Vec::with_capacity(
-            self.v4.len() + self.v4_path.len() + self.v6.len() + self.other.len(),
-        );
-        out.extend(self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(&k)), *r)));
-        out.extend(self.v4_path.iter().map(|(k, r)| (RouteKey::V4(*k), *r)));
-        out.extend(self.v6.iter().map(|(k, r)| (RouteKey::V6(k), *r)));
-        out.extend(
-            self.other
-                .iter()
-                .map(|(k, r)| (RouteKey::Other(k.clone()), *r)),
-        );
-        out
+    /// Every entry (live or pending withdrawal): prefixes in address order where they
+    /// were added in order, otherwise in no particular order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (RouteKey, Route)> + '_ {
+        let v4 = self.v4.iter().map(|(k, r)| (RouteKey::V4(v4_long(&k)), *r));
+        let v4_path = self.v4_path.iter().map(|(k, r)| (RouteKey::V4(*k), *r));
+        let v6 = self.v6.iter().map(|(k, r)| (RouteKey::V6(k), *r));
+        let other = self
+            .other
+            .iter()
+            .map(|(k, r)| (RouteKey::Other(k.clone()), *r));
+        v4.chain(v4_path).chain(v6).chain(other)
+    }
+
+    /// Number of entries (live or pending withdrawal).
+    pub(crate) fn len(&self) -> usize {
+        self.v4.len() + self.v4_path.len() + self.v6.len() + self.other.len()
     }
 
     /// Number of routes in the table (pending withdrawals left out).

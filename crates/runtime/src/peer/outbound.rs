@@ -106,6 +106,12 @@ impl Outbound {
         }
     }
 
+    /// True when [`Outbound::next`] would plan UPDATEs from the pending changes (the
+    /// costly step, in proportion to the changes).
+    pub(crate) fn will_plan(&self) -> bool {
+        self.ctx.is_some() && self.planned.is_empty() && self.rib.has_pending()
+    }
+
     /// The messages to send now: planned from the pending Adj-RIB-Out changes, within the
     /// rate limit; then the End-of-RIB markers that are due.
     pub(crate) fn next(&mut self, now: Instant) -> Vec<Item> {

@@ -356,6 +356,12 @@ impl PeerTask {
                 self.output(output, now);
             }
             self.drain_candidate(now);
+            if self.out.will_plan() {
+                // Planning a large table takes a while (~0.3 s for 1M routes): what the
+                // session queued first, such as the KEEPALIVE that completes the
+                // handshake, leaves before it.
+                self.flush(now);
+            }
             if !self.pump_rib(now) {
                 break;
             }
