@@ -1,9 +1,13 @@
 //! Adj-RIB-Out: 100k IPv4 routes sharing one attribute set inserted the way the runtime
 //! does (intern + announce), then drained into encoded UPDATEs (`pending` → bytes).
+//! Adj-RIB-In: 100k and 1M routes applied from UPDATEs of 800. Each in address order
+//! (how helpers and peers send tables, which the tables' sorted runs take by appending)
+//! and shuffled (the hash maps' case).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use herald_bench::fixtures::{fill_rib, nlri_v4, out_ctx};
-use rib::AdjRibOut;
+use herald_bench::fixtures::{fill_rib, nlri_v4, out_ctx, shuffled, updates_of};
+use rib::{AdjRibIn, AdjRibOut};
+use wire::Update;
 
 const ROUTES: u64 = 100_000;
 
@@ -48,8 +52,46 @@ fn rib(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    let random = shuffled(&nlri);
+    group.bench_function("rib_insert_100k_shuffled", |b| {
+        b.iter_batched(
+            AdjRibOut::new,
+            |mut rib| {
+                fill_rib(&mut rib, &random);
+                rib
+            },
+            BatchSize::LargeInput,
+        )
+    });
     group.finish();
 }
 
-criterion_group!(benches, rib);
+/// Applies every UPDATE to a new Adj-RIB-In.
+fn apply_all(updates: &[Update]) -> AdjRibIn {
+    let mut rib = AdjRibIn::new();
+    for update in updates {
+        rib.apply(update);
+    }
+    rib
+}
+
+fn rib_in(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rib_in");
+    group.sample_size(10);
+    for (name, routes) in [("100k", 100_000u64), ("1M", 1_000_000)] {
+        let nlri = nlri_v4(routes);
+        let in_order = updates_of(&nlri);
+        let random = updates_of(&shuffled(&nlri));
+        group.throughput(Throughput::Elements(routes));
+        group.bench_function(format!("rib_in_apply_{name}"), |b| {
+            b.iter_batched(|| (), |()| apply_all(&in_order), BatchSize::PerIteration)
+        });
+        group.bench_function(format!("rib_in_apply_{name}_shuffled"), |b| {
+            b.iter_batched(|| (), |()| apply_all(&random), BatchSize::PerIteration)
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rib, rib_in);
 criterion_main!(benches);

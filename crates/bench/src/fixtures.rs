@@ -84,6 +84,32 @@ pub fn nlri_v4(count: u64) -> Vec<Nlri> {
         .collect()
 }
 
+/// `items` in a fixed pseudo-random order (Fisher-Yates driven by a xorshift generator
+/// with a fixed seed, so every run measures the same order).
+pub fn shuffled<T: Clone>(items: &[T]) -> Vec<T> {
+    let mut out = items.to_vec();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in (1..out.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    out
+}
+
+/// UPDATEs that carry `nlri` in order, [`PACKED_PREFIXES`] to an UPDATE, with the
+/// attributes of [`packed_update`].
+pub fn updates_of(nlri: &[Nlri]) -> Vec<Update> {
+    nlri.chunks(PACKED_PREFIXES as usize)
+        .map(|chunk| Update {
+            withdrawn: Vec::new(),
+            attributes: ebgp_attributes(),
+            nlri: chunk.to_vec(),
+        })
+        .collect()
+}
+
 /// Announces every NLRI with one shared attribute set, the way the runtime does (intern
 /// the set of each route, then announce).
 pub fn fill_rib(rib: &mut AdjRibOut, nlri: &[Nlri]) {
@@ -107,6 +133,17 @@ mod tests {
             counts.map(|c| c.announced),
             Some(u64::from(PACKED_PREFIXES))
         );
+    }
+
+    #[test]
+    fn shuffled_is_a_fixed_permutation() {
+        let items: Vec<u32> = (0..1000).collect();
+        let a = shuffled(&items);
+        assert_eq!(a, shuffled(&items), "the same order every time");
+        assert_ne!(a, items);
+        let mut sorted = a;
+        sorted.sort_unstable();
+        assert_eq!(sorted, items, "a permutation");
     }
 
     #[test]
