@@ -2,8 +2,9 @@
 //!
 //! - [`AdjRibOut`]: routes keyed by (family, NLRI with its path identifier) → an interned
 //!   [`AttrSet`]; a pending change set; [`AdjRibOut::plan`] turns the pending changes into
-//!   UPDATEs packed the way ExaBGP 5 packs them ([`pack`]), and [`eor`] gives End-of-RIB
-//!   markers (RFC 4724 §2).
+//!   UPDATEs packed the way ExaBGP 5 packs them ([`pack`]), [`AdjRibOut::plan_some`] a
+//!   bounded number of changes at a time, and [`eor`] gives End-of-RIB markers
+//!   (RFC 4724 §2).
 //! - [`AdjRibIn`]: received routes per family.
 //!
 //! Memory: an IPv4 route without path identifier costs an 8-octet key and a 12-octet value
@@ -19,6 +20,7 @@ pub mod hash;
 mod key;
 pub mod out;
 pub mod pack;
+mod plan;
 mod prefix_hash;
 mod run_table;
 mod table;
@@ -28,41 +30,6 @@ pub use attrset::{AttrSet, Interner};
 pub use encode::WireSizer;
 pub use out::{Action, AdjRibOut, Change};
 pub use pack::{OutCtx, Outgoing, Sizer};
-
-impl AdjRibOut {
-    /// Takes every pending change and returns the messages to send, in order: an
-    /// enhanced-refresh BoRR, the refreshed routes (one UPDATE each, as ExaBGP), the EoRR,
-    /// then the pending changes packed by attribute set.
-    pub fn plan(&mut self, ctx: &OutCtx, sizer: &dyn Sizer) -> Vec<Outgoing> {
-        let (refresh, changes) = self.take_changes();
-        let mut out = Vec::new();
-        if let Some((refresh, routes)) = refresh {
-            let families: Vec<_> = refresh
-                .families
-                .iter()
-                .filter(|f| ctx.families.contains(f))
-                .copied()
-                .collect();
-            if refresh.enhanced {
-                out.extend(families.iter().map(|&family| Outgoing::RefreshMarker {
-                    family,
-                    begin: true,
-                }));
-            }
-            for change in &routes {
-                pack::pack_changes(std::slice::from_ref(change), ctx, sizer, &mut out);
-            }
-            if refresh.enhanced {
-                out.extend(families.iter().map(|&family| Outgoing::RefreshMarker {
-                    family,
-                    begin: false,
-                }));
-            }
-        }
-        pack::pack_changes(&changes, ctx, sizer, &mut out);
-        out
-    }
-}
 
 #[cfg(test)]
 mod route_key_tests;

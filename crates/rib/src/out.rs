@@ -15,7 +15,7 @@
 //! prefix joined that group (a change replaced within its group keeps its place). See
 //! [`crate::pack`] for how groups become UPDATEs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -24,6 +24,7 @@ use wire::{Family, Nlri};
 use crate::attrset::AttrSet;
 use crate::changes::Changes;
 use crate::key::RouteKey;
+use crate::plan::Staged;
 use crate::table::{Route, Sets, Slots, NONE};
 
 /// What a pending change does.
@@ -83,6 +84,8 @@ pub struct AdjRibOut {
     /// a session, and its withdrawals are dropped (the peer holds nothing from us yet), as
     /// ExaBGP leaves them out of its first UPDATE run.
     fresh_session: bool,
+    /// Changes taken from `changes` and not packed yet ([`AdjRibOut::plan_some`]).
+    pub(crate) staged: VecDeque<Staged>,
 }
 
 impl AdjRibOut {
@@ -263,6 +266,7 @@ impl AdjRibOut {
     }
 
     fn drop_pending(&mut self) {
+        self.staged.clear();
         self.changes.clear(&mut self.sets);
         for (_, slots) in &mut self.tables {
             slots.retain(Route::live);
@@ -336,12 +340,12 @@ impl AdjRibOut {
 
     /// True when something is waiting to be sent.
     pub fn has_pending(&self) -> bool {
-        self.changes.len() != 0 || self.refresh.is_some()
+        self.changes.len() != 0 || self.refresh.is_some() || !self.staged.is_empty()
     }
 
-    /// Number of pending route changes.
+    /// Number of pending route changes (taken for planning or not).
     pub fn pending_len(&self) -> usize {
-        self.changes.len()
+        self.changes.len() + self.staged.len()
     }
 
     /// Takes the pending route-refresh re-send and the pending changes, in ExaBGP's send

@@ -682,3 +682,6 @@ fn resend_follows_insertion_order_across_families() {
         Some((Family::IPV4_UNICAST, vec![net("11.0.0.0/8")]))
     );
 }
+
+#[path = "plan_tests.rs"]
+mod plan_tests;
