@@ -116,7 +116,9 @@ impl<K: RunKey, V, S: Default> Default for RunTable<K, V, S> {
 
 /// Where a key is.
 enum Place {
-    /// In the run, at this index (live or removed).
+    /// In the run, at this index (live or removed). Indexing `keys`, `values` and
+    /// `removed` with it cannot fail: the three grow together (`push`) and are replaced
+    /// together (compaction), and the index was found in `keys`.
     Run(usize),
     /// Greater than every key: not held, appended when inserted.
     After,
