@@ -398,7 +398,12 @@ impl PeerTask {
                 self.sink
                     .emit(&self.info, PeerEventKind::Fsm(status::fsm_state(to)));
             }
-            Output::Established(negotiated) => self.established(&negotiated, now),
+            Output::Established(negotiated) => {
+                // The KEEPALIVE that completes the handshake leaves before the table is
+                // queued again for the new session (~0.1 s for 1M routes).
+                self.flush(now);
+                self.established(&negotiated, now);
+            }
             Output::Received {
                 message,
                 raw,
