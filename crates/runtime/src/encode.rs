@@ -134,6 +134,26 @@ pub(crate) fn event_text(
     out
 }
 
+/// The lines [`event_text`] makes of a message event for `sub` (0 for other events and
+/// for messages `sub` does not take): the raw packet, the parsed message, or both.
+pub(crate) fn message_lines(event: &PeerEvent, sub: &Subscription) -> u64 {
+    let PeerEventKind::Message {
+        direction, message, ..
+    } = &event.kind
+    else {
+        return 0;
+    };
+    let filter = match direction {
+        Direction::Receive => &sub.receive,
+        Direction::Send => &sub.send,
+    };
+    if !wants(filter, message) {
+        return 0;
+    }
+    u64::from(filter.packets && !filter.consolidate)
+        + u64::from(filter.consolidate || filter.parsed)
+}
+
 /// The `signal` event for a helper (JSON only; the text encoder has none).
 pub(crate) fn signal_text(
     peer: &PeerInfo,
@@ -249,5 +269,82 @@ pub(crate) fn negotiated_info(info: &crate::event::NegotiatedInfo) -> api::Negot
         nexthop: info.nexthop.clone(),
         add_path_send: info.add_path_send.clone(),
         add_path_receive: info.add_path_receive.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wire::{Nlri, Update};
+
+    use super::*;
+    use crate::event::PeerId;
+
+    fn event(direction: Direction, message: Message) -> PeerEvent {
+        PeerEvent {
+            id: PeerId(1),
+            peer: PeerInfo {
+                local_addr: Some(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1))),
+                peer_addr: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)),
+                local_as: wire::Asn(65000),
+                peer_as: wire::Asn(65001),
+                router_id: Ipv4Addr::new(127, 0, 0, 1),
+            },
+            kind: PeerEventKind::Message {
+                direction,
+                message,
+                raw: vec![0xff; 19],
+                issues: Vec::new(),
+            },
+        }
+    }
+
+    /// `message_lines` (what a skipped event counts as) is the number of lines
+    /// `event_text` makes, for every format and message switch, both directions.
+    #[test]
+    fn message_lines_counts_what_event_text_makes() {
+        let update = Message::Update(Update {
+            withdrawn: vec![Nlri::prefix("10.0.0.0/8".parse().unwrap())],
+            attributes: Vec::new(),
+            nlri: Vec::new(),
+        });
+        let options = Options::default();
+        for bits in 0u8..16 {
+            let filter = MessageFilter {
+                parsed: bits & 1 != 0,
+                packets: bits & 2 != 0,
+                consolidate: bits & 4 != 0,
+                update: bits & 8 != 0,
+                ..MessageFilter::default()
+            };
+            for direction in [Direction::Receive, Direction::Send] {
+                let sub = match direction {
+                    Direction::Receive => Subscription {
+                        receive: filter,
+                        ..Subscription::default()
+                    },
+                    Direction::Send => Subscription {
+                        send: filter,
+                        ..Subscription::default()
+                    },
+                };
+                for message in [update.clone(), Message::Keepalive] {
+                    let event = event(direction, message);
+                    let mut counter = 0;
+                    let mut ctx = Context {
+                        options: &options,
+                        counter: &mut counter,
+                        negotiated: None,
+                    };
+                    let text = event_text(&event, &sub, Encoding::Json, &mut ctx);
+                    let made = text.lines().count() as u64;
+                    assert_eq!(
+                        message_lines(&event, &sub),
+                        made,
+                        "{filter:?} {direction:?}"
+                    );
+                    assert_eq!(counter, made, "the counter moves once per line");
+                }
+            }
+        }
     }
 }

@@ -250,6 +250,13 @@ impl Helper {
         outcome
     }
 
+    /// True when the helper has read nothing since its queue overflowed: `lines` made
+    /// now would be dropped, and are counted as dropped without being made
+    /// ([`OutQueue::drop_if_stuck`]).
+    pub fn drop_if_stuck(&self, lines: u64) -> bool {
+        self.queue.drop_if_stuck(lines)
+    }
+
     /// The helper's outbound queue, for tasks that answer it later (`show` output).
     pub fn queue(&self) -> Arc<OutQueue> {
         self.queue.clone()

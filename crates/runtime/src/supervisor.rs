@@ -591,6 +591,15 @@ impl Supervisor {
             let Some(helper) = self.helpers.get(process).and_then(|s| s.running.as_ref()) else {
                 continue;
             };
+            // A helper that has read nothing since its queue overflowed would only drop
+            // the lines: they are not made (the JSON counter still moves past them).
+            let lines = crate::encode::message_lines(&event, sub);
+            if lines > 0 && helper.drop_if_stuck(lines) {
+                if helper.encoding() == Encoding::Json {
+                    *ctx.counter += lines;
+                }
+                continue;
+            }
             let text = crate::encode::event_text(&event, sub, helper.encoding(), &mut ctx);
             if !text.is_empty() {
                 helper.send_raw(text.into());

@@ -46,6 +46,9 @@ struct State {
     closed: bool,
     /// Lines dropped since the queue last had room (the current overflow episode).
     episode: u64,
+    /// A line was dropped and the writer has taken nothing since: any line would be
+    /// dropped now ([`OutQueue::drop_if_stuck`]).
+    stuck: bool,
 }
 
 /// What [`OutQueue::push`] did with a line.
@@ -120,6 +123,7 @@ impl OutQueue {
         }
         if state.bytes > 0 && state.bytes + len > self.limit {
             state.episode += 1;
+            state.stuck = true;
             self.drops.fetch_add(1, Ordering::Relaxed);
             return Push::Dropped {
                 first: state.episode == 1,
@@ -135,6 +139,20 @@ impl OutQueue {
         } else {
             Push::Queued
         }
+    }
+
+    /// True when a line was dropped and the helper has read nothing since, so that any
+    /// line made now would be dropped too: the caller may skip making it (a helper that
+    /// never reads would otherwise cost the JSON of every UPDATE). Counts the `lines`
+    /// skipped as dropped.
+    pub fn drop_if_stuck(&self, lines: u64) -> bool {
+        let mut state = self.lock();
+        if !state.stuck || state.closed {
+            return false;
+        }
+        state.episode += lines;
+        self.drops.fetch_add(lines, Ordering::Relaxed);
+        true
     }
 
     /// Total number of lines dropped since the queue was made.
@@ -159,6 +177,9 @@ impl OutQueue {
         loop {
             {
                 let mut state = self.lock();
+                if state.bytes > 0 {
+                    state.stuck = false;
+                }
                 if state.bytes > 0 && state.lines.is_empty() {
                     state.bytes = 0;
                     return Some(std::mem::take(&mut state.tail));
@@ -212,6 +233,26 @@ mod tests {
         assert_eq!(taken, b"done\ndone\n");
         assert_eq!(q.push(line("error")), Push::Resumed(2));
         assert_eq!(q.drops(), 2);
+    }
+
+    /// Once a line is dropped, lines are skipped (and counted) until the writer takes
+    /// what is queued; then they are made and pushed again.
+    #[test]
+    fn a_stuck_queue_skips_lines_until_the_helper_reads() {
+        let q = OutQueue::new(10);
+        assert!(!q.drop_if_stuck(1), "an empty queue is not stuck");
+        q.push(line("done"));
+        q.push(line("done"));
+        assert!(!q.drop_if_stuck(1), "full, but nothing dropped yet");
+        assert_eq!(q.push(line("done")), Push::Dropped { first: true });
+        assert!(q.drop_if_stuck(2));
+        assert_eq!(q.drops(), 3);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert_eq!(rt.block_on(q.take()).unwrap(), b"done\ndone\n");
+        assert!(!q.drop_if_stuck(1), "the helper read: lines are made again");
+        assert_eq!(q.push(line("x")), Push::Resumed(3));
     }
 
     #[test]
