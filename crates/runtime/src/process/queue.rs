@@ -8,7 +8,9 @@
 //! Policy when the queue is full: the new line is **dropped** (newest-dropped, so a helper
 //! that catches up later sees a consistent prefix of the stream, then a gap), the drop is
 //! counted, and the first drop of every overflow episode is logged as a warning; when the
-//! queue has room again the number of lines lost in the episode is logged. ExaBGP instead
+//! queue has room again the number of lines lost in the episode is logged. Until the helper
+//! reads again, the daemon does not even make its message lines ([`OutQueue::drop_if_stuck`]):
+//! they are counted as dropped. ExaBGP instead
 //! blocks its whole reactor on the pipe (issues #932, #1034): every session stalls and hold
 //! timers expire. Dropping only hurts the helper that stopped reading.
 
