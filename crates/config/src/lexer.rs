@@ -12,6 +12,16 @@
 //!   block to close at the top level is ignored.
 //!
 //! Every word keeps its 1-based line and column for error messages.
+//!
+//! The file is lexed a line at a time as [`parse_with`] builds the blocks, and a caller
+//! may take statements out of the tree as they complete (a `static` block of a million
+//! routes is then never held as words all at once).
+
+mod tree;
+
+use std::collections::VecDeque;
+
+pub use tree::{parse, parse_with, Block};
 
 /// One word of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,15 +75,19 @@ pub struct LexError {
     pub near: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum End {
     Semi,
     Open,
     Close,
 }
 
+/// What ended a statement, its words and the position of its terminator.
+type Statement = (Vec<Token>, End, (u32, u32));
+
 struct Lexer {
-    statements: Vec<(Vec<Token>, End, (u32, u32))>,
+    /// Statements ended but not handed out yet.
+    statements: VecDeque<Statement>,
     errors: Vec<LexError>,
     words: Vec<Token>,
     word: String,
@@ -107,7 +121,7 @@ impl Lexer {
         self.flush_word();
         let words = std::mem::take(&mut self.words);
         self.depth = 0;
-        self.statements.push((words, end, pos));
+        self.statements.push_back((words, end, pos));
     }
 
     fn end_of_line(&mut self, line: u32, col: u32) {
@@ -211,22 +225,24 @@ pub fn split_parens(tokens: &[Token]) -> Vec<Token> {
     out
 }
 
-/// Splits `text` into statements and blocks.
-pub fn parse(text: &str) -> (Vec<Node>, Vec<LexError>) {
-    let mut lx = Lexer {
-        statements: Vec::new(),
-        errors: Vec::new(),
-        words: Vec::new(),
-        word: String::new(),
-        word_start: (0, 0),
-        quote: None,
-        quoted_start: (0, 0),
-        depth: 0,
-    };
-    for (index, raw) in text.lines().enumerate() {
-        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+impl Lexer {
+    fn new() -> Self {
+        Self {
+            statements: VecDeque::new(),
+            errors: Vec::new(),
+            words: Vec::new(),
+            word: String::new(),
+            word_start: (0, 0),
+            quote: None,
+            quoted_start: (0, 0),
+            depth: 0,
+        }
+    }
+
+    /// Lexes one line of the file (`line` is 1-based).
+    fn line(&mut self, line: u32, raw: &str) {
         let trimmed = raw.trim_end();
-        let continued = trimmed.ends_with('\\') && lx.quote.is_none();
+        let continued = trimmed.ends_with('\\') && self.quote.is_none();
         let body = if continued {
             trimmed.get(..trimmed.len() - 1).unwrap_or("")
         } else {
@@ -237,231 +253,137 @@ pub fn parse(text: &str) -> (Vec<Node>, Vec<LexError>) {
         while let Some((_, c)) = chars.next() {
             col += 1;
             let pos = (line, col);
-            if let Some(q) = lx.quote {
+            if let Some(q) = self.quote {
                 if c == q {
-                    let (l, cl) = lx.quoted_start;
-                    lx.words.push(Token {
-                        text: std::mem::take(&mut lx.word),
+                    let (l, cl) = self.quoted_start;
+                    self.words.push(Token {
+                        text: std::mem::take(&mut self.word),
                         line: l,
                         col: cl,
                         quoted: true,
                     });
-                    lx.quote = None;
+                    self.quote = None;
                 } else if c == '\\' {
                     if let Some(u) = unescape(&mut chars) {
-                        lx.word.push(u);
+                        self.word.push(u);
                         col += 1;
                     }
                 } else {
-                    lx.word.push(c);
+                    self.word.push(c);
                 }
                 continue;
             }
             match c {
                 '#' => break,
                 '"' | '\'' => {
-                    lx.flush_word();
-                    lx.quote = Some(c);
-                    lx.quoted_start = pos;
+                    self.flush_word();
+                    self.quote = Some(c);
+                    self.quoted_start = pos;
                 }
                 '\\' => {
                     if let Some(u) = unescape(&mut chars) {
                         col += 1;
-                        lx.push_char(u, pos);
+                        self.push_char(u, pos);
                     }
                 }
-                ';' => lx.end_statement(End::Semi, pos),
-                '{' | '}' if lx.depth > 0 => {
-                    lx.flush_word();
-                    lx.words.push(Token {
+                ';' => self.end_statement(End::Semi, pos),
+                '{' | '}' if self.depth > 0 => {
+                    self.flush_word();
+                    self.words.push(Token {
                         text: c.to_string(),
                         line,
                         col,
                         quoted: false,
                     });
                 }
-                '{' => lx.end_statement(End::Open, pos),
-                '}' => lx.end_statement(End::Close, pos),
+                '{' => self.end_statement(End::Open, pos),
+                '}' => self.end_statement(End::Close, pos),
                 // like ExaBGP, parentheses stay inside words (`md5-password a(b)`); the
                 // route grammar splits them off (see `split_parens`)
                 '(' => {
-                    lx.depth += 1;
-                    lx.push_char(c, pos);
+                    self.depth += 1;
+                    self.push_char(c, pos);
                 }
                 ')' => {
-                    lx.depth = lx.depth.saturating_sub(1);
-                    lx.push_char(c, pos);
+                    self.depth = self.depth.saturating_sub(1);
+                    self.push_char(c, pos);
                 }
                 '[' | ']' | ',' => {
-                    lx.flush_word();
+                    self.flush_word();
                     if c == '[' {
-                        lx.depth += 1;
+                        self.depth += 1;
                     } else if c == ']' {
-                        lx.depth = lx.depth.saturating_sub(1);
+                        self.depth = self.depth.saturating_sub(1);
                     }
-                    lx.words.push(Token {
+                    self.words.push(Token {
                         text: c.to_string(),
                         line,
                         col,
                         quoted: false,
                     });
                 }
-                c if c.is_whitespace() => lx.flush_word(),
-                c => lx.push_char(c, pos),
+                c if c.is_whitespace() => self.flush_word(),
+                c => self.push_char(c, pos),
             }
         }
         if continued {
-            lx.flush_word();
+            self.flush_word();
         } else {
-            lx.end_of_line(line, col + 1);
+            self.end_of_line(line, col + 1);
         }
     }
-    let last_line = u32::try_from(text.lines().count().max(1)).unwrap_or(u32::MAX);
-    lx.end_of_line(last_line, 1);
-    let Lexer {
-        statements,
-        mut errors,
-        ..
-    } = lx;
-    let mut iter = statements.into_iter();
-    let nodes = build(&mut iter, None, &mut errors);
-    (nodes, errors)
 }
 
-fn build(
-    iter: &mut std::vec::IntoIter<(Vec<Token>, End, (u32, u32))>,
-    opened: Option<(u32, u32, String)>,
-    errors: &mut Vec<LexError>,
-) -> Vec<Node> {
-    let mut nodes = Vec::new();
-    while let Some((words, end, pos)) = iter.next() {
-        match end {
-            End::Semi => nodes.push(Node {
-                words,
-                children: None,
-                end: pos,
-            }),
-            End::Open => {
-                let name = words.first().map(|t| t.text.clone()).unwrap_or_default();
-                let children = build(iter, Some((pos.0, pos.1, name)), errors);
-                nodes.push(Node {
-                    words,
-                    children: Some(children),
-                    end: pos,
-                });
+/// The statements of a text, lexed one line at a time as they are asked for, so that a
+/// large file is never held as words all at once.
+struct Statements<'a> {
+    lines: std::str::Lines<'a>,
+    /// Lines read so far.
+    count: u32,
+    lx: Lexer,
+    done: bool,
+}
+
+impl<'a> Statements<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            lines: text.lines(),
+            count: 0,
+            lx: Lexer::new(),
+            done: false,
+        }
+    }
+
+    /// The lexing errors found so far (all of them once the iterator is exhausted).
+    fn take_errors(&mut self) -> Vec<LexError> {
+        std::mem::take(&mut self.lx.errors)
+    }
+}
+
+impl Iterator for Statements<'_> {
+    type Item = Statement;
+
+    fn next(&mut self) -> Option<Statement> {
+        loop {
+            if let Some(statement) = self.lx.statements.pop_front() {
+                return Some(statement);
             }
-            End::Close => {
-                if !words.is_empty() {
-                    nodes.push(Node {
-                        words,
-                        children: None,
-                        end: pos,
-                    });
+            if self.done {
+                return None;
+            }
+            match self.lines.next() {
+                Some(raw) => {
+                    self.count = self.count.saturating_add(1);
+                    self.lx.line(self.count, raw);
                 }
-                if opened.is_none() {
-                    // ExaBGP ignores a '}' with no block to close at the top level
-                    continue;
+                None => {
+                    self.done = true;
+                    self.lx.end_of_line(self.count.max(1), 1);
                 }
-                return nodes;
             }
         }
     }
-    // ExaBGP closes the blocks still open at the end of the file
-    let _ = (opened, errors);
-    nodes
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(node: &Node) -> Vec<&str> {
-        node.words.iter().map(|t| t.text.as_str()).collect()
-    }
-
-    #[test]
-    fn statements_blocks_lists() {
-        let (nodes, errors) = parse(
-            "neighbor 10.0.0.1 { # comment\n  description \"a b;c\";\n  community [1:1,2:2];\n}\n",
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(nodes.len(), 1);
-        assert_eq!(texts(&nodes[0]), ["neighbor", "10.0.0.1"]);
-        let kids = nodes[0].children.as_ref().unwrap();
-        assert_eq!(texts(&kids[0]), ["description", "a b;c"]);
-        assert!(kids[0].words[1].quoted);
-        assert_eq!(texts(&kids[1]), ["community", "[", "1:1", ",", "2:2", "]"]);
-        assert_eq!((kids[1].words[2].line, kids[1].words[2].col), (3, 14));
-    }
-
-    #[test]
-    fn continuation_and_confed_braces() {
-        let (nodes, errors) = parse("route 1.0.0.0/8 \\\n   as-path [ { 1 2 } ] ;\n");
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(
-            texts(&nodes[0]),
-            [
-                "route",
-                "1.0.0.0/8",
-                "as-path",
-                "[",
-                "{",
-                "1",
-                "2",
-                "}",
-                "]"
-            ]
-        );
-        assert_eq!((nodes[0].words[2].line, nodes[0].words[2].col), (2, 4));
-    }
-
-    #[test]
-    fn missing_semicolon_and_brace() {
-        let (nodes, errors) = parse("process a {\n  run foo\n  encoder text;\n");
-        assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].col), (2, 7));
-        assert!(errors[0].reason.contains("does not end with ';'"));
-        // the unclosed block is closed at the end of the file, like ExaBGP
-        assert_eq!(nodes[0].children.as_ref().map(Vec::len), Some(2));
-        let (nodes, errors) = parse("}\na;\n");
-        assert!(errors.is_empty());
-        assert_eq!(nodes.len(), 1);
-    }
-
-    #[test]
-    fn parentheses_stay_in_words() {
-        let (nodes, errors) = parse("md5-password a(b);\nx (1:2) ( { 3 } );\n");
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(texts(&nodes[0]), ["md5-password", "a(b)"]);
-        assert_eq!(texts(&nodes[1]), ["x", "(1:2)", "(", "{", "3", "}", ")"]);
-        let split = split_parens(&nodes[1].words);
-        let cols: Vec<(&str, u32)> = split.iter().map(|t| (t.text.as_str(), t.col)).collect();
-        assert_eq!(
-            cols,
-            [
-                ("x", 1),
-                ("(", 3),
-                ("1:2", 4),
-                (")", 7),
-                ("(", 9),
-                ("{", 11),
-                ("3", 13),
-                ("}", 15),
-                (")", 17)
-            ]
-        );
-    }
-
-    #[test]
-    fn words_before_close_brace() {
-        let (nodes, errors) = parse("a { b c }\n");
-        assert!(errors.is_empty());
-        assert_eq!(texts(&nodes[0].children.as_ref().unwrap()[0]), ["b", "c"]);
-    }
-
-    #[test]
-    fn unterminated_quote() {
-        let (_, errors) = parse("description \"abc;\n");
-        assert!(errors[0].reason.contains("unterminated string"));
-    }
-}
+mod tests;
