@@ -174,15 +174,17 @@ fn unescape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Optio
     })
 }
 
+/// True when [`split_parens`] would split `tok`.
+pub fn has_parens(tok: &Token) -> bool {
+    !tok.quoted && tok.text.len() >= 2 && (tok.text.starts_with('(') || tok.text.ends_with(')'))
+}
+
 /// Splits a word's leading `(` and trailing `)` into words of their own (`(1:1.2.3.4)` →
 /// `(`, `1:1.2.3.4`, `)`), keeping positions; the route grammar reads them as words.
 pub fn split_parens(tokens: &[Token]) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     for tok in tokens {
-        if tok.quoted
-            || tok.text.len() < 2
-            || !(tok.text.starts_with('(') || tok.text.ends_with(')'))
-        {
+        if !has_parens(tok) {
             out.push(tok.clone());
             continue;
         }

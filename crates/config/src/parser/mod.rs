@@ -10,6 +10,7 @@ mod draft;
 mod evpn;
 mod l2vpn;
 mod routes;
+mod stream;
 mod values;
 
 use std::collections::HashMap;
@@ -20,18 +21,34 @@ use crate::model::{Config, Encoder, Location, Process};
 use crate::{Options, Source};
 
 pub(crate) use draft::Draft;
+pub(crate) use stream::{At, RouteList};
 
 /// The error collector and file name shared by the walkers.
 pub(crate) struct Ctx {
     file: String,
+    /// The index of the file in the parse (see [`At`]).
+    file_id: u32,
     pub(crate) errors: Vec<ConfigError>,
+    /// `static` blocks whose routes were parsed while the file was lexed.
+    pub(crate) statics: stream::StaticBlocks,
 }
 
 impl Ctx {
-    fn new(file: &str) -> Self {
+    fn new(file: &str, file_id: u32) -> Self {
         Self {
             file: file.to_owned(),
+            file_id,
             errors: Vec::new(),
+            statics: stream::StaticBlocks::default(),
+        }
+    }
+
+    /// Where `tok` is, compactly (for routes).
+    pub(crate) fn here(&self, tok: &Token) -> At {
+        At {
+            file: self.file_id,
+            line: tok.line,
+            col: tok.col,
         }
     }
 
@@ -100,6 +117,8 @@ impl Ctx {
 /// Everything read from all the files, before templates are resolved.
 #[derive(Default)]
 pub(crate) struct Collected {
+    /// The source names, in parse order ([`At::file`] indexes them).
+    pub(crate) files: Vec<String>,
     pub(crate) processes: Vec<Process>,
     pub(crate) templates: HashMap<String, Draft>,
     pub(crate) neighbors: Vec<Draft>,
@@ -110,13 +129,26 @@ pub(crate) fn parse(sources: &[Source], options: &Options) -> Result<Config, Vec
     let mut collected = Collected::default();
     let mut errors = Vec::new();
     for source in sources {
-        let mut ctx = Ctx::new(&source.name);
-        let (nodes, lex_errors) = lexer::parse(&source.text);
+        let file_id = u32::try_from(collected.files.len()).unwrap_or(u32::MAX);
+        collected.files.push(source.name.clone());
+        let mut ctx = Ctx::new(&source.name, file_id);
+        let mut lines: Option<usize> = None;
+        let mut lines_left = |line: u32| {
+            let total = *lines.get_or_insert_with(|| source.text.lines().count());
+            total.saturating_sub(usize::try_from(line).unwrap_or(usize::MAX))
+        };
+        let (nodes, lex_errors) = lexer::parse_with(&source.text, &mut |path, node| {
+            stream::divert(&mut ctx, path, node, &mut lines_left)
+        });
+        // the errors of the routes parsed while lexing come after the lexer's, as when
+        // they are found walking the tree
+        let early = std::mem::take(&mut ctx.errors);
         for e in lex_errors {
             let loc = ctx.at(e.line, e.col);
             ctx.errors
                 .push(ConfigError::new(loc, e.reason, e.near.as_deref()));
         }
+        ctx.errors.extend(early);
         for node in &nodes {
             top_level(&mut ctx, node, &mut collected);
         }

@@ -1,0 +1,168 @@
+//! Routes of `static { }` blocks, parsed as the lexer completes each statement so that a
+//! block of a million routes is never held as words (the block's node reaches the
+//! neighbor walker empty), and the compact list the drafts keep routes in.
+
+use std::collections::HashMap;
+
+use super::{routes, Ctx};
+use crate::lexer::{Block, Node};
+use crate::model::{Location, Route};
+
+/// Where a route was written: the index of its file in the parse, line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct At {
+    pub(crate) file: u32,
+    pub(crate) line: u32,
+    pub(crate) col: u32,
+}
+
+impl At {
+    /// The location in `files` (the source names, in parse order).
+    pub(crate) fn location(self, files: &[String]) -> Location {
+        Location {
+            file: usize::try_from(self.file)
+                .ok()
+                .and_then(|i| files.get(i))
+                .cloned()
+                .unwrap_or_default(),
+            line: self.line,
+            col: self.col,
+        }
+    }
+}
+
+/// Routes in file order and where each was written, side by side so that the routes move
+/// into the [`crate::Neighbor`] without a copy.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RouteList {
+    pub(crate) routes: Vec<Route>,
+    pub(crate) at: Vec<At>,
+}
+
+impl RouteList {
+    /// Adds a route.
+    pub(crate) fn push(&mut self, route: Route, at: At) {
+        self.routes.push(route);
+        self.at.push(at);
+    }
+
+    /// Moves the routes of `other` after these.
+    pub(crate) fn append(&mut self, mut other: Self) {
+        if self.routes.is_empty() {
+            std::mem::swap(self, &mut other);
+        } else {
+            self.routes.append(&mut other.routes);
+            self.at.append(&mut other.at);
+        }
+    }
+
+    /// Copies the routes of `other` after these (template inheritance).
+    pub(crate) fn extend_from(&mut self, other: &Self) {
+        self.routes.extend(other.routes.iter().cloned());
+        self.at.extend_from_slice(&other.at);
+    }
+
+    /// The routes with where each was written.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&Route, At)> {
+        self.routes.iter().zip(self.at.iter().copied())
+    }
+}
+
+/// The routes of one `static` block, parsed while the file was lexed.
+#[derive(Debug, Default)]
+pub(crate) struct Streamed {
+    routes: RouteList,
+    /// An error was reported for one of its statements.
+    failed: bool,
+}
+
+impl Streamed {
+    /// An empty list with room for `lines` routes (one per line left in the file, at
+    /// most: the pages of the room not used are never touched, and growing a list of a
+    /// million routes by doubling would copy it into fresh pages, which is most of the
+    /// time of a large start).
+    fn with_room(lines: usize) -> Self {
+        let mut s = Self::default();
+        s.routes.routes.reserve_exact(lines);
+        s.routes.at.reserve_exact(lines);
+        s
+    }
+
+    /// The block is read: room much larger than the routes is given back.
+    fn finish(mut self) -> Self {
+        if self.routes.routes.capacity() / 2 > self.routes.routes.len() {
+            self.routes.routes.shrink_to_fit();
+            self.routes.at.shrink_to_fit();
+        }
+        self
+    }
+}
+
+/// The `static` blocks of one file parsed while it was lexed, by the position of their
+/// `{`, and the one being read.
+#[derive(Debug, Default)]
+pub(crate) struct StaticBlocks {
+    done: HashMap<(u32, u32), Streamed>,
+    current: Option<((u32, u32), Streamed)>,
+}
+
+impl StaticBlocks {
+    /// The routes parsed for the block whose `{` is at `at`, and whether one of its
+    /// statements was refused; `None` when the block was not streamed.
+    pub(crate) fn take(&mut self, at: (u32, u32)) -> Option<(RouteList, bool)> {
+        if self.current.as_ref().is_some_and(|(k, _)| *k == at) {
+            let (_, s) = self.current.take()?;
+            let s = s.finish();
+            return Some((s.routes, s.failed));
+        }
+        self.done.remove(&at).map(|s| (s.routes, s.failed))
+    }
+}
+
+/// True when `path` (the blocks around a statement) is the body of a `static` block that
+/// the neighbor walker reads: `neighbor … { static { } }`, or `template { neighbor <name>
+/// … { static { } } }` (a template block with words after `template` is refused whole,
+/// and a template neighbor without a name is skipped).
+fn in_static(path: &[Block]) -> bool {
+    match path {
+        [n, s] => n.keyword() == "neighbor" && s.keyword() == "static",
+        [t, n, s] => {
+            t.keyword() == "template"
+                && t.words.len() == 1
+                && n.keyword() == "neighbor"
+                && n.words.len() >= 2
+                && s.keyword() == "static"
+        }
+        _ => false,
+    }
+}
+
+/// The [`crate::lexer::parse_with`] hook: a statement directly inside a `static` block
+/// is parsed now (errors recorded as the neighbor walker would) and taken out of the tree;
+/// every other node is kept. `lines_left` tells how many lines of the file follow a line
+/// (to size the list of a block once).
+pub(crate) fn divert(
+    ctx: &mut Ctx,
+    path: &[Block],
+    node: Node,
+    lines_left: &mut dyn FnMut(u32) -> usize,
+) -> Option<Node> {
+    if !in_static(path) {
+        return Some(node);
+    }
+    let at = path.last()?.at;
+    let mut current = match ctx.statics.current.take() {
+        Some((k, s)) if k == at => s,
+        other => {
+            if let Some((k, s)) = other {
+                ctx.statics.done.insert(k, s.finish());
+            }
+            Streamed::with_room(lines_left(node.end.0).saturating_add(1))
+        }
+    };
+    let before = ctx.errors.len();
+    routes::static_statement(ctx, &node, &mut current.routes);
+    current.failed |= ctx.errors.len() > before;
+    ctx.statics.current = Some((at, current));
+    None
+}
