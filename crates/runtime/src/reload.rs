@@ -12,16 +12,37 @@
 //! - helpers are kept; new ones are started, removed ones stopped, and ones whose `run` or
 //!   `encoder` changed are restarted. SIGUSR2 restarts every helper.
 //!
-//! The functions here are pure: they compare two [`config::Config`]s; the supervisor applies
-//! the result.
+//! The functions here are pure: they compare two [`Running`] configurations; the supervisor
+//! applies the result.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use config::{Config, Neighbor, Process, Route};
 use ipnet::IpNet;
 use wire::{Family, Nlri};
+
+/// The configuration a daemon runs: its helpers, and its neighbors shared with the peer
+/// tasks started for them (a neighbor's routes, a million in a large `static` block, are
+/// held once, not copied for each user).
+#[derive(Debug, Clone, Default)]
+pub struct Running {
+    /// `process` sections.
+    pub processes: Vec<Process>,
+    /// `neighbor` sections.
+    pub neighbors: Vec<Arc<Neighbor>>,
+}
+
+impl From<Config> for Running {
+    fn from(config: Config) -> Self {
+        Self {
+            processes: config.processes,
+            neighbors: config.neighbors.into_iter().map(Arc::new).collect(),
+        }
+    }
+}
 
 /// Identifies a neighbor across reloads: its address (or range) and local address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,11 +93,11 @@ impl RouteDiff {
 #[derive(Debug, Clone, Default)]
 pub struct NeighborPlan {
     /// Session kept; routes to update (maybe none), with the new definition.
-    pub keep: Vec<(NeighborKey, Neighbor, RouteDiff)>,
+    pub keep: Vec<(NeighborKey, Arc<Neighbor>, RouteDiff)>,
     /// Session settings changed: stop the old session, start a new one.
-    pub restart: Vec<(NeighborKey, Neighbor)>,
+    pub restart: Vec<(NeighborKey, Arc<Neighbor>)>,
     /// New neighbors to start.
-    pub add: Vec<Neighbor>,
+    pub add: Vec<Arc<Neighbor>>,
     /// Neighbors to stop with a Cease.
     pub remove: Vec<NeighborKey>,
 }
@@ -93,7 +114,7 @@ pub struct ProcessPlan {
 }
 
 /// Compares the neighbors of `old` and `new`.
-pub fn plan_neighbors(old: &Config, new: &Config) -> NeighborPlan {
+pub fn plan_neighbors(old: &Running, new: &Running) -> NeighborPlan {
     let mut plan = NeighborPlan::default();
     let mut seen = HashSet::new();
     for n in &new.neighbors {
@@ -118,17 +139,18 @@ pub fn plan_neighbors(old: &Config, new: &Config) -> NeighborPlan {
 }
 
 /// Compares the processes; with `restart_all` (SIGUSR2) every kept helper is restarted.
-pub fn plan_processes(old: &Config, new: &Config, restart_all: bool) -> ProcessPlan {
+pub fn plan_processes(old: &Running, new: &Running, restart_all: bool) -> ProcessPlan {
+    let find = |c: &Running, name: &str| c.processes.iter().position(|p| p.name == name);
     let mut plan = ProcessPlan::default();
     for p in &new.processes {
-        match old.process(&p.name) {
+        match find(old, &p.name).and_then(|i| old.processes.get(i)) {
             None => plan.start.push(p.clone()),
             Some(o) if !restart_all && o.run == p.run && o.encoder == p.encoder => {}
             Some(_) => plan.restart.push(p.clone()),
         }
     }
     for o in &old.processes {
-        if new.process(&o.name).is_none() {
+        if find(new, &o.name).is_none() {
             plan.stop.push(o.name.clone());
         }
     }
@@ -226,20 +248,20 @@ mod tests {
             .push(testutil::route("10.0.0.0/24", "192.0.2.1"));
         let changed = testutil::neighbor("127.0.0.2", vec![]);
         let removed = testutil::neighbor("127.0.0.3", vec![]);
-        let old = Config {
+        let old = Running::from(Config {
             processes: vec![],
             neighbors: vec![kept.clone(), changed.clone(), removed],
-        };
+        });
         let mut kept2 = kept.clone();
         kept2.routes = vec![testutil::route("10.0.9.0/24", "192.0.2.1")];
         kept2.description = String::new();
         let mut changed2 = changed;
         changed2.hold_time = 30;
         let added = testutil::neighbor("127.0.0.4", vec![]);
-        let new = Config {
+        let new = Running::from(Config {
             processes: vec![],
             neighbors: vec![kept2, changed2, added],
-        };
+        });
         let plan = plan_neighbors(&old, &new);
         assert_eq!(plan.keep.len(), 1);
         assert_eq!(plan.keep[0].2.announce.len(), 1);
@@ -260,11 +282,11 @@ mod tests {
             respawn: true,
             location: config::Location::default(),
         };
-        let old = Config {
+        let old = Running {
             processes: vec![p("a", "/x"), p("b", "/y"), p("c", "/z")],
             neighbors: vec![],
         };
-        let new = Config {
+        let new = Running {
             processes: vec![p("a", "/x"), p("b", "/y2"), p("d", "/w")],
             neighbors: vec![],
         };
