@@ -20,8 +20,9 @@
 mod tree;
 
 use std::collections::VecDeque;
+use std::io::BufRead;
 
-pub use tree::{parse, parse_with, Block};
+pub use tree::{parse, parse_reader_with, parse_with, Block};
 
 /// One word of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,10 +337,51 @@ impl Lexer {
     }
 }
 
+/// Where the lines of a file come from.
+enum Lines<'a> {
+    /// A text in memory.
+    Text(std::str::Lines<'a>),
+    /// A reader, a line at a time into `buf` (a file is never held whole); a read error
+    /// (or a text that is not UTF-8) ends the lines.
+    Reader {
+        reader: Box<dyn BufRead + 'a>,
+        buf: String,
+        error: Option<std::io::Error>,
+    },
+}
+
+impl Lines<'_> {
+    /// The next line without its `\n` or `\r\n`, as [`str::lines`] gives it.
+    fn next_line(&mut self) -> Option<&str> {
+        match self {
+            Self::Text(lines) => lines.next(),
+            Self::Reader { reader, buf, error } => {
+                buf.clear();
+                match reader.read_line(buf) {
+                    Ok(0) => None,
+                    Ok(_) => {
+                        if buf.ends_with('\n') {
+                            buf.pop();
+                            if buf.ends_with('\r') {
+                                buf.pop();
+                            }
+                        }
+                        Some(buf.as_str())
+                    }
+                    Err(e) => {
+                        *error = Some(e);
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The statements of a text, lexed one line at a time as they are asked for, so that a
 /// large file is never held as words all at once.
 struct Statements<'a> {
-    lines: std::str::Lines<'a>,
+    lines: Lines<'a>,
     /// Lines read so far.
     count: u32,
     lx: Lexer,
@@ -348,11 +390,31 @@ struct Statements<'a> {
 
 impl<'a> Statements<'a> {
     fn new(text: &'a str) -> Self {
+        Self::from_lines(Lines::Text(text.lines()))
+    }
+
+    fn from_reader(reader: impl BufRead + 'a) -> Self {
+        Self::from_lines(Lines::Reader {
+            reader: Box::new(reader),
+            buf: String::new(),
+            error: None,
+        })
+    }
+
+    fn from_lines(lines: Lines<'a>) -> Self {
         Self {
-            lines: text.lines(),
+            lines,
             count: 0,
             lx: Lexer::new(),
             done: false,
+        }
+    }
+
+    /// The read error that ended the lines early, if any.
+    fn take_read_error(&mut self) -> Option<std::io::Error> {
+        match &mut self.lines {
+            Lines::Text(_) => None,
+            Lines::Reader { error, .. } => error.take(),
         }
     }
 
@@ -373,7 +435,7 @@ impl Iterator for Statements<'_> {
             if self.done {
                 return None;
             }
-            match self.lines.next() {
+            match self.lines.next_line() {
                 Some(raw) => {
                     self.count = self.count.saturating_add(1);
                     self.lx.line(self.count, raw);

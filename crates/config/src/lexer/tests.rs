@@ -139,3 +139,22 @@ fn deep_nesting_does_not_overflow_the_stack() {
         stack.extend(n.children.take().into_iter().flatten());
     }
 }
+
+#[test]
+fn a_reader_gives_the_lines_of_the_text() {
+    let text = "a \"b\\\"c\";\r\nd \\\r\n  e; # f\r\ng {\n h;\r\n}\r\ni";
+    let keep = &mut |_: &[Block], node: Node| Some(node);
+    let from_text = parse_with(text, keep);
+    let from_reader = parse_reader_with(std::io::Cursor::new(text), keep).unwrap();
+    assert_eq!(from_reader, from_text);
+    // the last line, without a ';', is an error at its position
+    assert_eq!((from_text.1[0].line, from_text.1[0].col), (7, 1));
+    assert_eq!(texts(&from_text.0[1]), ["d", "e"]);
+}
+
+#[test]
+fn a_reader_stops_at_invalid_utf8() {
+    let bytes: &[u8] = b"a;\nb \xff;\nc;\n";
+    let err = parse_reader_with(bytes, &mut |_, node| Some(node)).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+}

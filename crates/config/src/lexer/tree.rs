@@ -1,5 +1,7 @@
 //! The block tree: statements of [`super::Statements`] nested by `{` / `}`.
 
+use std::io::BufRead;
+
 use super::{End, LexError, Node, Statements, Token};
 
 /// A block still open around the statement being handed to a [`parse_with`] hook.
@@ -33,7 +35,27 @@ pub fn parse_with(
     text: &str,
     hook: &mut dyn FnMut(&[Block], Node) -> Option<Node>,
 ) -> (Vec<Node>, Vec<LexError>) {
-    let mut statements = Statements::new(text);
+    build(&mut Statements::new(text), hook)
+}
+
+/// [`parse_with`] reading the text a line at a time from `reader` (a large file is never
+/// held whole), or the read error (or invalid UTF-8) that stopped it.
+pub fn parse_reader_with(
+    reader: impl BufRead,
+    hook: &mut dyn FnMut(&[Block], Node) -> Option<Node>,
+) -> Result<(Vec<Node>, Vec<LexError>), std::io::Error> {
+    let mut statements = Statements::from_reader(reader);
+    let parsed = build(&mut statements, hook);
+    match statements.take_read_error() {
+        Some(e) => Err(e),
+        None => Ok(parsed),
+    }
+}
+
+fn build(
+    statements: &mut Statements<'_>,
+    hook: &mut dyn FnMut(&[Block], Node) -> Option<Node>,
+) -> (Vec<Node>, Vec<LexError>) {
     let mut open: Vec<Block> = Vec::new();
     let mut top = Vec::new();
     let mut emit = |open: &mut Vec<Block>, node: Node| {

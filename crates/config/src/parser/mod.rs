@@ -8,6 +8,7 @@
 mod build;
 mod draft;
 mod evpn;
+mod input;
 mod l2vpn;
 mod routes;
 mod stream;
@@ -16,11 +17,12 @@ mod values;
 use std::collections::HashMap;
 
 use crate::error::ConfigError;
-use crate::lexer::{self, Node, Token};
+use crate::lexer::{Node, Token};
 use crate::model::{Config, Encoder, Location, Process};
 use crate::{Options, Source};
 
 pub(crate) use draft::Draft;
+pub(crate) use input::Input;
 pub(crate) use stream::{At, RouteList};
 
 /// The error collector and file name shared by the walkers.
@@ -126,20 +128,35 @@ pub(crate) struct Collected {
 
 /// Parses all `sources` into one configuration.
 pub(crate) fn parse(sources: &[Source], options: &Options) -> Result<Config, Vec<ConfigError>> {
+    parse_inputs(sources.iter().map(Input::Text).collect(), options)
+}
+
+/// Parses all `inputs` into one configuration. When one of them can not be read to its
+/// end, only that is reported.
+pub(crate) fn parse_inputs(
+    inputs: Vec<Input<'_>>,
+    options: &Options,
+) -> Result<Config, Vec<ConfigError>> {
     let mut collected = Collected::default();
     let mut errors = Vec::new();
-    for source in sources {
+    let mut read_errors = Vec::new();
+    for input in inputs {
         let file_id = u32::try_from(collected.files.len()).unwrap_or(u32::MAX);
-        collected.files.push(source.name.clone());
-        let mut ctx = Ctx::new(&source.name, file_id);
-        let mut lines: Option<usize> = None;
-        let mut lines_left = |line: u32| {
-            let total = *lines.get_or_insert_with(|| source.text.lines().count());
-            total.saturating_sub(usize::try_from(line).unwrap_or(usize::MAX))
+        let name = input.name().to_owned();
+        let mut ctx = Ctx::new(&name, file_id);
+        collected.files.push(name);
+        let (nodes, lex_errors) = match input.lex(&mut ctx) {
+            Ok(lexed) => lexed,
+            Err(e) => {
+                let loc = ctx.at(1, 1);
+                read_errors.push(ConfigError::new(
+                    loc,
+                    format!("can not read the configuration: {e}"),
+                    None,
+                ));
+                continue;
+            }
         };
-        let (nodes, lex_errors) = lexer::parse_with(&source.text, &mut |path, node| {
-            stream::divert(&mut ctx, path, node, &mut lines_left)
-        });
         // the errors of the routes parsed while lexing come after the lexer's, as when
         // they are found walking the tree
         let early = std::mem::take(&mut ctx.errors);
@@ -153,6 +170,9 @@ pub(crate) fn parse(sources: &[Source], options: &Options) -> Result<Config, Vec
             top_level(&mut ctx, node, &mut collected);
         }
         errors.append(&mut ctx.errors);
+    }
+    if !read_errors.is_empty() {
+        return Err(read_errors);
     }
     let config = build::build(collected, &mut errors, options);
     errors.sort_by(|a, b| {

@@ -83,8 +83,10 @@ impl Streamed {
     /// time of a large start).
     fn with_room(lines: usize) -> Self {
         let mut s = Self::default();
-        s.routes.routes.reserve_exact(lines);
-        s.routes.at.reserve_exact(lines);
+        // an estimate: when the room can not be had, the list grows as it goes
+        if s.routes.routes.try_reserve_exact(lines).is_ok() {
+            let _ = s.routes.at.try_reserve_exact(lines);
+        }
         s
     }
 
@@ -139,13 +141,13 @@ fn in_static(path: &[Block]) -> bool {
 
 /// The [`crate::lexer::parse_with`] hook: a statement directly inside a `static` block
 /// is parsed now (errors recorded as the neighbor walker would) and taken out of the tree;
-/// every other node is kept. `lines_left` tells how many lines of the file follow a line
-/// (to size the list of a block once).
+/// every other node is kept. `room` estimates, from the first statement of a block, how
+/// many routes it may hold (to size its list once).
 pub(crate) fn divert(
     ctx: &mut Ctx,
     path: &[Block],
     node: Node,
-    lines_left: &mut dyn FnMut(u32) -> usize,
+    room: &mut dyn FnMut(&Node) -> usize,
 ) -> Option<Node> {
     if !in_static(path) {
         return Some(node);
@@ -157,7 +159,7 @@ pub(crate) fn divert(
             if let Some((k, s)) = other {
                 ctx.statics.done.insert(k, s.finish());
             }
-            Streamed::with_room(lines_left(node.end.0).saturating_add(1))
+            Streamed::with_room(room(&node))
         }
     };
     let before = ctx.errors.len();
