@@ -151,6 +151,16 @@ impl Lexer {
     }
 }
 
+/// True for a character that is part of a word whatever comes before it (not a blank,
+/// nor a character the lexer gives a meaning to).
+fn is_ordinary(c: char) -> bool {
+    !c.is_whitespace()
+        && !matches!(
+            c,
+            '#' | '"' | '\'' | '\\' | ';' | '{' | '}' | '(' | ')' | '[' | ']' | ','
+        )
+}
+
 fn unescape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<char> {
     let (_, esc) = chars.next()?;
     Some(match esc {
@@ -253,7 +263,7 @@ impl Lexer {
         };
         let mut chars = body.char_indices().peekable();
         let mut col: u32 = 0;
-        while let Some((_, c)) = chars.next() {
+        while let Some((index, c)) = chars.next() {
             col += 1;
             let pos = (line, col);
             if let Some(q) = self.quote {
@@ -326,7 +336,22 @@ impl Lexer {
                     });
                 }
                 c if c.is_whitespace() => self.flush_word(),
-                c => self.push_char(c, pos),
+                c => {
+                    // the run of ordinary characters from here is taken whole
+                    let mut end = index + c.len_utf8();
+                    while let Some(&(next, n)) = chars.peek() {
+                        if !is_ordinary(n) {
+                            break;
+                        }
+                        chars.next();
+                        col += 1;
+                        end = next + n.len_utf8();
+                    }
+                    if self.word.is_empty() {
+                        self.word_start = pos;
+                    }
+                    self.word.push_str(body.get(index..end).unwrap_or_default());
+                }
             }
         }
         if continued {

@@ -387,21 +387,22 @@ fn neighbor(
         }
     }
 
-    // a route of a family not announced to the peer is refused (IPv4 unicast is implied)
-    let mut refused = Vec::new();
+    // one pass over the routes (a million of them is 200 MB to read); the family errors
+    // are reported before the next-hop ones, as two passes would
+    let mut family_refused = Vec::new();
+    let mut next_hop_refused = Vec::new();
     for (route, at) in d.routes.iter() {
+        // a route of a family not announced to the peer is refused (IPv4 unicast is implied)
         let f = route.family;
         if !families.contains(&f) && f != Family::IPV4_UNICAST {
-            refused.push((at, family_error(f)));
+            family_refused.push((at, family_error(f)));
         }
-    }
-    // an IPv4 route with an IPv6 next hop needs its `nexthop` entry (RFC 8950)
-    for (route, at) in d.routes.iter() {
+        // an IPv4 route with an IPv6 next hop needs its `nexthop` entry (RFC 8950)
         if let Some(reason) = crate::nexthop::refusal(&nexthop, route) {
-            refused.push((at, reason));
+            next_hop_refused.push((at, reason));
         }
     }
-    for (at, reason) in refused {
+    for (at, reason) in family_refused.into_iter().chain(next_hop_refused) {
         error(errors, &at.location(files), reason, None);
         ok = false;
     }
