@@ -160,18 +160,75 @@ pub fn plan_processes(old: &Running, new: &Running, restart_all: bool) -> Proces
 /// True when two definitions of a neighbor need no new session: everything but the routes,
 /// the `api` bindings, the description and the source locations is equal.
 pub fn same_session(a: &Neighbor, b: &Neighbor) -> bool {
-    let strip = |n: &Neighbor| {
-        let mut n = n.clone();
-        n.routes.clear();
-        n.api.clear();
-        n.description.clear();
-        n.location = config::Location::default();
-        for raw in &mut n.raw {
-            raw.location = config::Location::default();
-        }
-        n
-    };
-    strip(a) == strip(b)
+    // every field named, so that a new one is not forgotten here; nothing is cloned (a
+    // neighbor may have a million routes)
+    let Neighbor {
+        peer_address,
+        description: _,
+        router_id,
+        local_address,
+        source_interface,
+        local_as,
+        peer_as,
+        hold_time,
+        passive,
+        listen,
+        connect,
+        md5_password,
+        md5_base64,
+        md5_ip,
+        outgoing_ttl,
+        incoming_ttl,
+        group_updates,
+        auto_flush,
+        adj_rib_in,
+        adj_rib_out,
+        manual_eor,
+        rate_limit,
+        host_name,
+        domain_name,
+        capability,
+        families,
+        add_path,
+        nexthop,
+        api: _,
+        routes: _,
+        raw,
+        location: _,
+    } = a;
+    let same_raw = raw.len() == b.raw.len()
+        && raw
+            .iter()
+            .zip(&b.raw)
+            .all(|(x, y)| x.kind == y.kind && x.family == y.family && x.words == y.words);
+    same_raw
+        && *peer_address == b.peer_address
+        && *router_id == b.router_id
+        && *local_address == b.local_address
+        && *source_interface == b.source_interface
+        && *local_as == b.local_as
+        && *peer_as == b.peer_as
+        && *hold_time == b.hold_time
+        && *passive == b.passive
+        && *listen == b.listen
+        && *connect == b.connect
+        && *md5_password == b.md5_password
+        && *md5_base64 == b.md5_base64
+        && *md5_ip == b.md5_ip
+        && *outgoing_ttl == b.outgoing_ttl
+        && *incoming_ttl == b.incoming_ttl
+        && *group_updates == b.group_updates
+        && *auto_flush == b.auto_flush
+        && *adj_rib_in == b.adj_rib_in
+        && *adj_rib_out == b.adj_rib_out
+        && *manual_eor == b.manual_eor
+        && *rate_limit == b.rate_limit
+        && *host_name == b.host_name
+        && *domain_name == b.domain_name
+        && *capability == b.capability
+        && *families == b.families
+        && *add_path == b.add_path
+        && *nexthop == b.nexthop
 }
 
 /// What identifies a route in an Adj-RIB-Out: family, route key (`Nlri::route_key`: the
@@ -186,11 +243,13 @@ fn route_key(route: &Route) -> (Family, Cow<'_, Nlri>, Option<[u8; 8]>) {
 /// withdrawn (`withdraw` flag, for watchdogs) are never announced by a reload.
 pub fn diff_routes(old: &[Route], new: &[Route]) -> RouteDiff {
     let mut diff = RouteDiff::default();
+    // hashed: a million routes on each side is a million lookups, not 10^12 comparisons
+    let old_routes: HashSet<&Route> = old.iter().collect();
     for n in new {
         if n.withdrawn {
             continue;
         }
-        if !old.iter().any(|o| o == n) {
+        if !old_routes.contains(n) {
             diff.announce.push(n.clone());
         }
     }
@@ -271,6 +330,63 @@ mod tests {
         assert_eq!(plan.add.len(), 1);
         assert_eq!(plan.remove.len(), 1);
         assert_eq!(plan.remove[0].to_string(), "127.0.0.3");
+    }
+
+    #[test]
+    fn same_session_ignores_routes_api_description_and_locations_only() {
+        let mut a = testutil::neighbor("127.0.0.1", vec![]);
+        a.raw.push(config::RawSection {
+            kind: "operational".into(),
+            family: None,
+            words: vec!["asm".into()],
+            location: config::Location::default(),
+        });
+        let mut b = a.clone();
+        b.routes.push(testutil::route("10.0.0.0/24", "192.0.2.1"));
+        b.api.push(config::ApiBinding::default());
+        b.description = "other".into();
+        b.location.line = 7;
+        b.raw[0].location.line = 9;
+        assert!(same_session(&a, &b));
+        let mut c = b.clone();
+        c.hold_time = 30;
+        assert!(!same_session(&a, &c));
+        let mut c = b.clone();
+        c.raw[0].words.push("x".into());
+        assert!(!same_session(&a, &c));
+        let mut c = b;
+        c.capability.route_refresh = !c.capability.route_refresh;
+        assert!(!same_session(&a, &c));
+    }
+
+    #[test]
+    fn route_diff_of_large_tables_is_linear() {
+        // 200 000 routes a side: pairwise comparison would be 4 * 10^10 steps
+        let table = |next_hop: &str, skip: u32| -> Vec<Route> {
+            (0..200_000u32)
+                .filter(|i| *i != skip)
+                .map(|i| {
+                    let [_, a, b, c] = i.to_be_bytes();
+                    testutil::route(&format!("10.{a}.{b}.{c}/32"), next_hop)
+                })
+                .collect()
+        };
+        let old = table("192.0.2.1", 5);
+        let mut new = table("192.0.2.1", 7);
+        new[0].next_hop = config::NextHop::Ip("192.0.2.2".parse().unwrap());
+        let diff = diff_routes(&old, &new);
+        // 10.0.0.5 is new, 10.0.0.0 changed; 10.0.0.7 is gone
+        let mut announced: Vec<String> = diff
+            .announce
+            .iter()
+            .map(|r| format!("{:?}", r.nlri))
+            .collect();
+        announced.sort();
+        assert_eq!(announced.len(), 2);
+        assert!(announced[0].contains("10.0.0.0/32"), "{announced:?}");
+        assert!(announced[1].contains("10.0.0.5/32"), "{announced:?}");
+        assert_eq!(diff.withdraw.len(), 1);
+        assert!(format!("{:?}", diff.withdraw[0].nlri).contains("10.0.0.7/32"));
     }
 
     #[test]
