@@ -6,7 +6,7 @@
 
 use wire::{Afi, Family, Safi};
 
-use super::{Ctx, RouteList};
+use super::{At, Ctx, RouteList};
 use crate::lexer::{self, Node, Token};
 use crate::model::{NextHop, RawSection, Route};
 use crate::route;
@@ -35,6 +35,17 @@ fn route_from_tokens(ctx: &mut Ctx, toks: &[&Token], safi: Option<Safi>) -> Opti
                 ctx.err(tok, e.reason);
             }
             None
+        }
+    }
+}
+
+/// Adds `route`, or with `split` its more-specifics, all written at `at`.
+fn push_expanded(out: &mut RouteList, route: Route, at: At) {
+    if route.split.is_none() {
+        out.push(route, at);
+    } else {
+        for r in route::expand_split(route) {
+            out.push(r, at);
         }
     }
 }
@@ -80,10 +91,7 @@ pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut RouteList) {
             return;
         }
         if check_next_hop(ctx, first, &r) {
-            let at = ctx.here(first);
-            for r in route::expand_split(r) {
-                out.push(r, at);
-            }
+            push_expanded(out, r, ctx.here(first));
         }
     }
 }
@@ -316,10 +324,7 @@ fn announce_line(
     if !check_next_hop(ctx, prefix_tok, &r) {
         return;
     }
-    let at = ctx.here(prefix_tok);
-    for r in route::expand_split(r) {
-        routes.push(r, at);
-    }
+    push_expanded(routes, r, ctx.here(prefix_tok));
 }
 
 /// `mup mup-isd … ;` (and the other MUP route types) in `announce { ipv4|ipv6 { } }`:
