@@ -243,8 +243,9 @@ fn route_key(route: &Route) -> (Family, Cow<'_, Nlri>, Option<[u8; 8]>) {
 /// withdrawn (`withdraw` flag, for watchdogs) are never announced by a reload.
 pub fn diff_routes(old: &[Route], new: &[Route]) -> RouteDiff {
     let mut diff = RouteDiff::default();
-    // hashed: a million routes on each side is a million lookups, not 10^12 comparisons
-    let old_routes: HashSet<&Route> = old.iter().collect();
+    // hashed: a million routes on each side is a million lookups, not 10^12 comparisons;
+    // the keys are our own configuration's, so the fast fixed-seed hasher is safe
+    let old_routes: HashSet<&Route, rib::hash::Fast> = old.iter().collect();
     for n in new {
         if n.withdrawn {
             continue;
@@ -253,7 +254,8 @@ pub fn diff_routes(old: &[Route], new: &[Route]) -> RouteDiff {
             diff.announce.push(n.clone());
         }
     }
-    let new_keys: HashSet<_> = new.iter().filter(|r| !r.withdrawn).map(route_key).collect();
+    let new_keys: HashSet<_, rib::hash::Fast> =
+        new.iter().filter(|r| !r.withdrawn).map(route_key).collect();
     for o in old {
         if !new_keys.contains(&route_key(o)) {
             diff.withdraw.push(o.clone());
