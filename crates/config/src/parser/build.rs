@@ -387,11 +387,11 @@ fn neighbor(
         }
     }
 
-    // one pass over the routes (a million of them is 200 MB to read); the family errors
-    // are reported before the next-hop ones, as two passes would
+    // the family errors are reported before the next-hop ones; the routes no check can
+    // refuse (most of a large `static` block) are not read again
     let mut family_refused = Vec::new();
     let mut next_hop_refused = Vec::new();
-    for (route, at) in d.routes.iter() {
+    for (route, at) in d.routes.to_check() {
         // a route of a family not announced to the peer is refused (IPv4 unicast is implied)
         let f = route.family;
         if !families.contains(&f) && f != Family::IPV4_UNICAST {

@@ -31,19 +31,29 @@ impl At {
     }
 }
 
-/// Routes in file order and where each was written, side by side so that the routes move
-/// into the [`crate::Neighbor`] without a copy.
+/// Routes in file order, kept so that they move into the [`crate::Neighbor`] without a
+/// copy, and where those the neighbor's checks may refuse were written.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RouteList {
     pub(crate) routes: Vec<Route>,
-    pub(crate) at: Vec<At>,
+    /// The index and location of each route [`may_be_refused`], in order.
+    checked: Vec<(usize, At)>,
+}
+
+/// True when the checks made once the neighbor is complete (its families, its `nexthop`
+/// entries) may refuse `route`: a route of another family than IPv4 unicast (implied),
+/// or an IPv4 route with an IPv6 next hop (RFC 8950). The others need no location kept.
+fn may_be_refused(route: &Route) -> bool {
+    route.family != wire::Family::IPV4_UNICAST || crate::nexthop::needed(route).is_some()
 }
 
 impl RouteList {
     /// Adds a route.
     pub(crate) fn push(&mut self, route: Route, at: At) {
+        if may_be_refused(&route) {
+            self.checked.push((self.routes.len(), at));
+        }
         self.routes.push(route);
-        self.at.push(at);
     }
 
     /// Moves the routes of `other` after these.
@@ -51,20 +61,26 @@ impl RouteList {
         if self.routes.is_empty() {
             std::mem::swap(self, &mut other);
         } else {
+            let base = self.routes.len();
             self.routes.append(&mut other.routes);
-            self.at.append(&mut other.at);
+            self.checked
+                .extend(other.checked.into_iter().map(|(i, at)| (base + i, at)));
         }
     }
 
     /// Copies the routes of `other` after these (template inheritance).
     pub(crate) fn extend_from(&mut self, other: &Self) {
+        let base = self.routes.len();
         self.routes.extend(other.routes.iter().cloned());
-        self.at.extend_from_slice(&other.at);
+        self.checked
+            .extend(other.checked.iter().map(|(i, at)| (base + i, *at)));
     }
 
-    /// The routes with where each was written.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&Route, At)> {
-        self.routes.iter().zip(self.at.iter().copied())
+    /// The routes the neighbor's checks may refuse, in order, with where each was written.
+    pub(crate) fn to_check(&self) -> impl Iterator<Item = (&Route, At)> {
+        self.checked
+            .iter()
+            .filter_map(|(i, at)| Some((self.routes.get(*i)?, *at)))
     }
 }
 
@@ -84,9 +100,7 @@ impl Streamed {
     fn with_room(lines: usize) -> Self {
         let mut s = Self::default();
         // an estimate: when the room can not be had, the list grows as it goes
-        if s.routes.routes.try_reserve_exact(lines).is_ok() {
-            let _ = s.routes.at.try_reserve_exact(lines);
-        }
+        let _ = s.routes.routes.try_reserve_exact(lines);
         s
     }
 
@@ -94,7 +108,6 @@ impl Streamed {
     fn finish(mut self) -> Self {
         if self.routes.routes.capacity() / 2 > self.routes.routes.len() {
             self.routes.routes.shrink_to_fit();
-            self.routes.at.shrink_to_fit();
         }
         self
     }

@@ -175,3 +175,21 @@ fn a_file_that_is_not_utf8_is_reported_as_unreadable() {
         )]
     );
 }
+
+#[test]
+fn routes_refused_by_the_neighbor_checks_keep_their_locations() {
+    // the neighbor announces IPv4 unicast only: the IPv6 route of the template and the
+    // IPv4 route with an IPv6 next hop (no `nexthop` entry, RFC 8950) are refused where
+    // they were written, after plain routes that need no check
+    let text = "template {\n  neighbor t {\n    static { route 2001:db8::/32 next-hop ::1; }\n  }\n}\nneighbor 10.0.0.1 {\n  inherit t;\n  local-as 1; peer-as 2; router-id 1.1.1.1;\n  family { ipv4 unicast; }\n  static {\n    route 10.0.0.0/8 next-hop 1.1.1.1;\n    route 10.1.0.0/16 next-hop 1.1.1.1;\n    route 10.2.0.0/16 next-hop 2001:db8::1;\n  }\n}\n";
+    let errors = errs(text);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("t.conf:3:20: Trying to announce a route of type ipv6,unicast"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("t.conf:13:11: an ipv4 unicast route with an IPv6 next hop"),
+        "{errors:?}"
+    );
+}
