@@ -154,12 +154,30 @@ impl Lexer {
 /// True for a character that is part of a word whatever comes before it (not a blank,
 /// nor a character the lexer gives a meaning to).
 fn is_ordinary(c: char) -> bool {
-    !c.is_whitespace()
-        && !matches!(
-            c,
-            '#' | '"' | '\'' | '\\' | ';' | '{' | '}' | '(' | ')' | '[' | ']' | ','
-        )
+    match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => ORDINARY[usize::from(b)],
+        _ => !c.is_whitespace(),
+    }
 }
+
+/// [`is_ordinary`] for the ASCII characters (a table: this runs for every character of a
+/// configuration of a million routes).
+static ORDINARY: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = !c.is_ascii_whitespace()
+            // `char::is_whitespace` also counts the vertical tab as a blank
+            && c != 0x0b
+            && !matches!(
+                c,
+                b'#' | b'"' | b'\'' | b'\\' | b';' | b'{' | b'}' | b'(' | b')' | b'[' | b']' | b','
+            );
+        b += 1;
+    }
+    table
+};
 
 fn unescape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<char> {
     let (_, esc) = chars.next()?;

@@ -158,3 +158,17 @@ fn a_reader_stops_at_invalid_utf8() {
     let err = parse_reader_with(bytes, &mut |_, node| Some(node)).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
 }
+
+#[test]
+fn the_ordinary_table_agrees_with_the_definition() {
+    for b in 0u8..128 {
+        let c = char::from(b);
+        let special = matches!(
+            c,
+            '#' | '"' | '\'' | '\\' | ';' | '{' | '}' | '(' | ')' | '[' | ']' | ','
+        );
+        assert_eq!(is_ordinary(c), !c.is_whitespace() && !special, "{b:#x}");
+    }
+    assert!(is_ordinary('é'));
+    assert!(!is_ordinary('\u{a0}'));
+}
