@@ -48,6 +48,16 @@ pub struct Node {
     pub end: (u32, u32),
 }
 
+impl Drop for Node {
+    /// Without recursion: blocks may nest as deep as the file goes.
+    fn drop(&mut self) {
+        let mut below = self.children.take().unwrap_or_default();
+        while let Some(mut node) = below.pop() {
+            below.extend(node.children.take().into_iter().flatten());
+        }
+    }
+}
+
 impl Node {
     /// The first word, or `""`.
     pub fn keyword(&self) -> &str {

@@ -123,17 +123,30 @@ pub(crate) fn static_statement(ctx: &mut Ctx, child: &Node, out: &mut RouteList)
 }
 
 /// The words of a node and its children, blocks as `{ … }` and statements ended by `;`.
+/// Without recursion: blocks may nest as deep as the file goes.
 fn flatten(node: &Node, out: &mut Vec<String>) {
-    out.extend(node.words.iter().map(|t| t.text.clone()));
-    match &node.children {
-        Some(children) => {
-            out.push("{".into());
-            for c in children {
-                flatten(c, out);
+    enum Step<'a> {
+        Node(&'a Node),
+        Close,
+    }
+    let mut steps = vec![Step::Node(node)];
+    while let Some(step) = steps.pop() {
+        let node = match step {
+            Step::Close => {
+                out.push("}".into());
+                continue;
             }
-            out.push("}".into());
+            Step::Node(node) => node,
+        };
+        out.extend(node.words.iter().map(|t| t.text.clone()));
+        match &node.children {
+            Some(children) => {
+                out.push("{".into());
+                steps.push(Step::Close);
+                steps.extend(children.iter().rev().map(Step::Node));
+            }
+            None => out.push(";".into()),
         }
-        None => out.push(";".into()),
     }
 }
 
