@@ -12,6 +12,17 @@
 //!   block to close at the top level is ignored.
 //!
 //! Every word keeps its 1-based line and column for error messages.
+//!
+//! The file is lexed a line at a time as [`parse_with`] builds the blocks, and a caller
+//! may take statements out of the tree as they complete (a `static` block of a million
+//! routes is then never held as words all at once).
+
+mod tree;
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+
+pub use tree::{parse, parse_reader_with, parse_with, Block};
 
 /// One word of the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +46,16 @@ pub struct Node {
     pub children: Option<Vec<Self>>,
     /// Position of the terminator (`;`, `{`), for messages about a missing value.
     pub end: (u32, u32),
+}
+
+impl Drop for Node {
+    /// Without recursion: blocks may nest as deep as the file goes.
+    fn drop(&mut self) {
+        let mut below = self.children.take().unwrap_or_default();
+        while let Some(mut node) = below.pop() {
+            below.extend(node.children.take().into_iter().flatten());
+        }
+    }
 }
 
 impl Node {
@@ -65,15 +86,19 @@ pub struct LexError {
     pub near: Option<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum End {
     Semi,
     Open,
     Close,
 }
 
+/// What ended a statement, its words and the position of its terminator.
+type Statement = (Vec<Token>, End, (u32, u32));
+
 struct Lexer {
-    statements: Vec<(Vec<Token>, End, (u32, u32))>,
+    /// Statements ended but not handed out yet.
+    statements: VecDeque<Statement>,
     errors: Vec<LexError>,
     words: Vec<Token>,
     word: String,
@@ -107,7 +132,7 @@ impl Lexer {
         self.flush_word();
         let words = std::mem::take(&mut self.words);
         self.depth = 0;
-        self.statements.push((words, end, pos));
+        self.statements.push_back((words, end, pos));
     }
 
     fn end_of_line(&mut self, line: u32, col: u32) {
@@ -136,6 +161,34 @@ impl Lexer {
     }
 }
 
+/// True for a character that is part of a word whatever comes before it (not a blank,
+/// nor a character the lexer gives a meaning to).
+fn is_ordinary(c: char) -> bool {
+    match u8::try_from(c) {
+        Ok(b) if b.is_ascii() => ORDINARY[usize::from(b)],
+        _ => !c.is_whitespace(),
+    }
+}
+
+/// [`is_ordinary`] for the ASCII characters (a table: this runs for every character of a
+/// configuration of a million routes).
+static ORDINARY: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = !c.is_ascii_whitespace()
+            // `char::is_whitespace` also counts the vertical tab as a blank
+            && c != 0x0b
+            && !matches!(
+                c,
+                b'#' | b'"' | b'\'' | b'\\' | b';' | b'{' | b'}' | b'(' | b')' | b'[' | b']' | b','
+            );
+        b += 1;
+    }
+    table
+};
+
 fn unescape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Option<char> {
     let (_, esc) = chars.next()?;
     Some(match esc {
@@ -160,15 +213,17 @@ fn unescape(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>) -> Optio
     })
 }
 
+/// True when [`split_parens`] would split `tok`.
+pub fn has_parens(tok: &Token) -> bool {
+    !tok.quoted && tok.text.len() >= 2 && (tok.text.starts_with('(') || tok.text.ends_with(')'))
+}
+
 /// Splits a word's leading `(` and trailing `)` into words of their own (`(1:1.2.3.4)` →
 /// `(`, `1:1.2.3.4`, `)`), keeping positions; the route grammar reads them as words.
 pub fn split_parens(tokens: &[Token]) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     for tok in tokens {
-        if tok.quoted
-            || tok.text.len() < 2
-            || !(tok.text.starts_with('(') || tok.text.ends_with(')'))
-        {
+        if !has_parens(tok) {
             out.push(tok.clone());
             continue;
         }
@@ -211,22 +266,24 @@ pub fn split_parens(tokens: &[Token]) -> Vec<Token> {
     out
 }
 
-/// Splits `text` into statements and blocks.
-pub fn parse(text: &str) -> (Vec<Node>, Vec<LexError>) {
-    let mut lx = Lexer {
-        statements: Vec::new(),
-        errors: Vec::new(),
-        words: Vec::new(),
-        word: String::new(),
-        word_start: (0, 0),
-        quote: None,
-        quoted_start: (0, 0),
-        depth: 0,
-    };
-    for (index, raw) in text.lines().enumerate() {
-        let line = u32::try_from(index + 1).unwrap_or(u32::MAX);
+impl Lexer {
+    fn new() -> Self {
+        Self {
+            statements: VecDeque::new(),
+            errors: Vec::new(),
+            words: Vec::new(),
+            word: String::new(),
+            word_start: (0, 0),
+            quote: None,
+            quoted_start: (0, 0),
+            depth: 0,
+        }
+    }
+
+    /// Lexes one line of the file (`line` is 1-based).
+    fn line(&mut self, line: u32, raw: &str) {
         let trimmed = raw.trim_end();
-        let continued = trimmed.ends_with('\\') && lx.quote.is_none();
+        let continued = trimmed.ends_with('\\') && self.quote.is_none();
         let body = if continued {
             trimmed.get(..trimmed.len() - 1).unwrap_or("")
         } else {
@@ -234,234 +291,216 @@ pub fn parse(text: &str) -> (Vec<Node>, Vec<LexError>) {
         };
         let mut chars = body.char_indices().peekable();
         let mut col: u32 = 0;
-        while let Some((_, c)) = chars.next() {
+        while let Some((index, c)) = chars.next() {
             col += 1;
             let pos = (line, col);
-            if let Some(q) = lx.quote {
+            if let Some(q) = self.quote {
                 if c == q {
-                    let (l, cl) = lx.quoted_start;
-                    lx.words.push(Token {
-                        text: std::mem::take(&mut lx.word),
+                    let (l, cl) = self.quoted_start;
+                    self.words.push(Token {
+                        text: std::mem::take(&mut self.word),
                         line: l,
                         col: cl,
                         quoted: true,
                     });
-                    lx.quote = None;
+                    self.quote = None;
                 } else if c == '\\' {
                     if let Some(u) = unescape(&mut chars) {
-                        lx.word.push(u);
+                        self.word.push(u);
                         col += 1;
                     }
                 } else {
-                    lx.word.push(c);
+                    self.word.push(c);
                 }
                 continue;
             }
             match c {
                 '#' => break,
                 '"' | '\'' => {
-                    lx.flush_word();
-                    lx.quote = Some(c);
-                    lx.quoted_start = pos;
+                    self.flush_word();
+                    self.quote = Some(c);
+                    self.quoted_start = pos;
                 }
                 '\\' => {
                     if let Some(u) = unescape(&mut chars) {
                         col += 1;
-                        lx.push_char(u, pos);
+                        self.push_char(u, pos);
                     }
                 }
-                ';' => lx.end_statement(End::Semi, pos),
-                '{' | '}' if lx.depth > 0 => {
-                    lx.flush_word();
-                    lx.words.push(Token {
+                ';' => self.end_statement(End::Semi, pos),
+                '{' | '}' if self.depth > 0 => {
+                    self.flush_word();
+                    self.words.push(Token {
                         text: c.to_string(),
                         line,
                         col,
                         quoted: false,
                     });
                 }
-                '{' => lx.end_statement(End::Open, pos),
-                '}' => lx.end_statement(End::Close, pos),
+                '{' => self.end_statement(End::Open, pos),
+                '}' => self.end_statement(End::Close, pos),
                 // like ExaBGP, parentheses stay inside words (`md5-password a(b)`); the
                 // route grammar splits them off (see `split_parens`)
                 '(' => {
-                    lx.depth += 1;
-                    lx.push_char(c, pos);
+                    self.depth += 1;
+                    self.push_char(c, pos);
                 }
                 ')' => {
-                    lx.depth = lx.depth.saturating_sub(1);
-                    lx.push_char(c, pos);
+                    self.depth = self.depth.saturating_sub(1);
+                    self.push_char(c, pos);
                 }
                 '[' | ']' | ',' => {
-                    lx.flush_word();
+                    self.flush_word();
                     if c == '[' {
-                        lx.depth += 1;
+                        self.depth += 1;
                     } else if c == ']' {
-                        lx.depth = lx.depth.saturating_sub(1);
+                        self.depth = self.depth.saturating_sub(1);
                     }
-                    lx.words.push(Token {
+                    self.words.push(Token {
                         text: c.to_string(),
                         line,
                         col,
                         quoted: false,
                     });
                 }
-                c if c.is_whitespace() => lx.flush_word(),
-                c => lx.push_char(c, pos),
+                c if c.is_whitespace() => self.flush_word(),
+                c => {
+                    // the run of ordinary characters from here is taken whole
+                    let mut end = index + c.len_utf8();
+                    while let Some(&(next, n)) = chars.peek() {
+                        if !is_ordinary(n) {
+                            break;
+                        }
+                        chars.next();
+                        col += 1;
+                        end = next + n.len_utf8();
+                    }
+                    if self.word.is_empty() {
+                        self.word_start = pos;
+                    }
+                    self.word.push_str(body.get(index..end).unwrap_or_default());
+                }
             }
         }
         if continued {
-            lx.flush_word();
+            self.flush_word();
         } else {
-            lx.end_of_line(line, col + 1);
+            self.end_of_line(line, col + 1);
         }
     }
-    let last_line = u32::try_from(text.lines().count().max(1)).unwrap_or(u32::MAX);
-    lx.end_of_line(last_line, 1);
-    let Lexer {
-        statements,
-        mut errors,
-        ..
-    } = lx;
-    let mut iter = statements.into_iter();
-    let nodes = build(&mut iter, None, &mut errors);
-    (nodes, errors)
 }
 
-fn build(
-    iter: &mut std::vec::IntoIter<(Vec<Token>, End, (u32, u32))>,
-    opened: Option<(u32, u32, String)>,
-    errors: &mut Vec<LexError>,
-) -> Vec<Node> {
-    let mut nodes = Vec::new();
-    while let Some((words, end, pos)) = iter.next() {
-        match end {
-            End::Semi => nodes.push(Node {
-                words,
-                children: None,
-                end: pos,
-            }),
-            End::Open => {
-                let name = words.first().map(|t| t.text.clone()).unwrap_or_default();
-                let children = build(iter, Some((pos.0, pos.1, name)), errors);
-                nodes.push(Node {
-                    words,
-                    children: Some(children),
-                    end: pos,
-                });
-            }
-            End::Close => {
-                if !words.is_empty() {
-                    nodes.push(Node {
-                        words,
-                        children: None,
-                        end: pos,
-                    });
+/// Where the lines of a file come from.
+enum Lines<'a> {
+    /// A text in memory.
+    Text(std::str::Lines<'a>),
+    /// A reader, a line at a time into `buf` (a file is never held whole); a read error
+    /// (or a text that is not UTF-8) ends the lines.
+    Reader {
+        reader: Box<dyn BufRead + 'a>,
+        buf: String,
+        error: Option<std::io::Error>,
+    },
+}
+
+impl Lines<'_> {
+    /// The next line without its `\n` or `\r\n`, as [`str::lines`] gives it.
+    fn next_line(&mut self) -> Option<&str> {
+        match self {
+            Self::Text(lines) => lines.next(),
+            Self::Reader { reader, buf, error } => {
+                buf.clear();
+                match reader.read_line(buf) {
+                    Ok(0) => None,
+                    Ok(_) => {
+                        if buf.ends_with('\n') {
+                            buf.pop();
+                            if buf.ends_with('\r') {
+                                buf.pop();
+                            }
+                        }
+                        Some(buf.as_str())
+                    }
+                    Err(e) => {
+                        *error = Some(e);
+                        None
+                    }
                 }
-                if opened.is_none() {
-                    // ExaBGP ignores a '}' with no block to close at the top level
-                    continue;
-                }
-                return nodes;
             }
         }
     }
-    // ExaBGP closes the blocks still open at the end of the file
-    let _ = (opened, errors);
-    nodes
+}
+
+/// The statements of a text, lexed one line at a time as they are asked for, so that a
+/// large file is never held as words all at once.
+struct Statements<'a> {
+    lines: Lines<'a>,
+    /// Lines read so far.
+    count: u32,
+    lx: Lexer,
+    done: bool,
+}
+
+impl<'a> Statements<'a> {
+    fn new(text: &'a str) -> Self {
+        Self::from_lines(Lines::Text(text.lines()))
+    }
+
+    fn from_reader(reader: impl BufRead + 'a) -> Self {
+        Self::from_lines(Lines::Reader {
+            reader: Box::new(reader),
+            buf: String::new(),
+            error: None,
+        })
+    }
+
+    fn from_lines(lines: Lines<'a>) -> Self {
+        Self {
+            lines,
+            count: 0,
+            lx: Lexer::new(),
+            done: false,
+        }
+    }
+
+    /// The read error that ended the lines early, if any.
+    fn take_read_error(&mut self) -> Option<std::io::Error> {
+        match &mut self.lines {
+            Lines::Text(_) => None,
+            Lines::Reader { error, .. } => error.take(),
+        }
+    }
+
+    /// The lexing errors found so far (all of them once the iterator is exhausted).
+    fn take_errors(&mut self) -> Vec<LexError> {
+        std::mem::take(&mut self.lx.errors)
+    }
+}
+
+impl Iterator for Statements<'_> {
+    type Item = Statement;
+
+    fn next(&mut self) -> Option<Statement> {
+        loop {
+            if let Some(statement) = self.lx.statements.pop_front() {
+                return Some(statement);
+            }
+            if self.done {
+                return None;
+            }
+            match self.lines.next_line() {
+                Some(raw) => {
+                    self.count = self.count.saturating_add(1);
+                    self.lx.line(self.count, raw);
+                }
+                None => {
+                    self.done = true;
+                    self.lx.end_of_line(self.count.max(1), 1);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn texts(node: &Node) -> Vec<&str> {
-        node.words.iter().map(|t| t.text.as_str()).collect()
-    }
-
-    #[test]
-    fn statements_blocks_lists() {
-        let (nodes, errors) = parse(
-            "neighbor 10.0.0.1 { # comment\n  description \"a b;c\";\n  community [1:1,2:2];\n}\n",
-        );
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(nodes.len(), 1);
-        assert_eq!(texts(&nodes[0]), ["neighbor", "10.0.0.1"]);
-        let kids = nodes[0].children.as_ref().unwrap();
-        assert_eq!(texts(&kids[0]), ["description", "a b;c"]);
-        assert!(kids[0].words[1].quoted);
-        assert_eq!(texts(&kids[1]), ["community", "[", "1:1", ",", "2:2", "]"]);
-        assert_eq!((kids[1].words[2].line, kids[1].words[2].col), (3, 14));
-    }
-
-    #[test]
-    fn continuation_and_confed_braces() {
-        let (nodes, errors) = parse("route 1.0.0.0/8 \\\n   as-path [ { 1 2 } ] ;\n");
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(
-            texts(&nodes[0]),
-            [
-                "route",
-                "1.0.0.0/8",
-                "as-path",
-                "[",
-                "{",
-                "1",
-                "2",
-                "}",
-                "]"
-            ]
-        );
-        assert_eq!((nodes[0].words[2].line, nodes[0].words[2].col), (2, 4));
-    }
-
-    #[test]
-    fn missing_semicolon_and_brace() {
-        let (nodes, errors) = parse("process a {\n  run foo\n  encoder text;\n");
-        assert_eq!(errors.len(), 1);
-        assert_eq!((errors[0].line, errors[0].col), (2, 7));
-        assert!(errors[0].reason.contains("does not end with ';'"));
-        // the unclosed block is closed at the end of the file, like ExaBGP
-        assert_eq!(nodes[0].children.as_ref().map(Vec::len), Some(2));
-        let (nodes, errors) = parse("}\na;\n");
-        assert!(errors.is_empty());
-        assert_eq!(nodes.len(), 1);
-    }
-
-    #[test]
-    fn parentheses_stay_in_words() {
-        let (nodes, errors) = parse("md5-password a(b);\nx (1:2) ( { 3 } );\n");
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(texts(&nodes[0]), ["md5-password", "a(b)"]);
-        assert_eq!(texts(&nodes[1]), ["x", "(1:2)", "(", "{", "3", "}", ")"]);
-        let split = split_parens(&nodes[1].words);
-        let cols: Vec<(&str, u32)> = split.iter().map(|t| (t.text.as_str(), t.col)).collect();
-        assert_eq!(
-            cols,
-            [
-                ("x", 1),
-                ("(", 3),
-                ("1:2", 4),
-                (")", 7),
-                ("(", 9),
-                ("{", 11),
-                ("3", 13),
-                ("}", 15),
-                (")", 17)
-            ]
-        );
-    }
-
-    #[test]
-    fn words_before_close_brace() {
-        let (nodes, errors) = parse("a { b c }\n");
-        assert!(errors.is_empty());
-        assert_eq!(texts(&nodes[0].children.as_ref().unwrap()[0]), ["b", "c"]);
-    }
-
-    #[test]
-    fn unterminated_quote() {
-        let (_, errors) = parse("description \"abc;\n");
-        assert!(errors[0].reason.contains("unterminated string"));
-    }
-}
+mod tests;

@@ -96,13 +96,14 @@ pub fn load(paths: &[PathBuf]) -> Result<Config, Vec<ConfigError>> {
 }
 
 /// [`load`] with explicit [`Options`] (`check_programs: false` skips the program check).
+/// The files are read a line at a time as they are parsed.
 pub fn load_with(paths: &[PathBuf], options: &Options) -> Result<Config, Vec<ConfigError>> {
-    let mut sources = Vec::new();
+    let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => sources.push(Source::new(name, text)),
+        match std::fs::File::open(path) {
+            Ok(file) => inputs.push(parser::Input::File { name, file }),
             Err(e) => errors.push(ConfigError::new(
                 Location {
                     file: name.clone(),
@@ -117,7 +118,7 @@ pub fn load_with(paths: &[PathBuf], options: &Options) -> Result<Config, Vec<Con
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut config = parser::parse(&sources, options)?;
+    let mut config = parser::parse_inputs(inputs, options)?;
     if options.check_programs {
         let path_var = std::env::var_os("PATH");
         program::check_processes(&mut config, path_var.as_deref())?;

@@ -46,6 +46,7 @@ use crate::ConfigError;
 
 mod errors;
 mod robustness;
+mod streaming;
 
 fn ok(text: &str) -> Config {
     parse(&[Source::new("t.conf", text)]).unwrap_or_else(|e| {

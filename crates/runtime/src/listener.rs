@@ -115,13 +115,14 @@ pub fn listen_addrs(bind: &[IpAddr], port: u16, neighbors: &[config::Neighbor]) 
 /// `settings` (made ephemeral: they end when their session goes down) and report to
 /// `events`; each one is announced by a [`PeerEventKind::Spawned`] event carrying its
 /// handle.
-pub fn spawn(
+pub fn spawn<'a>(
     addrs: &[SocketAddr],
-    neighbors: &[config::Neighbor],
+    neighbors: impl IntoIterator<Item = &'a config::Neighbor>,
     settings: Settings,
     events: mpsc::Sender<PeerEvent>,
 ) -> Result<ListenerHandle, SocketError> {
-    let keys = md5_keys(neighbors)?;
+    let neighbors: Vec<&config::Neighbor> = neighbors.into_iter().collect();
+    let keys = md5_keys(&neighbors)?;
     let mut listeners = Vec::with_capacity(addrs.len());
     for addr in addrs {
         listeners.push(Arc::new(socket::listen(*addr, &keys)?));
@@ -164,7 +165,7 @@ pub fn spawn(
 }
 
 /// The MD5 keys of the neighbors that have one.
-fn md5_keys(neighbors: &[config::Neighbor]) -> Result<Vec<(IpNet, Vec<u8>)>, SocketError> {
+fn md5_keys(neighbors: &[&config::Neighbor]) -> Result<Vec<(IpNet, Vec<u8>)>, SocketError> {
     let mut keys = Vec::new();
     for n in neighbors {
         if let Some(key) = SocketOptions::for_neighbor(n)?.md5_key {

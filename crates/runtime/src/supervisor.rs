@@ -23,7 +23,7 @@ use crate::event::{PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, Pe
 use crate::listener::{self, ListenerHandle};
 use crate::process::respawn::{RespawnBudget, Verdict};
 use crate::process::{Credit, Encoding, Helper, HelperSpec, Lines, OutQueue, ProcessEvent};
-use crate::reload::{self, NeighborKey};
+use crate::reload::{self, NeighborKey, Running};
 use crate::{Control, Exit, Options};
 
 /// Starts a peer task for a neighbor; its events go to the given sender. Shared with the
@@ -90,7 +90,7 @@ pub(crate) struct HelperSlot {
 /// The supervisor state; see the module documentation.
 pub(crate) struct Supervisor {
     pub(crate) options: Options,
-    pub(crate) config: Config,
+    pub(crate) config: Running,
     loader: Option<ConfigLoader>,
     spawner: PeerSpawner,
     listen: Vec<SocketAddr>,
@@ -136,7 +136,7 @@ impl Supervisor {
         let (peer_tx, peer_rx) = mpsc::channel(options.peer_event_capacity.max(1));
         Self {
             options,
-            config,
+            config: Running::from(config),
             loader,
             spawner,
             listen,
@@ -170,7 +170,7 @@ impl Supervisor {
         self.start_listener();
         let neighbors = self.config.neighbors.clone();
         for neighbor in neighbors {
-            self.start_neighbor(Arc::new(neighbor), Origin::Config);
+            self.start_neighbor(neighbor, Origin::Config);
         }
         tracing::info!(target: "reactor", helpers = self.helpers.len(), peers = self.peers.len(), "started");
         loop {
@@ -417,7 +417,7 @@ impl Supervisor {
         }
         match listener::spawn(
             &self.listen,
-            &self.config.neighbors,
+            self.config.neighbors.iter().map(|n| &**n),
             self.peer_settings.clone(),
             self.peer_tx.clone(),
         ) {
@@ -674,6 +674,7 @@ impl Supervisor {
         let Some(new) = self.load() else {
             return;
         };
+        let new = Running::from(new);
         let procs = reload::plan_processes(&self.config, &new, restart_helpers);
         let plan = reload::plan_neighbors(&self.config, &new);
         let old = std::mem::replace(&mut self.config, new);
@@ -696,7 +697,6 @@ impl Supervisor {
         let mut summary = Vec::new();
         for (key, neighbor, diff) in plan.keep {
             let subs = bound_processes(&neighbor, &self.config.processes);
-            let neighbor = Arc::new(neighbor);
             for entry in self.peers.values_mut() {
                 if entry.origin != Origin::Config || entry.stopping || entry.key != key {
                     continue;
@@ -724,7 +724,7 @@ impl Supervisor {
         }
         for (key, neighbor) in plan.restart {
             self.stop_configured(&key, 6); // Cease, other configuration change
-            self.start_neighbor(Arc::new(neighbor), Origin::Config);
+            self.start_neighbor(neighbor, Origin::Config);
             summary.push(format!("{key}: definition changed, session restarted"));
         }
         for key in plan.remove {
@@ -733,7 +733,7 @@ impl Supervisor {
         }
         for neighbor in plan.add {
             summary.push(format!("{}: added", NeighborKey::of(&neighbor)));
-            self.start_neighbor(Arc::new(neighbor), Origin::Config);
+            self.start_neighbor(neighbor, Origin::Config);
         }
         // bindings may have changed with the processes: recompute for every peer
         let processes = self.config.processes.clone();
@@ -770,7 +770,7 @@ impl Supervisor {
     pub(crate) fn restart(&mut self) {
         tracing::info!(target: "reactor", "performing restart");
         if let Some(new) = self.load() {
-            self.config = new;
+            self.config = Running::from(new);
         }
         let keys: Vec<NeighborKey> = self
             .peers
@@ -796,7 +796,7 @@ impl Supervisor {
             self.add_helper(process);
         }
         for neighbor in self.config.neighbors.clone() {
-            self.start_neighbor(Arc::new(neighbor), Origin::Config);
+            self.start_neighbor(neighbor, Origin::Config);
         }
     }
 

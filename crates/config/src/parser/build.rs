@@ -88,7 +88,7 @@ fn merge(d: &mut Draft, t: &Draft) {
     d.add_path.extend(t.add_path.iter().cloned());
     d.nexthop.extend(t.nexthop.iter().cloned());
     d.api.extend(t.api.iter().cloned());
-    d.routes.extend(t.routes.iter().cloned());
+    d.routes.extend_from(&t.routes);
     d.raw.extend(t.raw.iter().cloned());
 }
 
@@ -138,6 +138,7 @@ pub(crate) fn build(
     options: &Options,
 ) -> Config {
     let Collected {
+        files,
         processes,
         templates,
         neighbors: drafts,
@@ -146,7 +147,7 @@ pub(crate) fn build(
     let mut seen = HashSet::new();
     for mut d in drafts {
         resolve_inherit(&mut d, &templates, errors);
-        if let Some(n) = neighbor(d, &processes, errors, options) {
+        if let Some(n) = neighbor(d, &processes, &files, errors, options) {
             let index = (n.peer_address, n.listen);
             if !seen.insert(index) {
                 error(
@@ -209,6 +210,7 @@ fn resolve_inherit(
 fn neighbor(
     d: Draft,
     processes: &[Process],
+    files: &[String],
     errors: &mut Vec<ConfigError>,
     options: &Options,
 ) -> Option<Neighbor> {
@@ -385,20 +387,24 @@ fn neighbor(
         }
     }
 
-    // a route of a family not announced to the peer is refused (IPv4 unicast is implied)
-    for (route, rloc) in &d.routes {
+    // the family errors are reported before the next-hop ones; the routes no check can
+    // refuse (most of a large `static` block) are not read again
+    let mut family_refused = Vec::new();
+    let mut next_hop_refused = Vec::new();
+    for (route, at) in d.routes.to_check() {
+        // a route of a family not announced to the peer is refused (IPv4 unicast is implied)
         let f = route.family;
         if !families.contains(&f) && f != Family::IPV4_UNICAST {
-            error(errors, rloc, family_error(f), None);
-            ok = false;
+            family_refused.push((at, family_error(f)));
+        }
+        // an IPv4 route with an IPv6 next hop needs its `nexthop` entry (RFC 8950)
+        if let Some(reason) = crate::nexthop::refusal(&nexthop, route) {
+            next_hop_refused.push((at, reason));
         }
     }
-    // an IPv4 route with an IPv6 next hop needs its `nexthop` entry (RFC 8950)
-    for (route, rloc) in &d.routes {
-        if let Some(reason) = crate::nexthop::refusal(&nexthop, route) {
-            error(errors, rloc, reason, None);
-            ok = false;
-        }
+    for (at, reason) in family_refused.into_iter().chain(next_hop_refused) {
+        error(errors, &at.location(files), reason, None);
+        ok = false;
     }
     for raw in &d.raw {
         if let Some(f) = raw.family {
@@ -442,7 +448,7 @@ fn neighbor(
         add_path,
         nexthop,
         api: d.api.into_iter().map(|(a, _)| a).collect(),
-        routes: d.routes.into_iter().map(|(r, _)| r).collect(),
+        routes: d.routes.routes,
         raw: d.raw,
         location: loc,
     })

@@ -8,11 +8,11 @@ use ipnet::IpNet;
 use wire::cap::AddPathMode;
 use wire::{Afi, Family, Safi};
 
-use super::{l2vpn, process_key, routes, values as v, Ctx};
+use super::{l2vpn, process_key, routes, values as v, Ctx, RouteList};
 use crate::lexer::{Node, Token};
 use crate::model::{
     ApiBinding, AsnSetting, Encoder, Location, Md5Base64, MessageFilter, NextHopFamily, Process,
-    RawSection, Route,
+    RawSection,
 };
 
 /// `capability { }` with every key optional.
@@ -68,7 +68,7 @@ pub(crate) struct Draft {
     pub(crate) add_path: Vec<(Family, Token)>,
     pub(crate) nexthop: Vec<(NextHopFamily, Token)>,
     pub(crate) api: Vec<(ApiBinding, Token)>,
-    pub(crate) routes: Vec<(Route, Location)>,
+    pub(crate) routes: RouteList,
     pub(crate) raw: Vec<RawSection>,
     /// Keys whose value was refused (already reported): not "missing", and the neighbor
     /// is not built.
@@ -234,7 +234,12 @@ fn key(ctx: &mut Ctx, n: &Node, d: &mut Draft, processes: &mut Vec<Process>) {
         "nexthop" => nexthop(ctx, n, &mut d.nexthop),
         "api" => api(ctx, n, &mut d.api),
         "process" => process_v3(ctx, n, d, processes),
-        "static" => routes::static_block(ctx, n, &mut d.routes),
+        "static" => {
+            if !routes::static_block(ctx, n, &mut d.routes) {
+                // refused routes were reported while the file was lexed
+                d.invalid.push("static".to_owned());
+            }
+        }
         "announce" => routes::announce_block(ctx, n, &mut d.routes, &mut d.raw),
         "flow" => routes::flow_block(ctx, n, &mut d.routes),
         "evpn" => super::evpn::evpn_block(ctx, n, &mut d.routes),

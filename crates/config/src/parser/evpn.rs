@@ -8,13 +8,13 @@
 //! }
 //! ```
 
-use super::Ctx;
+use super::{Ctx, RouteList};
 use crate::lexer::{self, Node, Token};
-use crate::model::{Location, NextHop, Route};
+use crate::model::NextHop;
 use crate::route;
 
 /// Parses the block's statements into routes; every route needs a next hop.
-pub(crate) fn evpn_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+pub(crate) fn evpn_block(ctx: &mut Ctx, node: &Node, out: &mut RouteList) {
     ctx.no_extra(node, 1);
     for child in node.children.iter().flatten() {
         let Some(first) = child.words.first() else {
@@ -32,7 +32,7 @@ pub(crate) fn evpn_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Locat
             Ok(r) if r.next_hop == NextHop::None => {
                 ctx.err(first, "invalid announcement (missing next-hop ?)");
             }
-            Ok(r) => out.push((r, ctx.loc(first))),
+            Ok(r) => out.push(r, ctx.here(first)),
             Err(e) => {
                 let tok = toks.get(e.index).or(toks.last()).copied().unwrap_or(first);
                 ctx.err(tok, e.reason);

@@ -4,13 +4,12 @@
 
 use wire::Afi;
 
-use super::Ctx;
+use super::{Ctx, RouteList};
 use crate::lexer::{self, Node, Token};
-use crate::model::{Location, Route};
 use crate::route::{self, RouteError};
 
 /// `l2vpn { vpls …; vpls <name> { <statement>; … } }`.
-pub(crate) fn l2vpn_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+pub(crate) fn l2vpn_block(ctx: &mut Ctx, node: &Node, out: &mut RouteList) {
     ctx.no_extra(node, 1);
     for child in node.children.iter().flatten() {
         if child.keyword() != "vpls" {
@@ -25,7 +24,7 @@ pub(crate) fn l2vpn_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Loca
 }
 
 /// One `vpls` statement or block (the words after `vpls`; a block's name is skipped).
-pub(crate) fn vpls(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+pub(crate) fn vpls(ctx: &mut Ctx, node: &Node, out: &mut RouteList) {
     let Some(first) = node.words.first() else {
         return;
     };
@@ -56,13 +55,13 @@ pub(crate) fn vpls(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>)
     let refs: Vec<&Token> = toks.iter().collect();
     let words: Vec<&str> = refs.iter().map(|t| t.text.as_str()).collect();
     match route::vpls::parse_vpls(&words, true) {
-        Ok(r) => out.push((r, ctx.loc(first))),
+        Ok(r) => out.push(r, ctx.here(first)),
         Err(e) => report(ctx, node, &refs, e),
     }
 }
 
 /// `mcast-vpn <type> …;` inside `announce { ipv4 { } }` or `ipv6`.
-pub(crate) fn mvpn(ctx: &mut Ctx, afi: Afi, node: &Node, out: &mut Vec<(Route, Location)>) {
+pub(crate) fn mvpn(ctx: &mut Ctx, afi: Afi, node: &Node, out: &mut RouteList) {
     let Some(first) = node.words.first() else {
         return;
     };
@@ -71,7 +70,7 @@ pub(crate) fn mvpn(ctx: &mut Ctx, afi: Afi, node: &Node, out: &mut Vec<(Route, L
     let refs: Vec<&Token> = toks.iter().collect();
     let words: Vec<&str> = refs.iter().map(|t| t.text.as_str()).collect();
     match route::mvpn::parse_mvpn(&words, afi) {
-        Ok(r) => out.push((r, ctx.loc(first))),
+        Ok(r) => out.push(r, ctx.here(first)),
         Err(e) => report(ctx, node, &refs, e),
     }
 }

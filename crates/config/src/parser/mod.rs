@@ -8,30 +8,49 @@
 mod build;
 mod draft;
 mod evpn;
+mod input;
 mod l2vpn;
 mod routes;
+mod stream;
 mod values;
 
 use std::collections::HashMap;
 
 use crate::error::ConfigError;
-use crate::lexer::{self, Node, Token};
+use crate::lexer::{Node, Token};
 use crate::model::{Config, Encoder, Location, Process};
 use crate::{Options, Source};
 
 pub(crate) use draft::Draft;
+pub(crate) use input::Input;
+pub(crate) use stream::{At, RouteList};
 
 /// The error collector and file name shared by the walkers.
 pub(crate) struct Ctx {
     file: String,
+    /// The index of the file in the parse (see [`At`]).
+    file_id: u32,
     pub(crate) errors: Vec<ConfigError>,
+    /// `static` blocks whose routes were parsed while the file was lexed.
+    pub(crate) statics: stream::StaticBlocks,
 }
 
 impl Ctx {
-    fn new(file: &str) -> Self {
+    fn new(file: &str, file_id: u32) -> Self {
         Self {
             file: file.to_owned(),
+            file_id,
             errors: Vec::new(),
+            statics: stream::StaticBlocks::default(),
+        }
+    }
+
+    /// Where `tok` is, compactly (for routes).
+    pub(crate) fn here(&self, tok: &Token) -> At {
+        At {
+            file: self.file_id,
+            line: tok.line,
+            col: tok.col,
         }
     }
 
@@ -100,6 +119,8 @@ impl Ctx {
 /// Everything read from all the files, before templates are resolved.
 #[derive(Default)]
 pub(crate) struct Collected {
+    /// The source names, in parse order ([`At::file`] indexes them).
+    pub(crate) files: Vec<String>,
     pub(crate) processes: Vec<Process>,
     pub(crate) templates: HashMap<String, Draft>,
     pub(crate) neighbors: Vec<Draft>,
@@ -107,20 +128,51 @@ pub(crate) struct Collected {
 
 /// Parses all `sources` into one configuration.
 pub(crate) fn parse(sources: &[Source], options: &Options) -> Result<Config, Vec<ConfigError>> {
+    parse_inputs(sources.iter().map(Input::Text).collect(), options)
+}
+
+/// Parses all `inputs` into one configuration. When one of them can not be read to its
+/// end, only that is reported.
+pub(crate) fn parse_inputs(
+    inputs: Vec<Input<'_>>,
+    options: &Options,
+) -> Result<Config, Vec<ConfigError>> {
     let mut collected = Collected::default();
     let mut errors = Vec::new();
-    for source in sources {
-        let mut ctx = Ctx::new(&source.name);
-        let (nodes, lex_errors) = lexer::parse(&source.text);
+    let mut read_errors = Vec::new();
+    for input in inputs {
+        let file_id = u32::try_from(collected.files.len()).unwrap_or(u32::MAX);
+        let name = input.name().to_owned();
+        let mut ctx = Ctx::new(&name, file_id);
+        collected.files.push(name);
+        let (nodes, lex_errors) = match input.lex(&mut ctx) {
+            Ok(lexed) => lexed,
+            Err(e) => {
+                let loc = ctx.at(1, 1);
+                read_errors.push(ConfigError::new(
+                    loc,
+                    format!("can not read the configuration: {e}"),
+                    None,
+                ));
+                continue;
+            }
+        };
+        // the errors of the routes parsed while lexing come after the lexer's, as when
+        // they are found walking the tree
+        let early = std::mem::take(&mut ctx.errors);
         for e in lex_errors {
             let loc = ctx.at(e.line, e.col);
             ctx.errors
                 .push(ConfigError::new(loc, e.reason, e.near.as_deref()));
         }
+        ctx.errors.extend(early);
         for node in &nodes {
             top_level(&mut ctx, node, &mut collected);
         }
         errors.append(&mut ctx.errors);
+    }
+    if !read_errors.is_empty() {
+        return Err(read_errors);
     }
     let config = build::build(collected, &mut errors, options);
     errors.sort_by(|a, b| {

@@ -6,17 +6,23 @@
 
 use wire::{Afi, Family, Safi};
 
-use super::Ctx;
+use super::{At, Ctx, RouteList};
 use crate::lexer::{self, Node, Token};
-use crate::model::{Location, NextHop, RawSection, Route};
+use crate::model::{NextHop, RawSection, Route};
 use crate::route;
 
 /// Parses `prefix attributes…` given as tokens, forcing `safi` when given, and records
 /// errors against the right token.
 fn route_from_tokens(ctx: &mut Ctx, toks: &[&Token], safi: Option<Safi>) -> Option<Route> {
-    let owned: Vec<Token> = toks.iter().map(|t| (*t).clone()).collect();
-    let split = lexer::split_parens(&owned);
-    let toks: Vec<&Token> = split.iter().collect();
+    // words are copied only when parentheses must be split off (rare)
+    let split;
+    let toks: Vec<&Token> = if toks.iter().any(|t| lexer::has_parens(t)) {
+        let owned: Vec<Token> = toks.iter().map(|t| (*t).clone()).collect();
+        split = lexer::split_parens(&owned);
+        split.iter().collect()
+    } else {
+        toks.to_vec()
+    };
     let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
     let result = route::parse_route(&words).map(|mut r| {
         route::settle_family(&mut r, safi);
@@ -29,6 +35,17 @@ fn route_from_tokens(ctx: &mut Ctx, toks: &[&Token], safi: Option<Safi>) -> Opti
                 ctx.err(tok, e.reason);
             }
             None
+        }
+    }
+}
+
+/// Adds `route`, or with `split` its more-specifics, all written at `at`.
+fn push_expanded(out: &mut RouteList, route: Route, at: At) {
+    if route.split.is_none() {
+        out.push(route, at);
+    } else {
+        for r in route::expand_split(route) {
+            out.push(r, at);
         }
     }
 }
@@ -46,7 +63,7 @@ fn check_next_hop(ctx: &mut Ctx, tok: &Token, route: &Route) -> bool {
 
 /// `route <prefix> …;` or `route <prefix> { … }` (inside `static`, or directly in a
 /// neighbor as ExaBGP 3 allowed).
-pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut RouteList) {
     let mut toks: Vec<&Token> = node.words.iter().skip(1).collect();
     if toks.is_empty() {
         ctx.err_missing(node, "route");
@@ -74,40 +91,62 @@ pub(crate) fn static_route(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Loc
             return;
         }
         if check_next_hop(ctx, first, &r) {
-            let loc = ctx.loc(first);
-            for r in route::expand_split(r) {
-                out.push((r, loc.clone()));
-            }
+            push_expanded(out, r, ctx.here(first));
         }
     }
 }
 
-/// `static { route …; route … { … } }`.
-pub(crate) fn static_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+/// `static { route …; route … { … } }`: false when one of its statements was refused.
+/// The statements were usually parsed while the file was lexed ([`super::stream`]).
+pub(crate) fn static_block(ctx: &mut Ctx, node: &Node, out: &mut RouteList) -> bool {
     ctx.no_extra(node, 1);
+    let mut ok = true;
+    if let Some((routes, failed)) = ctx.statics.take(node.end) {
+        out.append(routes);
+        ok = !failed;
+    }
     for child in node.children.iter().flatten() {
-        match child.keyword() {
-            "route" => static_route(ctx, child, out),
-            other => ctx.err_node(
-                child,
-                format!("unknown static option '{other}' (expected route)"),
-            ),
-        }
+        static_statement(ctx, child, out);
+    }
+    ok
+}
+
+/// One statement of a `static` block.
+pub(crate) fn static_statement(ctx: &mut Ctx, child: &Node, out: &mut RouteList) {
+    match child.keyword() {
+        "route" => static_route(ctx, child, out),
+        other => ctx.err_node(
+            child,
+            format!("unknown static option '{other}' (expected route)"),
+        ),
     }
 }
 
 /// The words of a node and its children, blocks as `{ … }` and statements ended by `;`.
+/// Without recursion: blocks may nest as deep as the file goes.
 fn flatten(node: &Node, out: &mut Vec<String>) {
-    out.extend(node.words.iter().map(|t| t.text.clone()));
-    match &node.children {
-        Some(children) => {
-            out.push("{".into());
-            for c in children {
-                flatten(c, out);
+    enum Step<'a> {
+        Node(&'a Node),
+        Close,
+    }
+    let mut steps = vec![Step::Node(node)];
+    while let Some(step) = steps.pop() {
+        let node = match step {
+            Step::Close => {
+                out.push("}".into());
+                continue;
             }
-            out.push("}".into());
+            Step::Node(node) => node,
+        };
+        out.extend(node.words.iter().map(|t| t.text.clone()));
+        match &node.children {
+            Some(children) => {
+                out.push("{".into());
+                steps.push(Step::Close);
+                steps.extend(children.iter().rev().map(Step::Node));
+            }
+            None => out.push(";".into()),
         }
-        None => out.push(";".into()),
     }
 }
 
@@ -128,7 +167,7 @@ fn flow_family(words: &[String]) -> Family {
 
 /// `flow { route <name> { rd …; next-hop …; match { … } scope { … } then { … } } }` (spec
 /// §1.7): one typed route per `route`, parsed by [`route::flow::parse_flow`].
-pub(crate) fn flow_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Location)>) {
+pub(crate) fn flow_block(ctx: &mut Ctx, node: &Node, out: &mut RouteList) {
     ctx.no_extra(node, 1);
     for child in node.children.iter().flatten() {
         let Some(first) = child.words.first() else {
@@ -150,7 +189,7 @@ pub(crate) fn flow_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<(Route, Locat
         match route::flow::parse_flow(&refs) {
             Ok(mut r) => {
                 r.name = name;
-                out.push((r, ctx.loc(first)));
+                out.push(r, ctx.here(first));
             }
             Err(e) => ctx.err(first, e.to_string()),
         }
@@ -187,7 +226,7 @@ pub(crate) fn raw_block(ctx: &mut Ctx, node: &Node, out: &mut Vec<RawSection>) {
 pub(crate) fn announce_block(
     ctx: &mut Ctx,
     node: &Node,
-    routes: &mut Vec<(Route, Location)>,
+    routes: &mut RouteList,
     raw: &mut Vec<RawSection>,
 ) {
     ctx.no_extra(node, 1);
@@ -222,7 +261,7 @@ fn announce_line(
     ctx: &mut Ctx,
     afi: Afi,
     line: &Node,
-    routes: &mut Vec<(Route, Location)>,
+    routes: &mut RouteList,
     raw: &mut Vec<RawSection>,
 ) {
     let Some(first) = line.words.first() else {
@@ -298,15 +337,12 @@ fn announce_line(
     if !check_next_hop(ctx, prefix_tok, &r) {
         return;
     }
-    let loc = ctx.loc(prefix_tok);
-    for r in route::expand_split(r) {
-        routes.push((r, loc.clone()));
-    }
+    push_expanded(routes, r, ctx.here(prefix_tok));
 }
 
 /// `mup mup-isd … ;` (and the other MUP route types) in `announce { ipv4|ipv6 { } }`:
 /// one typed route, parsed by [`route::mup::parse_mup`].
-fn mup_line(ctx: &mut Ctx, afi: Afi, line: &Node, routes: &mut Vec<(Route, Location)>) {
+fn mup_line(ctx: &mut Ctx, afi: Afi, line: &Node, routes: &mut RouteList) {
     let owned: Vec<Token> = line.words.iter().skip(1).cloned().collect();
     let split = lexer::split_parens(&owned);
     let toks: Vec<&Token> = split.iter().collect();
@@ -316,7 +352,7 @@ fn mup_line(ctx: &mut Ctx, afi: Afi, line: &Node, routes: &mut Vec<(Route, Locat
     };
     let words: Vec<&str> = toks.iter().map(|t| t.text.as_str()).collect();
     match route::mup::parse_mup(afi, &words) {
-        Ok(r) => routes.push((r, ctx.loc(first))),
+        Ok(r) => routes.push(r, ctx.here(first)),
         Err(e) => {
             let tok = toks.get(e.index).or(toks.last()).copied().unwrap_or(first);
             ctx.err(tok, e.reason);

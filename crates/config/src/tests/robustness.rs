@@ -96,3 +96,25 @@ proptest! {
         let _ = parse(&[Source::new("fuzz", text)]);
     }
 }
+
+#[test]
+fn blocks_nested_a_hundred_thousand_deep_do_not_overflow_the_stack() {
+    let deep = "x { ".repeat(100_000);
+    let head = "neighbor 10.0.0.1 { local-as 1; peer-as 2; router-id 1.1.1.1;\n";
+    // kept raw: every word of the nest is there, `x`, `{` and the `}` closing each block
+    let text = format!("{head}operational {{\n{deep}\n");
+    let c = parse(&[Source::new("t.conf", text)]).unwrap();
+    assert_eq!(c.neighbors[0].raw[0].words.len(), 300_000);
+    for inner in [
+        "flow { route r {",
+        "static { route 10.0.0.0/8 {",
+        "announce { ipv4 {",
+        "l2vpn {",
+        "capability {",
+    ] {
+        let text = format!("{head}{inner}\n{deep}\n");
+        assert!(parse(&[Source::new("t.conf", text)]).is_err(), "{inner}");
+    }
+    let text = format!("{deep}\n");
+    assert!(parse(&[Source::new("t.conf", text)]).is_err());
+}

@@ -41,7 +41,7 @@ pub(crate) fn start(sup: &Supervisor, process: &str, what: Show, line: &str) {
             identity: identity(e),
         })
         .collect();
-    let neighbors: Vec<Neighbor> = sup.config.neighbors.clone();
+    let neighbors: Vec<Arc<Neighbor>> = sup.config.neighbors.clone();
     tokio::spawn(async move {
         let mut out = String::new();
         match what {
