@@ -24,6 +24,9 @@ use tokio::sync::Notify;
 /// Lines up to this size are copied into the queue's buffer rather than queued whole.
 const SHORT_LINE: usize = 1024;
 
+/// The most the writer takes at once ([`OutQueue::take`]).
+pub const TAKE_MAX: usize = 256 * 1024;
+
 /// Default byte limit of a helper's outbound queue (what is waiting beyond the 64 KiB pipe).
 pub const DEFAULT_QUEUE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -74,6 +77,28 @@ impl State {
     /// Copies a short line after everything queued.
     fn append(&mut self, bytes: &[u8]) {
         self.tail.extend_from_slice(bytes);
+    }
+
+    /// Takes the first `max` bytes queued (all of them when fewer).
+    fn take_front(&mut self, max: usize) -> Vec<u8> {
+        if self.lines.is_empty() && self.tail.len() <= max {
+            self.bytes -= self.tail.len();
+            return std::mem::take(&mut self.tail);
+        }
+        self.seal();
+        let mut out = Vec::with_capacity(self.bytes.min(max));
+        while let Some(mut line) = self.lines.pop_front() {
+            let room = max - out.len();
+            if line.len() > room {
+                let rest = line.split_off(room);
+                out.extend_from_slice(&line);
+                self.lines.push_front(rest);
+                break;
+            }
+            out.extend_from_slice(&line);
+        }
+        self.bytes -= out.len();
+        out
     }
 
     /// Moves the buffer of short lines into the queue, so a long line can follow it.
@@ -173,28 +198,17 @@ impl OutQueue {
         self.ready.notify_one();
     }
 
-    /// Waits for lines and takes all of them (concatenated), or `None` once the queue is
-    /// closed and empty.
+    /// Waits for lines and takes up to [`TAKE_MAX`] bytes of them, in order (a line may
+    /// be split between two takes: the pipe is a byte stream), or `None` once the queue is
+    /// closed and empty. Bounded so that what the writer holds while the helper does not
+    /// read stays small, and so that a take means the helper read the previous one.
     pub async fn take(&self) -> Option<Vec<u8>> {
         loop {
             {
                 let mut state = self.lock();
                 if state.bytes > 0 {
                     state.stuck = false;
-                }
-                if state.bytes > 0 && state.lines.is_empty() {
-                    state.bytes = 0;
-                    return Some(std::mem::take(&mut state.tail));
-                }
-                if state.bytes > 0 {
-                    let mut out = Vec::with_capacity(state.bytes);
-                    for line in state.lines.drain(..) {
-                        out.extend_from_slice(&line);
-                    }
-                    out.extend_from_slice(&state.tail);
-                    state.tail = Vec::new();
-                    state.bytes = 0;
-                    return Some(out);
+                    return Some(state.take_front(TAKE_MAX));
                 }
                 if state.closed {
                     return None;
@@ -255,6 +269,32 @@ mod tests {
         assert_eq!(rt.block_on(q.take()).unwrap(), b"done\ndone\n");
         assert!(!q.drop_if_stuck(1), "the helper read: lines are made again");
         assert_eq!(q.push(line("x")), Push::Resumed(3));
+    }
+
+    /// Takes are bounded and split lines where they must, keeping every byte in order.
+    #[tokio::test]
+    async fn takes_are_bounded_and_keep_the_bytes_in_order() {
+        let q = OutQueue::new(64 * TAKE_MAX);
+        let mut sent = Vec::new();
+        for i in 0..3000u32 {
+            // short lines (copied into the buffer) and long ones (queued whole)
+            let len = if i % 10 == 0 { 3000 + i as usize } else { 40 };
+            let text = format!("{i:06} {}\n", "x".repeat(len));
+            sent.extend_from_slice(text.as_bytes());
+            assert_eq!(q.push(Bytes::from(text)), Push::Queued);
+        }
+        q.close();
+        let mut got = Vec::new();
+        while let Some(chunk) = q.take().await {
+            assert!(
+                !chunk.is_empty() && chunk.len() <= TAKE_MAX,
+                "{}",
+                chunk.len()
+            );
+            got.extend_from_slice(&chunk);
+        }
+        assert_eq!(got, sent);
+        assert_eq!(q.queued_bytes(), 0);
     }
 
     #[test]
