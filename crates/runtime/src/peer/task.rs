@@ -28,6 +28,10 @@ use crate::event::{
 };
 use crate::socket::{self, SocketError, SocketOptions};
 
+/// Commands applied per wake-up beyond the first, before planning ([`PeerTask::drain_commands`]).
+const DRAIN_COMMANDS: usize = 64;
+/// Pending changes past which no more commands are drained before planning.
+const DRAIN_PENDING: usize = 8_192;
 /// Queued output bytes above which no more UPDATEs are planned until the peer reads.
 const WRITE_HIGH_WATER: usize = 1 << 20;
 
@@ -142,7 +146,10 @@ impl PeerTask {
             let read = !self.sink.congested();
             tokio::select! {
                 command = self.rx.recv(), if !self.stopping => match command {
-                    Some(command) => self.command(command),
+                    Some(command) => {
+                        self.command(command);
+                        self.drain_commands();
+                    }
                     None => self.shutdown(None),
                 },
                 ready = conn_ready(self.conn.as_ref(), read) => self.on_ready(ready),
@@ -180,6 +187,22 @@ impl PeerTask {
     }
 
     // ------------------------------------------------------------------ inputs
+
+    /// Applies the commands already waiting (at most [`DRAIN_COMMANDS`], and until
+    /// [`DRAIN_PENDING`] changes wait) before the table is planned: when the supervisor is
+    /// ahead of this task, their changes are planned together rather than one small plan
+    /// per helper read. Nothing waits for commands that have not arrived.
+    fn drain_commands(&mut self) {
+        for _ in 0..DRAIN_COMMANDS {
+            if self.stopping || self.out.rib.pending_len() >= DRAIN_PENDING {
+                return;
+            }
+            match self.rx.try_recv() {
+                Ok(command) => self.command(command),
+                Err(_) => return,
+            }
+        }
+    }
 
     fn command(&mut self, command: PeerCommand) {
         let now = Instant::now();
