@@ -49,6 +49,9 @@ pub struct PeerHandle {
     pub neighbor: Arc<config::Neighbor>,
     /// Commands to the task.
     pub tx: mpsc::UnboundedSender<PeerCommand>,
+    /// Held by the queues of helpers that read the peer's messages more slowly than it
+    /// sends them: the task does not read its socket meanwhile ([`crate::process::hold`]).
+    pub read_hold: Arc<crate::process::ReadHold>,
 }
 
 impl PeerHandle {

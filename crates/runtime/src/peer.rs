@@ -28,6 +28,10 @@
 //!   back, then End-of-RIB per family (unless `manual-eor`). ROUTE-REFRESH requests are
 //!   answered from it.
 //! - Events follow the policy of [`sink`]: never wait on the supervisor.
+//! - The socket is not read while the event backlog is long ([`sink`]) or a helper that
+//!   reads the peer's messages is behind ([`crate::process::hold`]), except when the hold
+//!   timer is a third of the hold time from expiring: what waits in the socket keeps the
+//!   session up.
 
 mod build;
 mod conn;
@@ -47,6 +51,7 @@ use wire::{EncodeCtx, Message, Notification};
 
 pub use self::build::Settings;
 use crate::event::{PeerEvent, PeerHandle, PeerId, PeerInfo};
+use crate::process::ReadHold;
 
 /// Starts the task of a configured neighbor with the daemon's environment settings, and
 /// returns its handle. Events go to `events`.
@@ -67,12 +72,14 @@ pub fn spawn_with(
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     let id = PeerId(NEXT_ID.fetch_add(1, Ordering::Relaxed));
     let (tx, rx) = mpsc::unbounded_channel();
+    let read_hold = ReadHold::new();
     let handle = PeerHandle {
         id,
         neighbor: Arc::clone(&neighbor),
         tx,
+        read_hold: Arc::clone(&read_hold),
     };
-    let task = task::PeerTask::new(id, neighbor, settings, rx, events);
+    let task = task::PeerTask::new(id, neighbor, settings, rx, events, read_hold);
     tokio::spawn(task.run());
     handle
 }

@@ -22,9 +22,11 @@
 //!
 //! Each start of a helper gets a new `generation`, so lines or an exit notice from an
 //! instance that was replaced are recognised and ignored. Respawn policy lives in
-//! [`respawn`]; the outbound queue and its drop policy in [`queue`].
+//! [`respawn`]; the outbound queue and its drop policy in [`queue`]; the pacing of a
+//! helper's commands in [`flow`], and of the peers whose messages it reads in [`hold`].
 
 pub mod flow;
+pub mod hold;
 pub mod queue;
 pub mod respawn;
 
@@ -38,6 +40,7 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::{mpsc, oneshot};
 
 pub use self::flow::{Credit, Gate, MAX_LINES_IN_FLIGHT};
+pub use self::hold::{ReadHold, Reading};
 pub use self::queue::{OutQueue, Push, DEFAULT_QUEUE_BYTES};
 
 /// Longest command line a helper may send (ExaBGP's limit). A helper that sends more without
@@ -257,6 +260,19 @@ impl Helper {
         self.queue.drop_if_stuck(lines)
     }
 
+    /// Called after a message received from a peer was queued: holds the peer's reads
+    /// back while this helper's queue is too full ([`OutQueue::hold_reads`]).
+    pub fn hold_reads(&self, hold: &Arc<ReadHold>) {
+        if self.queue.hold_reads(hold) {
+            tracing::debug!(
+                target: "processes",
+                process = %self.name,
+                queued = self.queue.queued_bytes(),
+                "helper reads slower than its peers send: a peer waits for it"
+            );
+        }
+    }
+
     /// The helper's outbound queue, for tasks that answer it later (`show` output).
     pub fn queue(&self) -> Arc<OutQueue> {
         self.queue.clone()
@@ -390,10 +406,26 @@ fn describe_exit(status: std::io::Result<std::process::ExitStatus>) -> String {
 
 async fn write_loop(name: Arc<str>, mut stdin: ChildStdin, queue: Arc<OutQueue>) {
     while let Some(chunk) = queue.take().await {
-        if let Err(e) = stdin.write_all(&chunk).await {
-            tracing::debug!(target: "processes", process = %name, "issue while sending data to our helper program: {e}");
-            queue.close();
-            return;
+        // write by write, so that every bit the helper reads counts as reading ([`hold`])
+        let mut rest = chunk.as_slice();
+        while !rest.is_empty() {
+            match stdin.write(rest).await {
+                Ok(n) if n > 0 => {
+                    queue.wrote();
+                    rest = rest.get(n..).unwrap_or_default();
+                }
+                Ok(_) => {
+                    tracing::debug!(target: "processes", process = %name, "helper's stdin is closed");
+                    queue.close();
+                    return;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    tracing::debug!(target: "processes", process = %name, "issue while sending data to our helper program: {e}");
+                    queue.close();
+                    return;
+                }
+            }
         }
         if let Err(e) = stdin.flush().await {
             tracing::debug!(target: "processes", process = %name, "flush to helper failed: {e}");

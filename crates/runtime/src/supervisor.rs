@@ -19,7 +19,9 @@ use tokio::sync::mpsc;
 
 use crate::bindings::{bound_processes, Subscription};
 use crate::control::ClientEvent;
-use crate::event::{PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, PeerInfo};
+use crate::event::{
+    Direction, PeerCommand, PeerEvent, PeerEventKind, PeerHandle, PeerId, PeerInfo,
+};
 use crate::listener::{self, ListenerHandle};
 use crate::process::respawn::{RespawnBudget, Verdict};
 use crate::process::{Credit, Encoding, Helper, HelperSpec, Lines, OutQueue, ProcessEvent};
@@ -582,6 +584,13 @@ impl Supervisor {
             PeerEventKind::Down { .. } => entry.established = false,
             _ => {}
         }
+        let received = matches!(
+            event.kind,
+            PeerEventKind::Message {
+                direction: Direction::Receive,
+                ..
+            }
+        );
         let mut ctx = crate::encode::Context {
             options: &self.options,
             counter: &mut entry.json_counter,
@@ -603,7 +612,14 @@ impl Supervisor {
             let text = crate::encode::event_text(&event, sub, helper.encoding(), &mut ctx);
             if !text.is_empty() {
                 helper.send_raw(text.into());
+                // a helper behind on what this peer sends holds its reads back
+                if received {
+                    helper.hold_reads(&entry.handle.read_hold);
+                }
             }
+        }
+        if received {
+            entry.handle.read_hold.rendered();
         }
     }
 

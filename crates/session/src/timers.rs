@@ -78,6 +78,11 @@ impl Timers {
         *self = Self::default();
     }
 
+    /// The hold timer's deadline, if it runs.
+    pub(crate) fn hold(&self) -> Option<Instant> {
+        self.hold
+    }
+
     /// The earliest deadline.
     pub(crate) fn next(&self) -> Option<Instant> {
         [

@@ -6,7 +6,9 @@
 //! therefore never waits on the supervisor: its timers keep running, KEEPALIVEs keep being
 //! sent and commands keep being served. Once the backlog holds [`HIGH_WATER`] events the
 //! task stops reading from the peer's socket (TCP then pushes back on the peer), because
-//! received messages are what produce events in bulk. If the supervisor stays stalled for
+//! received messages are what produce events in bulk. It also stops reading while
+//! [`MAX_IN_FLIGHT`] received messages wait for the supervisor to render them for the
+//! helpers, or while a helper behind on them holds the peer ([`crate::process::hold`]). If the supervisor stays stalled for
 //! longer than the hold time, the session ends by hold timer expiry instead of events
 //! being dropped. Events are only dropped when the supervisor has gone away (the channel
 //! is closed).
@@ -16,7 +18,12 @@ use std::collections::VecDeque;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::mpsc::{self, OwnedPermit};
 
-use crate::event::{PeerEvent, PeerEventKind, PeerId, PeerInfo};
+use std::sync::Arc;
+
+use crate::event::{Direction, PeerEvent, PeerEventKind, PeerId, PeerInfo};
+#[cfg(doc)]
+use crate::process::hold::MAX_IN_FLIGHT;
+use crate::process::ReadHold;
 
 /// Backlog size at which the task stops reading from the peer.
 pub(crate) const HIGH_WATER: usize = 1024;
@@ -27,20 +34,30 @@ pub(crate) struct EventSink {
     id: PeerId,
     tx: mpsc::Sender<PeerEvent>,
     backlog: VecDeque<PeerEvent>,
+    /// Counts the received messages handed over, and says when to stop reading.
+    read_hold: Arc<ReadHold>,
 }
 
 impl EventSink {
     /// A sink for the task `id`.
-    pub(crate) fn new(id: PeerId, tx: mpsc::Sender<PeerEvent>) -> Self {
+    pub(crate) fn new(id: PeerId, tx: mpsc::Sender<PeerEvent>, read_hold: Arc<ReadHold>) -> Self {
         Self {
             id,
             tx,
             backlog: VecDeque::new(),
+            read_hold,
         }
     }
 
     /// Sends (or queues) one event; never waits.
     pub(crate) fn emit(&mut self, peer: &PeerInfo, kind: PeerEventKind) {
+        if let PeerEventKind::Message {
+            direction: Direction::Receive,
+            ..
+        } = kind
+        {
+            self.read_hold.sent();
+        }
         let event = PeerEvent {
             id: self.id,
             peer: peer.clone(),
@@ -61,9 +78,15 @@ impl EventSink {
         !self.backlog.is_empty()
     }
 
-    /// True when the backlog is so long that the task should stop reading.
+    /// True when the backlog is so long, or so many received messages wait to be
+    /// rendered, that the task should stop reading.
     pub(crate) fn congested(&self) -> bool {
-        self.backlog.len() >= HIGH_WATER
+        self.backlog.len() >= HIGH_WATER || self.read_hold.in_flight_full()
+    }
+
+    /// The peer's read hold (helpers behind on its messages, messages in flight).
+    pub(crate) fn read_hold(&self) -> &Arc<ReadHold> {
+        &self.read_hold
     }
 
     /// A future for one slot of channel capacity (cancel-safe; owns its sender clone).

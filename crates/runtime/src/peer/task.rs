@@ -26,6 +26,7 @@ use crate::event::{
     Direction as MsgDirection, NegotiatedInfo, PeerCommand, PeerEvent, PeerEventKind, PeerId,
     PeerInfo, PeerSnapshot, PeerStatus, RefreshKind, ShowWhat,
 };
+use crate::process::ReadHold;
 use crate::socket::{self, SocketError, SocketOptions};
 
 /// Commands applied per wake-up beyond the first, before planning ([`PeerTask::drain_commands`]).
@@ -64,6 +65,8 @@ pub(crate) struct PeerTask {
     want_send: bool,
     restart_at: Option<Instant>,
     pub(super) stopping: bool,
+    /// The stuck-helper warning of the current hold was logged.
+    pause_logged: bool,
     opens: (Option<Open>, Option<Open>),
     /// Set when the socket options could not be built: the task reports and ends.
     setup_error: Option<String>,
@@ -79,6 +82,7 @@ impl PeerTask {
         settings: Settings,
         rx: mpsc::UnboundedReceiver<PeerCommand>,
         events: mpsc::Sender<PeerEvent>,
+        read_hold: Arc<ReadHold>,
     ) -> Self {
         let now = Instant::now();
         let config = build::session_config(&neighbor, &settings);
@@ -107,7 +111,7 @@ impl PeerTask {
             settings,
             options,
             rx,
-            sink: EventSink::new(id, events),
+            sink: EventSink::new(id, events, read_hold),
             session: Session::new(config, now),
             conn: None,
             candidate: None,
@@ -119,6 +123,7 @@ impl PeerTask {
             sent_ctx: DecodeCtx::default(),
             restart_at: None,
             stopping: false,
+            pause_logged: false,
             opens: (None, None),
             setup_error,
             neighbor,
@@ -142,8 +147,12 @@ impl PeerTask {
             if self.stopping && self.conn.is_none() && self.candidate.is_none() {
                 break;
             }
-            let deadline = self.deadline();
-            let read = !self.sink.congested();
+            let now = Instant::now();
+            let paused_until = self.paused_until(now);
+            let read = self.may_read(now, paused_until.is_some());
+            let wait_hold =
+                !read && self.sink.read_hold().is_held() || self.sink.read_hold().in_flight_full();
+            let deadline = self.deadline(now, read, paused_until);
             tokio::select! {
                 command = self.rx.recv(), if !self.stopping => match command {
                     Some(command) => {
@@ -158,6 +167,7 @@ impl PeerTask {
                 }
                 result = maybe(&mut self.connecting) => self.on_connect(result),
                 _ = sleep_until(deadline) => self.on_timeout(),
+                _ = self.sink.read_hold().changed(), if wait_hold => {}
                 permit = self.sink.reserve(), if self.sink.has_backlog() => match permit {
                     Ok(permit) => self.sink.send_backlog(permit),
                     Err(_) => self.sink.drop_backlog(),
@@ -172,7 +182,17 @@ impl PeerTask {
         self.sink.finish(FINAL_EVENTS).await;
     }
 
-    fn deadline(&self) -> Option<Instant> {
+    /// The next time something is due; while the socket is not read (`read` false), also
+    /// when a stuck helper stops holding it and when the hold timer needs a read.
+    fn deadline(&self, now: Instant, read: bool, paused_until: Option<Instant>) -> Option<Instant> {
+        let (pause, hold) = if read {
+            (None, None)
+        } else {
+            (
+                paused_until,
+                self.read_before_hold_expiry().filter(|at| *at > now),
+            )
+        };
         [
             self.session.poll_timeout(),
             self.candidate
@@ -180,10 +200,49 @@ impl PeerTask {
                 .and_then(|c| c.session.poll_timeout()),
             self.restart_at,
             self.out.deadline(),
+            pause,
+            hold,
         ]
         .into_iter()
         .flatten()
         .min()
+    }
+
+    /// Until when helpers that read this peer's messages and are behind hold its reads
+    /// back ([`crate::process::hold`]); logs once when only helpers that read nothing
+    /// hold it, which it does not wait for.
+    fn paused_until(&mut self, now: Instant) -> Option<Instant> {
+        let hold = self.sink.read_hold();
+        let until = hold.paused_until(now);
+        if !hold.is_held() {
+            self.pause_logged = false;
+        } else if until.is_none() && !self.pause_logged {
+            self.pause_logged = true;
+            warn!(
+                peer = %self.info.peer_addr,
+                stall = ?crate::process::hold::STALL,
+                "a helper this peer's messages go to reads nothing: reading on, lines are dropped for it"
+            );
+        }
+        until
+    }
+
+    /// True when the socket is read now: not while the event backlog is long
+    /// ([`super::sink`]) or helpers are behind on this peer's messages (`paused`), unless
+    /// the hold timer is a third of the hold time from expiring (what waits in the socket
+    /// keeps the session up, RFC 4271 §4.4).
+    fn may_read(&self, now: Instant, paused: bool) -> bool {
+        if !paused && !self.sink.congested() {
+            return true;
+        }
+        self.read_before_hold_expiry().is_some_and(|at| at <= now)
+    }
+
+    /// When a socket that is not read must be read again for the hold timer.
+    fn read_before_hold_expiry(&self) -> Option<Instant> {
+        let expiry = self.session.hold_deadline()?;
+        let hold = self.session.negotiated()?.hold_time;
+        expiry.checked_sub(Duration::from_secs(u64::from(hold)) / 3)
     }
 
     // ------------------------------------------------------------------ inputs

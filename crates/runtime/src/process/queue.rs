@@ -13,13 +13,23 @@
 //! they are counted as dropped. ExaBGP instead
 //! blocks its whole reactor on the pipe (issues #932, #1034): every session stalls and hold
 //! timers expire. Dropping only hurts the helper that stopped reading.
+//!
+//! A helper that reads, only more slowly than its peers send, loses nothing: past half its
+//! limit the queue holds back the peers whose messages it is given
+//! ([`OutQueue::hold_reads`], [`super::hold`]), and accepts what was already on its way
+//! past the limit, as long as the helper has read within [`STALL`](super::hold::STALL).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+#[cfg(test)]
+use std::time::Duration;
+use std::time::Instant;
 
 use bytes::Bytes;
 use tokio::sync::Notify;
+
+use super::hold::{ReadHold, Reading, OVERDRAFT};
 
 /// Lines up to this size are copied into the queue's buffer rather than queued whole.
 const SHORT_LINE: usize = 1024;
@@ -37,6 +47,8 @@ pub struct OutQueue {
     state: Mutex<State>,
     ready: Notify,
     limit: usize,
+    /// When the helper last read: peers wait for it only while it reads ([`STALL`](super::hold::STALL)).
+    reading: Arc<Reading>,
     drops: AtomicU64,
 }
 
@@ -54,6 +66,8 @@ struct State {
     /// A line was dropped and the writer has taken nothing since: any line would be
     /// dropped now ([`OutQueue::drop_if_stuck`]).
     stuck: bool,
+    /// Peers whose reads this queue holds back ([`OutQueue::hold_reads`]).
+    holding: Vec<Arc<ReadHold>>,
 }
 
 /// What [`OutQueue::push`] did with a line.
@@ -101,6 +115,13 @@ impl State {
         out
     }
 
+    /// Lets every held peer read again.
+    fn release_all(&mut self, reading: &Arc<Reading>) {
+        for hold in self.holding.drain(..) {
+            hold.release(reading);
+        }
+    }
+
     /// Moves the buffer of short lines into the queue, so a long line can follow it.
     fn seal(&mut self) {
         if !self.tail.is_empty() {
@@ -118,8 +139,16 @@ impl OutQueue {
             state: Mutex::new(State::default()),
             ready: Notify::new(),
             limit,
+            reading: Reading::new(),
             drops: AtomicU64::new(0),
         }
+    }
+
+    /// The same queue with another [`STALL`](super::hold::STALL) (tests).
+    #[cfg(test)]
+    fn with_stall(mut self, stall: Duration) -> Self {
+        self.reading = Reading::with_stall(stall);
+        self
     }
 
     /// Appends `line` (which must already end with `\n`) without ever blocking.
@@ -148,7 +177,7 @@ impl OutQueue {
         if state.closed {
             return Push::Closed;
         }
-        if state.bytes > 0 && state.bytes + len > self.limit {
+        if state.bytes > 0 && state.bytes + len > self.limit && !self.overdraft(&state, len) {
             state.episode += 1;
             state.stuck = true;
             self.drops.fetch_add(1, Ordering::Relaxed);
@@ -166,6 +195,37 @@ impl OutQueue {
         } else {
             Push::Queued
         }
+    }
+
+    /// True when a line of `len` bytes past the limit is still taken: the queue holds peers
+    /// back (what they had sent is still arriving), the helper reads, and the queue is
+    /// within [`OVERDRAFT`] bytes past its limit.
+    fn overdraft(&self, state: &State, len: usize) -> bool {
+        !state.holding.is_empty()
+            && state.bytes + len <= self.limit.saturating_add(OVERDRAFT)
+            && self.reading.stalls_at() > Instant::now()
+    }
+
+    /// Called after a message received from a peer was queued: when the queue holds more
+    /// than half its limit and the helper has read within [`STALL`](super::hold::STALL), the peer stops reading
+    /// its socket until the queue has drained below a quarter of its limit (or closes).
+    /// True when this call began holding the peer.
+    pub fn hold_reads(&self, hold: &Arc<ReadHold>) -> bool {
+        let mut state = self.lock();
+        if state.closed
+            || state.bytes <= self.limit / 2
+            || self.reading.stalls_at() <= Instant::now()
+            || !hold.hold(&self.reading)
+        {
+            return false;
+        }
+        state.holding.push(Arc::clone(hold));
+        true
+    }
+
+    /// Peers this queue holds back now.
+    pub fn holding(&self) -> usize {
+        self.lock().holding.len()
     }
 
     /// True when a line was dropped and the helper has read nothing since, so that any
@@ -194,7 +254,10 @@ impl OutQueue {
 
     /// Refuses further lines; the writer still drains what is queued, then stops.
     pub fn close(&self) {
-        self.lock().closed = true;
+        let mut state = self.lock();
+        state.closed = true;
+        state.release_all(&self.reading);
+        drop(state);
         self.ready.notify_one();
     }
 
@@ -208,7 +271,12 @@ impl OutQueue {
                 let mut state = self.lock();
                 if state.bytes > 0 {
                     state.stuck = false;
-                    return Some(state.take_front(TAKE_MAX));
+                    self.wrote();
+                    let taken = state.take_front(TAKE_MAX);
+                    if state.bytes <= self.limit / 4 {
+                        state.release_all(&self.reading);
+                    }
+                    return Some(taken);
                 }
                 if state.closed {
                     return None;
@@ -218,10 +286,23 @@ impl OutQueue {
         }
     }
 
+    /// The writer wrote to the helper's pipe: the helper reads (a pipe takes what a helper
+    /// reads, so a slow helper is seen reading at every write, not once per take).
+    pub fn wrote(&self) {
+        self.reading.touch(Instant::now());
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A poisoned lock only means another thread panicked while holding it; the queue's
         // state is still a valid VecDeque, so keep going with it.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for OutQueue {
+    fn drop(&mut self) {
+        let reading = Arc::clone(&self.reading);
+        self.lock().release_all(&reading);
     }
 }
 
@@ -333,5 +414,89 @@ mod tests {
         assert_eq!(q.queued_bytes(), 0);
         q.push_line("again");
         assert_eq!(q.take().await.unwrap(), b"again\n");
+    }
+
+    /// Past half its limit the queue holds the peer back, takes what still arrives up to
+    /// OVERDRAFT times the limit, and lets the peer go below a quarter of it.
+    #[tokio::test]
+    async fn a_queue_behind_holds_its_peer_until_it_drains() {
+        let limit = 4 * TAKE_MAX;
+        let q = OutQueue::new(limit);
+        let hold = ReadHold::new();
+        let line = Bytes::from(format!("{}\n", "x".repeat(1023)));
+        while q.queued_bytes() < limit / 2 {
+            assert_eq!(q.push(line.clone()), Push::Queued);
+        }
+        assert!(!q.hold_reads(&hold), "at half the limit: not yet");
+        assert_eq!(q.push(line.clone()), Push::Queued);
+        assert!(q.hold_reads(&hold));
+        assert!(hold.is_held());
+        assert!(!q.hold_reads(&hold), "held once per queue");
+        assert_eq!(q.holding(), 1);
+        // what was on its way is taken past the limit, up to OVERDRAFT more
+        while q.queued_bytes() < limit + OVERDRAFT {
+            assert_eq!(q.push(line.clone()), Push::Queued);
+        }
+        assert_eq!(q.push(line.clone()), Push::Dropped { first: true });
+        assert_eq!(q.drops(), 1);
+        // the helper reads: each take above a quarter of the limit is progress, and the
+        // peer is released below it
+        let mut takes = 0;
+        while q.queued_bytes() > limit / 4 {
+            assert!(hold.is_held());
+            assert!(
+                hold.paused_until(Instant::now()).is_some(),
+                "the helper reads"
+            );
+            q.take().await.unwrap();
+            takes += 1;
+        }
+        assert_eq!(
+            takes,
+            (limit + OVERDRAFT - limit / 4) / TAKE_MAX,
+            "released at a quarter of the limit"
+        );
+        assert!(!hold.is_held(), "released below a quarter");
+        assert_eq!(q.holding(), 0);
+        // and the limit is the plain limit again
+        while q.queued_bytes() + line.len() <= limit {
+            assert!(matches!(
+                q.push(line.clone()),
+                Push::Queued | Push::Resumed(_)
+            ));
+        }
+        assert_eq!(q.push(line), Push::Dropped { first: true });
+    }
+
+    /// A helper that has read nothing for the stall time holds nobody, and its queue
+    /// drops past the limit as before.
+    #[test]
+    fn a_stalled_helper_holds_no_peer() {
+        let q = OutQueue::new(1000).with_stall(Duration::ZERO);
+        let hold = ReadHold::new();
+        let line = Bytes::from(format!("{}\n", "x".repeat(99)));
+        for _ in 0..10 {
+            q.push(line.clone());
+        }
+        assert!(!q.hold_reads(&hold));
+        assert!(!hold.is_held());
+        assert_eq!(q.push(line), Push::Dropped { first: true });
+    }
+
+    /// Closing (the helper stops) or dropping the queue lets its peers read again.
+    #[test]
+    fn closing_or_dropping_the_queue_releases_its_peers() {
+        let line = Bytes::from(format!("{}\n", "x".repeat(99)));
+        let hold = ReadHold::new();
+        let q = OutQueue::new(100);
+        q.push(line.clone());
+        assert!(q.hold_reads(&hold));
+        q.close();
+        assert!(!hold.is_held());
+        let q = OutQueue::new(100);
+        q.push(line);
+        assert!(q.hold_reads(&hold));
+        drop(q);
+        assert!(!hold.is_held());
     }
 }

@@ -129,6 +129,13 @@ impl Session {
         self.timers.next()
     }
 
+    /// When the hold timer expires unless a message arrives (RFC 4271 §4.4), if it runs.
+    /// A runtime that holds back reading its socket (its consumer is slow) reads again
+    /// before then, so that messages already waiting keep the session up.
+    pub fn hold_deadline(&self) -> Option<Instant> {
+        self.timers.hold()
+    }
+
     // ----------------------------------------------------------------- inputs
 
     /// Event 1 ManualStart (or 4 with passive TCP establishment): leave Idle, and connect

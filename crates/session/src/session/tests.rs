@@ -308,6 +308,7 @@ fn keepalives_every_third_of_the_hold_time() {
         // The peer's keepalives keep the hold timer from firing.
         s.handle_data(&keepalive(), t);
         drain(&mut s);
+        assert_eq!(s.hold_deadline(), Some(t + Duration::from_secs(180)));
     }
     assert_eq!(s.state(), State::Established);
 }
@@ -333,6 +334,7 @@ fn zero_hold_time_runs_no_timers() {
         Some((0, 0))
     );
     assert_eq!(s.poll_timeout(), None);
+    assert_eq!(s.hold_deadline(), None);
 }
 
 /// Malformed row 55: no KEEPALIVE/UPDATE within the hold time.
