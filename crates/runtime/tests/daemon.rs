@@ -4,25 +4,10 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Routes, Scratch, TestPeer};
+use common::{env, stop, Routes, Scratch, TestPeer};
 use herald_runtime::{Parts, Speaker};
-
-/// The settings used by every test: do not listen, connect to the test peer's port.
-fn env(port: u16) -> Arc<config::Env> {
-    let env = config::Env::from_lookup(
-        |name| match name {
-            "exabgp.tcp.bind" => Some(String::new()),
-            "exabgp.tcp.port" => Some(port.to_string()),
-            _ => None,
-        },
-        None,
-    )
-    .unwrap();
-    Arc::new(env)
-}
 
 fn neighbor(port: u16, processes: &str, extra: &str) -> String {
     format!(
@@ -61,13 +46,6 @@ fn start(conf: &Path, port: u16) -> Speaker {
     let path = conf.to_path_buf();
     let loader = Speaker::loader(move || config::load(std::slice::from_ref(&path)));
     Speaker::start(Parts::from_env(config, env(port), Some(loader)))
-}
-
-async fn stop(speaker: Speaker) {
-    speaker.shutdown();
-    tokio::time::timeout(Duration::from_secs(15), speaker.wait())
-        .await
-        .expect("the daemon did not stop");
 }
 
 fn has(routes: &Routes, prefix: &str, next_hop: &str) -> bool {

@@ -6,10 +6,8 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
 
-use common::{Scratch, TestPeer, KEEPALIVE, UPDATE};
+use common::{env, stop, Scratch, TestPeer, KEEPALIVE, UPDATE};
 use herald_runtime::{Parts, Speaker};
 
 /// OPERATIONAL, draft-ietf-idr-operational-message.
@@ -27,19 +25,6 @@ fn unhex(text: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
-}
-
-fn env(port: u16) -> Arc<config::Env> {
-    let env = config::Env::from_lookup(
-        |name| match name {
-            "exabgp.tcp.bind" => Some(String::new()),
-            "exabgp.tcp.port" => Some(port.to_string()),
-            _ => None,
-        },
-        None,
-    )
-    .unwrap();
-    Arc::new(env)
 }
 
 /// Starts the daemon with one neighbor (the test peer) whose `capability` block is `caps`,
@@ -70,13 +55,6 @@ fn start(dir: &Scratch, port: u16, caps: &str) -> Speaker {
 
 fn load(path: &Path) -> config::Config {
     config::load(&[path.to_path_buf()]).unwrap_or_else(|errors| panic!("{}", errors[0]))
-}
-
-async fn stop(speaker: Speaker) {
-    speaker.shutdown();
-    tokio::time::timeout(Duration::from_secs(15), speaker.wait())
-        .await
-        .expect("the daemon did not stop");
 }
 
 /// The OPERATIONAL bodies the peer gets before the UPDATE of the route.

@@ -6,10 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Conn, Scratch, TestPeer, NOTIFICATION, UPDATE};
+use common::{env, stop, Conn, Scratch, TestPeer, NOTIFICATION, UPDATE};
 use herald_runtime::{Parts, Speaker};
 
 /// UPDATEs the test peer sends, and /32 prefixes in each.
@@ -26,16 +25,7 @@ fn start(conf: &Path, port: u16, queue_bytes: usize) -> Speaker {
         .with_max_level(tracing::Level::DEBUG)
         .try_init();
     let config = config::load(&[conf.to_path_buf()]).expect("the configuration loads");
-    let env = config::Env::from_lookup(
-        |name| match name {
-            "exabgp.tcp.bind" => Some(String::new()),
-            "exabgp.tcp.port" => Some(port.to_string()),
-            _ => None,
-        },
-        None,
-    )
-    .unwrap();
-    let mut parts = Parts::from_env(config, Arc::new(env), None);
+    let mut parts = Parts::from_env(config, env(port), None);
     parts.options.queue_bytes = queue_bytes;
     Speaker::start(parts)
 }
@@ -138,13 +128,6 @@ async fn assert_no_notification(conn: &mut Conn) {
     while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(200), conn.recv()).await {
         assert_ne!(msg.kind, NOTIFICATION, "the session was reset: {msg:?}");
     }
-}
-
-async fn stop(speaker: Speaker) {
-    speaker.shutdown();
-    tokio::time::timeout(Duration::from_secs(15), speaker.wait())
-        .await
-        .expect("the daemon did not stop");
 }
 
 /// 200k prefixes (~5 MiB of JSON) into a 64 KiB queue, for a helper that sleeps every 10

@@ -6,7 +6,10 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+use herald_runtime::Speaker;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -18,6 +21,28 @@ pub const OPEN: u8 = 1;
 pub const UPDATE: u8 = 2;
 pub const NOTIFICATION: u8 = 3;
 pub const KEEPALIVE: u8 = 4;
+
+/// The settings of the daemon under test: no listening, connect to the test peer's `port`.
+pub fn env(port: u16) -> Arc<config::Env> {
+    let env = config::Env::from_lookup(
+        |name| match name {
+            "exabgp.tcp.bind" => Some(String::new()),
+            "exabgp.tcp.port" => Some(port.to_string()),
+            _ => None,
+        },
+        None,
+    )
+    .unwrap();
+    Arc::new(env)
+}
+
+/// Stops the daemon and waits (15 s at most) until it has.
+pub async fn stop(speaker: Speaker) {
+    speaker.shutdown();
+    tokio::time::timeout(Duration::from_secs(15), speaker.wait())
+        .await
+        .expect("the daemon did not stop");
+}
 
 /// A BGP message as read: type and body (header removed).
 #[derive(Debug, Clone, PartialEq, Eq)]
