@@ -238,6 +238,7 @@ fn count_routes(sup: &mut Supervisor, ids: &[PeerId], routes: &[Route], announce
             continue;
         };
         // One count per run of routes of one family (a line's routes share theirs).
+        // `chunk_by` yields no empty run, so `run[0]` is there.
         for run in routes.chunk_by(|a, b| a.family == b.family) {
             sup.stats
                 .routes(peer, run[0].family, run.len() as u64, announce);

@@ -7,7 +7,7 @@
 //! sent and commands keep being served. Once the backlog holds [`HIGH_WATER`] events the
 //! task stops reading from the peer's socket (TCP then pushes back on the peer), because
 //! received messages are what produce events in bulk. It also stops reading while
-//! [`MAX_IN_FLIGHT`] received messages wait for the supervisor to render them for the
+//! [`MAX_IN_FLIGHT`](crate::process::hold::MAX_IN_FLIGHT) received messages wait for the supervisor to render them for the
 //! helpers, or while a helper behind on them holds the peer ([`crate::process::hold`]). If the supervisor stays stalled for
 //! longer than the hold time, the session ends by hold timer expiry instead of events
 //! being dropped. Events are only dropped when the supervisor has gone away (the channel
@@ -21,8 +21,6 @@ use tokio::sync::mpsc::{self, OwnedPermit};
 use std::sync::Arc;
 
 use crate::event::{Direction, PeerEvent, PeerEventKind, PeerId, PeerInfo};
-#[cfg(doc)]
-use crate::process::hold::MAX_IN_FLIGHT;
 use crate::process::ReadHold;
 
 /// Backlog size at which the task stops reading from the peer.

@@ -150,8 +150,9 @@ impl PeerTask {
             let now = Instant::now();
             let paused_until = self.paused_until(now);
             let read = self.may_read(now, paused_until.is_some());
-            let wait_hold =
-                !read && self.sink.read_hold().is_held() || self.sink.read_hold().in_flight_full();
+            // woken when a helper lets the peer go or the supervisor catches up
+            let wait_hold = (!read && self.sink.read_hold().is_held())
+                || self.sink.read_hold().in_flight_full();
             let deadline = self.deadline(now, read, paused_until);
             tokio::select! {
                 command = self.rx.recv(), if !self.stopping => match command {

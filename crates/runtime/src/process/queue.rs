@@ -224,7 +224,8 @@ impl OutQueue {
     }
 
     /// Peers this queue holds back now.
-    pub fn holding(&self) -> usize {
+    #[cfg(test)]
+    fn holding(&self) -> usize {
         self.lock().holding.len()
     }
 
